@@ -1,0 +1,6 @@
+"""``python -m lint_creds``."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

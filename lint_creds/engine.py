@@ -1,0 +1,349 @@
+"""The analysis engine: Python source in, findings out.
+
+Standard library only (no flake8, no libcst, no file or output handling), so every front
+end can call it and ``lint-creds check`` starts fast.
+"""
+from __future__ import annotations
+
+import ast
+import os
+from typing import List, Optional, Sequence, Set, Union
+
+from .findings import Analysis, Applicability, Finding, SinkCall, Span
+from .options import DEFAULT_OPTIONS, Options
+from .patterns import (
+    CREDENTIAL_ENV_NAMES, SETTINGS_NAMES, Role, credential_role_of_name, find_key_ids,
+    is_aws_credential_name, is_placeholder, looks_real, mask,
+)
+from .rules import RULES_BY_CODE
+from .scopes import ModuleScopes, Scope
+from .sink_calls import SinkCallAnalyzer
+from .values import ValueResolver, constant_string
+
+#: Module-level names that mark a Django-style settings module.
+_SETTINGS_MARKERS = frozenset(
+    {"INSTALLED_APPS", "DEFAULT_FILE_STORAGE", "STATICFILES_STORAGE", "STORAGES",
+     "AWS_STORAGE_BUCKET_NAME", "ROOT_URLCONF", "MIDDLEWARE"})
+#: Class attributes of django-storages backends that carry credentials.
+_STORAGE_ATTRIBUTES = {"access_key": Role.ACCESS_KEY, "secret_key": Role.SECRET_KEY,
+                       "security_token": Role.TOKEN, "session_token": Role.TOKEN}
+_ENV_WRITE_METHODS = frozenset({"update", "setdefault", "__setitem__"})
+_CONFIG_WRITE_METHODS = frozenset({"update", "from_mapping"})
+
+
+def analyze_source(source: Union[str, bytes], filename: str = "<stdin>",
+                   options: Options = DEFAULT_OPTIONS) -> Analysis:
+    """Parse and analyse one module. Raises ``SyntaxError``/``ValueError``/``RecursionError``
+    for input Python cannot parse; front ends report those."""
+    tree = ast.parse(source, filename)
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    return analyze_tree(tree, text.splitlines(), filename, options)
+
+
+def check_source(source: Union[str, bytes], filename: str = "<stdin>",
+                 options: Options = DEFAULT_OPTIONS) -> List[Finding]:
+    """The findings of one module, in source order."""
+    return list(analyze_source(source, filename, options).findings)
+
+
+def analyze_tree(tree: ast.Module, lines: Sequence[str], filename: str = "<stdin>",
+                 options: Options = DEFAULT_OPTIONS) -> Analysis:
+    """Analyse an already parsed module (flake8 hands us its tree)."""
+    checker = _ModuleChecker(tree, lines, filename, options)
+    checker.run()
+    findings = sorted(set(checker.findings), key=lambda f: (f.span, f.code, f.message))
+    return Analysis(tuple(findings), tuple(checker.sink_calls))
+
+
+class _ModuleChecker(ast.NodeVisitor):
+    def __init__(self, tree: ast.Module, lines: Sequence[str], filename: str,
+                 options: Options) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.filename = filename
+        self.options = options
+        self.scopes = ModuleScopes(tree)
+        self.resolver = ValueResolver(self.scopes, options.settings_objects, lines)
+        self.sinks = SinkCallAnalyzer(self.resolver, options, self.span)
+        self.findings: List[Finding] = []
+        self.sink_calls: List[SinkCall] = []
+        self.scope_stack: List[Scope] = [self.scopes.module]
+        self.guards: List[ast.AST] = []
+        self.bound_literals: Set[int] = set()
+        self.storage_classes: Set[int] = set()
+
+    # -- plumbing -------------------------------------------------------------------
+    def run(self) -> None:
+        self.settings_module = self._is_settings_module()
+        self.visit(self.tree)
+        self._report_key_ids()
+
+    def span(self, first: ast.AST, last: Optional[ast.AST]) -> Span:
+        last = last or first
+        line, col = first.lineno, self._column(first.lineno, first.col_offset)  # type: ignore[attr-defined]
+        end_line = getattr(last, "end_lineno", None) or line
+        end_col = getattr(last, "end_col_offset", None)
+        end_col = self._column(end_line, end_col) if end_col is not None else col
+        return Span(line, col, end_line, end_col)
+
+    def _column(self, line: int, byte_offset: int) -> int:
+        """ast columns count UTF-8 bytes; users and editors count characters."""
+        if 0 < line <= len(self.lines):
+            text = self.lines[line - 1]
+            if not text.isascii():
+                return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
+        return byte_offset
+
+    def report(self, code: str, node: ast.AST, message: str,
+               applicability: Applicability = Applicability.NONE) -> None:
+        if code in self.options.select:
+            self.findings.append(Finding(code, self.span(node, None), message, applicability))
+
+    @property
+    def scope(self) -> Scope:
+        return self.scope_stack[-1]
+
+    def _enter(self, node: ast.AST) -> None:
+        scope = self.scopes.scope_of.get(id(node))
+        if scope is None:
+            self.generic_visit(node)
+            return
+        self.scope_stack.append(scope)
+        self.generic_visit(node)
+        self.scope_stack.pop()
+
+    def visit_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> None:
+        self._check_defaults(node.args)
+        self._enter(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self._check_defaults(node.args)
+        self._enter(node)
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _enter
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if self._is_storage_class(node):
+            self.storage_classes.add(id(node))
+        self._enter(node)
+
+    def visit_If(self, node: Union[ast.If, ast.IfExp]) -> None:
+        self.visit(node.test)
+        self.guards.append(node.test)
+        for child in (node.body if isinstance(node.body, list) else [node.body]):
+            self.visit(child)
+        for child in (node.orelse if isinstance(node.orelse, list) else [node.orelse]):
+            self.visit(child)
+        self.guards.pop()
+
+    visit_IfExp = visit_If
+
+    # -- sinks ----------------------------------------------------------------------
+    def visit_Call(self, node: ast.Call) -> None:
+        guard = self.guards[-1] if self.guards else None
+        sink_call, findings = self.sinks.analyze(node, self.scope, guard)
+        if sink_call is not None:
+            self.sink_calls.append(sink_call)
+            self.findings += findings
+        self._check_env_write_call(node)
+        self._check_config_write_call(node)
+        for keyword in node.keywords:
+            if keyword.arg is not None:
+                self._check_bound_literal(keyword.arg, keyword.value)
+        self.generic_visit(node)
+
+    # -- statements: CRD102 (bound literals), CRD203, CRD302 ----------------------------
+    def visit_Assign(self, node: Union[ast.Assign, ast.AnnAssign]) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if node.value is not None:
+            for target in targets:
+                self._check_assignment(node, target, node.value)
+        self.generic_visit(node)
+
+    visit_AnnAssign = visit_Assign
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for key, value in zip(node.keys, node.values):
+            name = constant_string(key) if key is not None else None
+            if name is not None:
+                self._check_bound_literal(name, value)
+        self.generic_visit(node)
+
+    def _check_assignment(self, statement: ast.stmt, target: ast.AST, value: ast.AST) -> None:
+        name = _target_name(target)
+        if name is None:
+            return
+        env_name = self._env_subscript(target)
+        if env_name is not None:
+            self._check_env_write(statement, env_name, value)
+            return
+        if self._is_config_subscript(target) and name in SETTINGS_NAMES:
+            self._check_settings_value(statement, name, value)
+        elif (isinstance(target, ast.Name) and self.settings_module
+              and self.scope.kind == "module" and name in SETTINGS_NAMES):
+            self._check_settings_value(statement, name, value)
+        elif name in _STORAGE_ATTRIBUTES and self._in_storage_class(target):
+            self._check_settings_value(statement, name, value)
+        self._check_bound_literal(name, value)
+
+    def _check_settings_value(self, statement: ast.AST, name: str, value: ast.AST) -> None:
+        classified = self.resolver.classify(value, self.scope)
+        if classified is not None and classified.kind.value == "none":
+            return
+        literal = constant_string(value)
+        if literal is not None and is_placeholder(literal, self.options.allow_values):
+            return
+        origin = "" if literal is not None else f" (from {self.resolver.describe(value)})"
+        self.report("CRD203", statement,
+                    RULES_BY_CODE["CRD203"].message.format(target=name, origin=origin),
+                    Applicability.UNSAFE)
+
+    def _check_env_write(self, anchor: ast.AST, env_name: str, value: ast.AST) -> None:
+        literal = constant_string(value)
+        if literal is not None:
+            self._check_bound_literal(env_name, value)
+            return
+        classified = self.resolver.classify(value, self.scope)
+        if classified is not None and classified.kind.value in ("none", "literal"):
+            if classified.kind.value == "literal":
+                self._check_bound_literal(env_name, value)
+            return
+        self.report("CRD302", anchor, RULES_BY_CODE["CRD302"].message.format(
+            target=env_name, origin=f" (from {self.resolver.describe(value)})"), Applicability.UNSAFE)
+
+    def _check_env_write_call(self, call: ast.Call) -> None:
+        func = call.func
+        qualname = self.resolver.qualname(func, self.scope) or ""
+        if qualname == "os.putenv" or (
+                qualname.startswith("os.environ.") and func.attr in _ENV_WRITE_METHODS):  # type: ignore[attr-defined]
+            for name, value, anchor in _written_pairs(call):
+                if name in CREDENTIAL_ENV_NAMES:
+                    self._check_env_write(anchor, name, value)
+
+    def _check_config_write_call(self, call: ast.Call) -> None:
+        func = call.func
+        if (isinstance(func, ast.Attribute) and func.attr in _CONFIG_WRITE_METHODS
+                and isinstance(func.value, ast.Attribute) and func.value.attr == "config"):
+            for name, value, anchor in _written_pairs(call):
+                if name in SETTINGS_NAMES:
+                    self._check_settings_value(anchor, name, value)
+
+    def _check_defaults(self, args: ast.arguments) -> None:
+        positional = [*getattr(args, "posonlyargs", []), *args.args]
+        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+        for arg, default in pairs:
+            self._check_bound_literal(arg.arg, default)
+
+    def _check_bound_literal(self, name: str, value: ast.AST) -> None:
+        """CRD102 for a secret or token shaped literal bound to an AWS credential name."""
+        literal = constant_string(value)
+        if literal is None or id(value) in self.bound_literals:
+            return
+        if name in CREDENTIAL_ENV_NAMES or name.upper() in SETTINGS_NAMES:
+            role = CREDENTIAL_ENV_NAMES.get(name) or SETTINGS_NAMES.get(name.upper())
+        elif is_aws_credential_name(name):
+            role = credential_role_of_name(name)
+        else:
+            return
+        if is_placeholder(literal, self.options.allow_values) or not looks_real(literal, None):
+            return
+        if id(value) in self.sinks.reported_literals:
+            return
+        self.bound_literals.add(id(value))
+        shown_role = role.value if role and looks_real(literal, role) else "credential"
+        self.report("CRD102", value, RULES_BY_CODE["CRD102"].message.format(
+            role=shown_role, value=f"'{mask(literal)}'", context=f" bound to {name}"),
+            Applicability.NONE)
+
+    def _report_key_ids(self) -> None:
+        """CRD102 for access-key-id-shaped text in any string literal."""
+        for node in ast.walk(self.tree):
+            if not isinstance(node, ast.Constant) or id(node) in self.bound_literals:
+                continue
+            if id(node) in self.sinks.reported_literals:
+                continue
+            value = node.value
+            if isinstance(value, bytes):
+                value = value.decode("latin-1")
+            if not isinstance(value, str) or len(value) < 20:
+                continue
+            for key_id in find_key_ids(value):
+                if not is_placeholder(key_id, self.options.allow_values):
+                    self.report("CRD102", node, RULES_BY_CODE["CRD102"].message.format(
+                        role="access key id", value=f"'{mask(key_id)}'",
+                        context=" in a string literal"))
+                    break
+
+    # -- predicates -----------------------------------------------------------------
+    def _is_settings_module(self) -> bool:
+        stem = os.path.splitext(os.path.basename(self.filename))[0].lower()
+        parent = os.path.basename(os.path.dirname(self.filename)).lower()
+        if "settings" in stem or parent == "settings":
+            return True
+        for statement in self.tree.body:
+            if isinstance(statement, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id in _SETTINGS_MARKERS for t in statement.targets):
+                return True
+        return False
+
+    def _env_subscript(self, target: ast.AST) -> Optional[str]:
+        if isinstance(target, ast.Subscript):
+            if self.resolver.qualname(target.value, self.scope) == "os.environ":
+                return constant_string(target.slice)
+        return None
+
+    @staticmethod
+    def _is_config_subscript(target: ast.AST) -> bool:
+        return (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute)
+                and target.value.attr == "config")
+
+    def _is_storage_class(self, node: ast.ClassDef) -> bool:
+        for base in node.bases:
+            qualname = self.resolver.qualname(base, self.scope) or ""
+            name = qualname or self.resolver.describe(base)
+            if qualname.startswith("storages.") or (
+                    name.rsplit(".", 1)[-1].startswith("S3") and name.endswith("Storage")):
+                return True
+        return False
+
+    def _in_storage_class(self, target: ast.AST) -> bool:
+        scope = self.scope
+        if isinstance(target, ast.Name) and scope.kind == "class":
+            return id(scope.node) in self.storage_classes
+        owner = scope.enclosing_class()
+        return (isinstance(target, ast.Attribute) and owner is not None
+                and isinstance(target.value, ast.Name) and target.value.id == scope.self_name
+                and id(owner.node) in self.storage_classes)
+
+
+def _target_name(target: ast.AST) -> Optional[str]:
+    """The credential-relevant name of an assignment target."""
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript):
+        return constant_string(target.slice)
+    return None
+
+
+def _written_pairs(call: ast.Call) -> List[tuple]:
+    """(name, value, anchor) for ``update({...})``, ``update(K=v)``, ``setdefault(K, v)``,
+    ``putenv(K, v)``."""
+    pairs = []
+    if len(call.args) >= 2:
+        name = constant_string(call.args[0])
+        if name is not None:
+            pairs.append((name, call.args[1], call))
+    elif len(call.args) == 1 and isinstance(call.args[0], ast.Dict):
+        for key, value in zip(call.args[0].keys, call.args[0].values):
+            name = constant_string(key) if key is not None else None
+            if name is not None and key is not None:
+                pairs.append((name, value, key))
+    for keyword in call.keywords:
+        if keyword.arg is not None:
+            pairs.append((keyword.arg, keyword.value, keyword))
+    return pairs

@@ -1,0 +1,122 @@
+"""Finding the files to analyse and reading them safely; shared by ``check`` and ``fix``."""
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+from typing import Iterable, Iterator, NamedTuple, Optional, Sequence, Tuple
+
+#: Directories nobody wants linted; pruned before descending.
+DEFAULT_EXCLUDES: Tuple[str, ...] = (
+    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "node_modules", "__pycache__",
+    "build", "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".eggs", "*.egg-info", "site-packages",
+)
+SOURCE_SUFFIXES: Tuple[str, ...] = (".py", ".pyi", ".ipynb")
+#: Files larger than this are reported, not read (a generated blob is not source).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+class FileProblem(Exception):
+    """A path that cannot be analysed, with a reason a user can act on."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class Target(NamedTuple):
+    """One discovered path; ``problem`` is set when it cannot be analysed."""
+
+    path: str
+    problem: Optional[str] = None
+
+
+def is_excluded(path: str, patterns: Iterable[str]) -> bool:
+    """Does ``path`` or any of its components match one of the glob ``patterns``?"""
+    normalized = path.replace(os.sep, "/")
+    parts = [p for p in normalized.split("/") if p not in ("", ".")]
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(normalized, pattern) or fnmatch.fnmatch(
+                normalized, f"*/{pattern}") or any(fnmatch.fnmatch(p, pattern) for p in parts):
+            return True
+    return False
+
+
+def discover(paths: Sequence[str], excludes: Sequence[str] = DEFAULT_EXCLUDES) -> Iterator[Target]:
+    """Every source file under ``paths``, in a stable order.
+
+    Files named explicitly are analysed whatever their suffix; directories are walked for
+    :data:`SOURCE_SUFFIXES`, pruning excluded directories before descending and never
+    following a symlinked directory twice (symlink loops are reported, not followed).
+    """
+    for path in paths:
+        if not os.path.lexists(path):
+            yield Target(path, "no such file or directory")
+            continue
+        try:
+            info = os.stat(path)
+        except OSError as error:
+            yield Target(path, _reason(error))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            yield from _walk(path, excludes, {(info.st_dev, info.st_ino)})
+        else:
+            yield Target(path)
+
+
+def _walk(directory: str, excludes: Sequence[str], seen: "set[Tuple[int, int]]") -> Iterator[Target]:
+    try:
+        with os.scandir(directory) as entries:
+            ordered = sorted(entries, key=lambda e: e.name)
+    except OSError as error:
+        yield Target(directory, _reason(error))
+        return
+    for entry in ordered:
+        path = entry.path
+        if is_excluded(path, excludes):
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError as error:
+            yield Target(path, _reason(error))
+            continue
+        if is_dir:
+            try:
+                info = os.stat(path)
+            except OSError as error:  # a symlink loop or a dangling link to a directory
+                yield Target(path, _reason(error))
+                continue
+            key = (info.st_dev, info.st_ino)
+            if key in seen:
+                if entry.is_symlink():
+                    yield Target(path, "symlink loop: the directory was already visited")
+                continue
+            yield from _walk(path, excludes, seen | {key})
+        elif entry.name.endswith(SOURCE_SUFFIXES):
+            if entry.is_symlink() and not os.path.exists(path):
+                yield Target(path, "broken symlink or symlink loop")
+                continue
+            yield Target(path)
+
+
+def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """Read a whole file as bytes, raising :class:`FileProblem` with a clear reason."""
+    try:
+        if os.path.isdir(path):
+            raise FileProblem(path, "is a directory, not a file")
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            raise FileProblem(path, f"file is too large ({size:,} bytes; limit {max_bytes:,})")
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise FileProblem(path, _reason(error)) from None
+
+
+def _reason(error: OSError) -> str:
+    if error.errno is not None and error.errno == getattr(__import__("errno"), "ELOOP", -1):
+        return "symlink loop"
+    return error.strerror or str(error)

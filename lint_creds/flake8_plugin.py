@@ -1,0 +1,55 @@
+"""The flake8 adapter: a thin wrapper that runs the engine on flake8's tree."""
+from __future__ import annotations
+
+import ast
+from typing import Any, Iterator, Sequence, Tuple
+
+from . import __version__
+from .engine import analyze_tree
+from .options import Options
+from .rules import RULES_BY_CODE
+
+
+class Plugin:
+    """flake8 entry point ``CRD``: reports every CRD rule; flake8 does selection and noqa."""
+
+    name = "lint-creds"
+    version = __version__
+    options = Options(select=frozenset(RULES_BY_CODE))
+
+    def __init__(self, tree: ast.Module, lines: Sequence[str], filename: str = "stdin") -> None:
+        self._tree = tree
+        self._lines = lines
+        self._filename = filename
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        manager.add_option(
+            "--lint-creds-allow-values", parse_from_config=True, comma_separated_list=True,
+            default=[], help="Placeholder values lint-creds never reports (comma separated).")
+        manager.add_option(
+            "--lint-creds-settings-objects", parse_from_config=True, comma_separated_list=True,
+            default=[], help="Extra names treated as settings objects (comma separated).")
+        manager.add_option(
+            "--lint-creds-extra-sinks", parse_from_config=True, comma_separated_list=True,
+            default=[], help="Dotted names of your own AWS client factories (comma separated).")
+        manager.add_option(
+            "--lint-creds-check-custom-endpoints", parse_from_config=True, action="store_true",
+            default=False, help="Also report env/settings credentials passed with a non-AWS "
+            "endpoint_url.")
+
+    @classmethod
+    def parse_options(cls, options: Any) -> None:
+        cls.options = Options(
+            select=frozenset(RULES_BY_CODE),
+            allow_values=tuple(options.lint_creds_allow_values),
+            settings_objects=tuple(options.lint_creds_settings_objects),
+            extra_sinks=tuple(options.lint_creds_extra_sinks),
+            check_custom_endpoints=bool(options.lint_creds_check_custom_endpoints),
+        )
+
+    def run(self) -> Iterator[Tuple[int, int, str, type]]:
+        lines = [line.rstrip("\r\n") for line in self._lines]
+        analysis = analyze_tree(self._tree, lines, self._filename, self.options)
+        for finding in analysis.findings:
+            yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

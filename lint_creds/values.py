@@ -1,0 +1,492 @@
+"""Where does a value come from?  Follows expressions through names, attributes and dicts.
+
+:class:`ValueResolver` answers with a :class:`Value`: a literal, an environment read, a
+settings/config lookup, frozen session credentials, or one of the "legitimate" origins
+(a function parameter, an STS response) that must not be reported.
+"""
+from __future__ import annotations
+
+import ast
+from enum import Enum
+from typing import Callable, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+
+from .patterns import SETTINGS_NAMES, credential_role_of_name, find_key_ids, looks_real, mask_all
+from .scopes import Binding, ModuleScopes, Scope, lookup
+from .sinks import SESSION_FACTORIES
+
+MAX_DEPTH = 12
+
+
+class Kind(str, Enum):
+    LITERAL = "literal"
+    NONE = "none"
+    ENV = "env"
+    SETTINGS = "settings"
+    FROZEN = "frozen"
+    # Not credentials themselves, but what credentials are read out of:
+    PARAM = "param"  # a function parameter: plumbing, not reported by default
+    STS = "sts"  # an STS response: legitimate role assumption
+    CREDS_OBJECT = "creds-object"  # session.get_credentials()
+    SESSION = "session"  # boto3.Session(), botocore.session.get_session()
+    DICT = "dict"  # a dict literal / dict(...) call
+    CONFIG = "config"  # a settings/config container (django settings, app.config, json.load)
+    ENV_READER = "env-reader"  # environ.Env(), environs.Env()
+    CLASS = "class"  # an in-file class
+    INSTANCE = "instance"  # an instance of an in-file class
+
+
+class DictEntry(NamedTuple):
+    """One constant-keyed entry of a dict the resolver followed."""
+
+    key: str
+    value: ast.AST
+    scope: Scope
+    first: ast.AST  # where the entry starts (key, keyword, or item-assignment statement)
+    last: ast.AST  # where it ends
+    container: Optional[ast.AST]  # the dict literal / dict() call; None for item assignments
+
+
+class Value(NamedTuple):
+    """The classified origin of an expression."""
+
+    kind: Kind
+    node: ast.AST  # the expression where the origin was recognised
+    scope: Scope
+    env_name: Optional[str] = None
+    literal: Optional[str] = None
+    #: the default of ``os.environ.get(NAME, default)`` is not None (not a pure env read)
+    has_default: bool = False
+    #: ``ENV`` read through ``os`` itself (not a helper that also reads ``.env`` files)
+    direct_env: bool = False
+    via: Tuple[str, ...] = ()
+
+
+ENV_MAPPINGS: FrozenSet[str] = frozenset({"os.environ"})
+ENV_FUNCTIONS: FrozenSet[str] = frozenset({"os.getenv", "os.environ.get", "os.environ.pop"})
+ENV_HELPERS: FrozenSet[str] = frozenset({"decouple.config", "environ.Env", "environs.Env"})
+ENV_READER_FACTORIES: FrozenSet[str] = frozenset(
+    {"environ.Env", "environs.Env", "decouple.AutoConfig", "decouple.Config"})
+CONFIG_OBJECTS: FrozenSet[str] = frozenset(
+    {"django.conf.settings", "flask.current_app", "streamlit.secrets", "dynaconf.settings"})
+CONFIG_FACTORIES: FrozenSet[str] = frozenset(
+    {
+        "json.load", "json.loads", "yaml.safe_load", "yaml.load", "yaml.full_load",
+        "toml.load", "toml.loads", "tomllib.load", "tomllib.loads", "tomli.load", "tomli.loads",
+        "configparser.ConfigParser", "configparser.RawConfigParser",
+        "configparser.SafeConfigParser", "dotenv.dotenv_values", "dynaconf.Dynaconf",
+        "omegaconf.OmegaConf.load", "hydra.compose",
+    }
+)
+STS_METHODS: FrozenSet[str] = frozenset(
+    {
+        "assume_role", "assume_role_with_web_identity", "assume_role_with_saml",
+        "get_session_token", "get_federation_token", "get_credentials_for_identity",
+        "get_role_credentials",
+    }
+)
+STS_KEYS: FrozenSet[str] = frozenset(
+    {"Credentials", "AccessKeyId", "SecretAccessKey", "SecretKey", "SessionToken",
+     "roleCredentials", "accessKeyId", "secretAccessKey", "sessionToken"})
+FROZEN_ATTRIBUTES: FrozenSet[str] = frozenset({"access_key", "secret_key", "token"})
+CREDS_METHODS: FrozenSet[str] = frozenset({"get_credentials", "get_frozen_credentials"})
+#: Calls that pass a credential through unchanged: ``str(key)``, ``key.strip()``.
+TRANSPARENT_FUNCTIONS: FrozenSet[str] = frozenset({"str"})
+TRANSPARENT_METHODS: FrozenSet[str] = frozenset(
+    {"strip", "rstrip", "lstrip", "decode", "encode", "format"})
+#: ``x.get(key)``-style config lookups.
+LOOKUP_METHODS: FrozenSet[str] = frozenset({"get", "getstr", "get_value", "str", "__getitem__"})
+
+
+def constant_string(node: ast.AST) -> Optional[str]:
+    """The value of a string constant, else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+class ValueResolver:
+    """Classifies expressions of one module."""
+
+    def __init__(self, scopes: ModuleScopes, settings_objects: Iterable[str] = (),
+                 lines: Sequence[str] = ()) -> None:
+        self.scopes = scopes
+        self.lines = lines
+        self.settings_objects = frozenset(settings_objects)
+        self._cache: Dict[Tuple[int, int], Optional[Value]] = {}
+
+    def describe(self, node: ast.AST, limit: int = 60) -> str:
+        """Short source text of an expression for messages, key material masked."""
+        text = _source_segment(self.lines, node)
+        if text is None:
+            text = ast.unparse(node)
+        secrets = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant)
+                   and isinstance(n.value, str) and (looks_real(n.value, None) or find_key_ids(n.value))]
+        text = mask_all(" ".join(text.split()), [k for s in secrets for k in (s, *find_key_ids(s))])
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    # -- names ----------------------------------------------------------------------
+    def qualname(self, node: ast.AST, scope: Scope) -> Optional[str]:
+        """The dotted name an expression refers to through imports, e.g. ``boto3.client``."""
+        if isinstance(node, ast.Name):
+            for binding in lookup(scope, node.id, node.lineno)[:1]:
+                if binding.kind == "import":
+                    return binding.qualname
+            return None
+        if isinstance(node, ast.Attribute):
+            base = self.qualname(node.value, scope)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+    def bindings(self, node: ast.Name, scope: Scope) -> List[Binding]:
+        return lookup(scope, node.id, node.lineno)
+
+    # -- classification -------------------------------------------------------------
+    def classify(self, node: ast.AST, scope: Scope, depth: int = 0) -> Optional[Value]:
+        """The origin of ``node`` evaluated in ``scope``, or None when unknown."""
+        if depth > MAX_DEPTH:
+            return None
+        key = (id(node), id(scope))
+        if key in self._cache:
+            return self._cache[key]
+        self._cache[key] = None  # cycle guard
+        result = self._classify(node, scope, depth + 1)
+        self._cache[key] = result
+        return result
+
+    def _classify(self, node: ast.AST, scope: Scope, depth: int) -> Optional[Value]:
+        handler = _HANDLERS.get(type(node))
+        return handler(self, node, scope, depth) if handler else None
+
+    def _constant(self, node: ast.Constant, scope: Scope, depth: int) -> Optional[Value]:
+        if node.value is None:
+            return Value(Kind.NONE, node, scope)
+        if isinstance(node.value, str):
+            return Value(Kind.LITERAL, node, scope, literal=node.value)
+        return None
+
+    def _joined(self, node: ast.AST, scope: Scope, depth: int) -> Optional[Value]:
+        """f-strings and ``+`` concatenations: a literal if every part is, else the first
+        credential origin among the parts."""
+        parts = _string_parts(node)
+        values = [self.classify(part, scope, depth) for part in parts]
+        if all(v is not None and v.kind is Kind.LITERAL for v in values):
+            text = "".join(v.literal or "" for v in values if v is not None)
+            return Value(Kind.LITERAL, node, scope, literal=text)
+        for value in values:
+            if value is not None and value.kind in (Kind.ENV, Kind.SETTINGS, Kind.FROZEN):
+                return value
+        return None
+
+    def _formatted(self, node: ast.FormattedValue, scope: Scope, depth: int) -> Optional[Value]:
+        return self.classify(node.value, scope, depth)
+
+    def _name(self, node: ast.Name, scope: Scope, depth: int) -> Optional[Value]:
+        bindings = self.bindings(node, scope)
+        if not bindings:
+            if self.scopes.has_star_import:
+                return Value(Kind.SETTINGS, node, scope)
+            return None
+        for binding in bindings:
+            value = self._from_binding(binding, node, depth)
+            if value is not None:
+                return value._replace(via=(node.id, *value.via)) if value.kind in _CREDENTIAL_KINDS else value
+        return None
+
+    def _from_binding(self, binding: Binding, node: ast.AST, depth: int) -> Optional[Value]:
+        if binding.kind == "assign" and binding.value is not None:
+            return self.classify(binding.value, binding.scope, depth)
+        if binding.kind == "param":
+            return Value(Kind.PARAM, node, binding.scope)
+        if binding.kind == "import":
+            return self._imported(binding.qualname or "", node, binding.scope)
+        if binding.kind == "class" and isinstance(binding.value, ast.ClassDef):
+            class_scope = self.scopes.scope_of.get(id(binding.value))
+            if class_scope is not None:
+                return Value(Kind.CLASS, binding.value, class_scope)
+        return None
+
+    def _imported(self, qualname: str, node: ast.AST, scope: Scope) -> Optional[Value]:
+        if qualname in ENV_MAPPINGS:
+            return Value(Kind.CONFIG, node, scope, env_name="")  # os.environ itself
+        if qualname in CONFIG_OBJECTS or qualname in self.settings_objects:
+            return Value(Kind.CONFIG, node, scope)
+        if qualname.split(".", 1)[0] in _LIBRARY_ROOTS:
+            return None
+        # A name imported from the application: configuration this file cannot see.
+        return Value(Kind.SETTINGS, node, scope)
+
+    def _attribute(self, node: ast.Attribute, scope: Scope, depth: int) -> Optional[Value]:
+        qualname = self.qualname(node, scope)
+        if qualname in ENV_MAPPINGS:
+            return Value(Kind.CONFIG, node, scope, env_name="")
+        if qualname and (qualname in CONFIG_OBJECTS or qualname in self.settings_objects):
+            return Value(Kind.CONFIG, node, scope)
+        if qualname and any(qualname.startswith(o + ".") for o in CONFIG_OBJECTS):
+            return Value(Kind.SETTINGS, node, scope)
+        if qualname and qualname.split(".", 1)[0] in _LIBRARY_ROOTS:
+            return None
+        owner = self._owner(node.value, scope, depth)
+        if owner is not None:
+            return self._member(owner, node, node.attr, scope, depth)
+        if node.attr == "config":  # app.config, current_app.config
+            return Value(Kind.CONFIG, node, scope)
+        if _is_credential_key(node.attr):
+            return Value(Kind.SETTINGS, node, scope)
+        return None
+
+    def _owner(self, node: ast.AST, scope: Scope, depth: int) -> Optional[Value]:
+        """Classify the object an attribute is read from, ``self`` included."""
+        if isinstance(node, ast.Name) and node.id == scope.self_name:
+            owner_class = scope.enclosing_class()
+            if owner_class is not None:
+                return Value(Kind.INSTANCE, node, owner_class)
+        if isinstance(node, ast.Name) and node.id in self.settings_objects:
+            return Value(Kind.CONFIG, node, scope)
+        return self.classify(node, scope, depth)
+
+    def _member(self, owner: Value, node: ast.AST, member: str, scope: Scope,
+                depth: int) -> Optional[Value]:
+        """Classify ``owner.member`` / ``owner[member]`` for a classified owner."""
+        if owner.kind is Kind.CONFIG:
+            if owner.env_name == "":  # os.environ["NAME"]
+                return Value(Kind.ENV, node, scope, env_name=member, direct_env=True)
+            return Value(Kind.SETTINGS, node, scope)
+        if owner.kind is Kind.SETTINGS:
+            return owner._replace(node=node)
+        if owner.kind is Kind.STS:
+            return owner._replace(node=node)
+        if owner.kind is Kind.CREDS_OBJECT and member in FROZEN_ATTRIBUTES:
+            return Value(Kind.FROZEN, node, scope)
+        if owner.kind is Kind.DICT:
+            return self._dict_member(owner, member, depth)
+        if owner.kind in (Kind.CLASS, Kind.INSTANCE):
+            return self._class_member(owner, node, member, depth)
+        if owner.kind is Kind.ENV_READER:
+            return None
+        if _is_credential_key(member):  # cfg["aws_secret_access_key"], config.aws_key
+            return Value(Kind.SETTINGS, node, scope)
+        return None
+
+    def _class_member(self, owner: Value, node: ast.AST, member: str,
+                      depth: int) -> Optional[Value]:
+        class_scope = owner.scope
+        candidates: List[Binding] = []
+        if owner.kind is Kind.INSTANCE:
+            candidates += list(reversed(class_scope.self_attrs.get(member, [])))
+        candidates += list(reversed(class_scope.bindings.get(member, [])))
+        for binding in candidates:
+            value = self._from_binding(binding, node, depth)
+            if value is not None:
+                return value
+        if not candidates and _is_credential_key(member):
+            return Value(Kind.SETTINGS, node, owner.scope)
+        return None
+
+    def _dict_member(self, owner: Value, key: str, depth: int) -> Optional[Value]:
+        for entry in self.dict_entries(owner).get(key, [])[::-1]:
+            value = self.classify(entry.value, entry.scope, depth)
+            if value is not None:
+                return value
+        return None
+
+    def _subscript(self, node: ast.Subscript, scope: Scope, depth: int) -> Optional[Value]:
+        key = constant_string(node.slice)
+        if key in STS_KEYS:
+            return Value(Kind.STS, node, scope)
+        owner = self._owner(node.value, scope, depth)
+        if owner is not None and owner.kind is Kind.CONFIG and owner.env_name == "" and key is None:
+            return Value(Kind.ENV, node, scope, direct_env=True)  # os.environ[variable]
+        if key is None:
+            return None
+        if owner is not None:
+            value = self._member(owner, node, key, scope, depth)
+            if value is not None or owner.kind in (Kind.DICT, Kind.CLASS, Kind.INSTANCE):
+                return value
+        if _is_credential_key(key):
+            return Value(Kind.SETTINGS, node, scope)
+        return None
+
+    def _call(self, node: ast.Call, scope: Scope, depth: int) -> Optional[Value]:
+        func = node.func
+        qualname = self.qualname(func, scope)
+        first = constant_string(node.args[0]) if node.args else None
+        if qualname in ENV_FUNCTIONS or qualname in ENV_HELPERS:
+            default = node.args[1] if len(node.args) > 1 else _keyword(node, "default")
+            has_default = default is not None and not (
+                isinstance(default, ast.Constant) and default.value is None)
+            return Value(Kind.ENV, node, scope, env_name=first, has_default=has_default,
+                         direct_env=qualname in ENV_FUNCTIONS)
+        if qualname in ENV_READER_FACTORIES:
+            return Value(Kind.ENV_READER, node, scope)
+        if qualname in SESSION_FACTORIES:
+            return Value(Kind.SESSION, node, scope)
+        if qualname in CONFIG_FACTORIES or (qualname or "").endswith(".Dynaconf"):
+            return Value(Kind.CONFIG, node, scope)
+        if qualname == "dict" or (isinstance(func, ast.Name) and func.id == "dict"
+                                  and qualname is None and not node.args):
+            return Value(Kind.DICT, node, scope)
+        if isinstance(func, ast.Name) and func.id in TRANSPARENT_FUNCTIONS and node.args:
+            return self.classify(node.args[0], scope, depth)
+        if isinstance(func, ast.Attribute):
+            return self._method_call(node, func, first, scope, depth)
+        if isinstance(func, ast.Name):
+            callee = self.classify(func, scope, depth)
+            if callee is not None and callee.kind is Kind.ENV_READER:
+                return Value(Kind.ENV, node, scope, env_name=first)
+            if callee is not None and callee.kind is Kind.CLASS:
+                return Value(Kind.INSTANCE, node, callee.scope)
+        if isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) >= 2:
+            member = constant_string(node.args[1])
+            owner = self._owner(node.args[0], scope, depth)
+            if member is not None and owner is not None:
+                return self._member(owner, node, member, scope, depth)
+        return None
+
+    def _method_call(self, node: ast.Call, func: ast.Attribute, first: Optional[str],
+                     scope: Scope, depth: int) -> Optional[Value]:
+        method = func.attr
+        if method in STS_METHODS:
+            return Value(Kind.STS, node, scope)
+        if method in CREDS_METHODS:
+            return Value(Kind.CREDS_OBJECT, node, scope)
+        if method in TRANSPARENT_METHODS:
+            return self.classify(func.value, scope, depth)
+        owner = self.classify(func.value, scope, depth)
+        if owner is not None and owner.kind is Kind.ENV_READER:
+            return Value(Kind.ENV, node, scope, env_name=first)
+        if method in LOOKUP_METHODS or method.startswith("get"):
+            key = constant_string(node.args[-1]) if node.args else None
+            if owner is not None and owner.kind is Kind.CONFIG and owner.env_name == "":
+                return Value(Kind.ENV, node, scope, env_name=first, direct_env=True)
+            if owner is not None and owner.kind is Kind.CONFIG:
+                return Value(Kind.SETTINGS, node, scope)
+            if owner is not None and owner.kind is Kind.DICT and key is not None:
+                return self._dict_member(owner, key, depth)
+            if key is not None and _is_credential_key(key):
+                return Value(Kind.SETTINGS, node, scope)
+        return None
+
+    # -- dicts ----------------------------------------------------------------------
+    def dict_entries(self, value: Value) -> Dict[str, List["DictEntry"]]:
+        """Constant-keyed entries of a dict literal / ``dict(...)``, plus later
+        ``name["key"] = value`` item assignments on the names it was bound to."""
+        entries: Dict[str, List[DictEntry]] = {}
+        node = value.node
+        if isinstance(node, ast.Dict):
+            for key_node, value_node in zip(node.keys, node.values):
+                key = constant_string(key_node) if key_node is not None else None
+                if key is not None and key_node is not None:
+                    entries.setdefault(key, []).append(
+                        DictEntry(key, value_node, value.scope, key_node, value_node, node))
+        elif isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg is not None:
+                    entries.setdefault(keyword.arg, []).append(
+                        DictEntry(keyword.arg, keyword.value, value.scope, keyword, keyword, node))
+        for name in value.via:
+            for key, bindings in value.scope.item_assigns.get(name, {}).items():
+                for binding in bindings:
+                    if binding.value is not None and binding.statement is not None:
+                        entries.setdefault(key, []).append(DictEntry(
+                            key, binding.value, binding.scope, binding.statement,
+                            binding.statement, None))
+        return entries
+
+    def resolve_dict(self, node: ast.AST, scope: Scope) -> Optional[Value]:
+        """Follow ``node`` to a dict literal, remembering the names it went through."""
+        via: Tuple[str, ...] = ()
+        for _ in range(MAX_DEPTH):
+            if isinstance(node, ast.Dict) or (
+                    isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "dict" and not node.args):
+                return Value(Kind.DICT, node, scope, via=via)
+            if not isinstance(node, ast.Name):
+                return None
+            bindings = [b for b in self.bindings(node, scope) if b.kind == "assign"]
+            if not bindings or bindings[0].value is None:
+                return None
+            via = (*via, node.id)
+            node, scope = bindings[0].value, bindings[0].scope
+        return None
+
+
+def _source_segment(lines: Sequence[str], node: ast.AST) -> Optional[str]:
+    """The node's own text when it sits on one line (ast columns are UTF-8 offsets)."""
+    line = getattr(node, "lineno", None)
+    end_line = getattr(node, "end_lineno", None)
+    if line is None or line != end_line or not 0 < line <= len(lines):
+        return None
+    raw = lines[line - 1].encode("utf-8")
+    return raw[node.col_offset:node.end_col_offset].decode("utf-8", "replace")  # type: ignore[attr-defined]
+
+
+def _string_parts(node: ast.AST) -> List[ast.AST]:
+    if isinstance(node, ast.JoinedStr):
+        return list(node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [*_string_parts(node.left), *_string_parts(node.right)]
+    return [node]
+
+
+def _keyword(node: ast.Call, name: str) -> Optional[ast.expr]:
+    for keyword in node.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def _is_credential_key(name: str) -> bool:
+    return name.upper() in SETTINGS_NAMES or credential_role_of_name(name) is not None
+
+
+def _boolop(self: ValueResolver, node: ast.BoolOp, scope: Scope, depth: int) -> Optional[Value]:
+    for operand in node.values:
+        value = self.classify(operand, scope, depth)
+        if value is not None and value.kind is not Kind.NONE:
+            return value
+    return None
+
+
+def _ifexp(self: ValueResolver, node: ast.IfExp, scope: Scope, depth: int) -> Optional[Value]:
+    return _boolop(self, ast.BoolOp(op=ast.Or(), values=[node.body, node.orelse]), scope, depth)
+
+
+def _binop(self: ValueResolver, node: ast.BinOp, scope: Scope, depth: int) -> Optional[Value]:
+    if isinstance(node.op, ast.Add):
+        return self._joined(node, scope, depth)
+    return None
+
+
+def _await(self: ValueResolver, node: ast.Await, scope: Scope, depth: int) -> Optional[Value]:
+    return self.classify(node.value, scope, depth)
+
+
+def _dict(self: ValueResolver, node: ast.Dict, scope: Scope, depth: int) -> Optional[Value]:
+    return Value(Kind.DICT, node, scope)
+
+
+def _namedexpr(self: ValueResolver, node: ast.NamedExpr, scope: Scope, depth: int) -> Optional[Value]:
+    return self.classify(node.value, scope, depth)
+
+
+_CREDENTIAL_KINDS = frozenset({Kind.LITERAL, Kind.ENV, Kind.SETTINGS, Kind.FROZEN, Kind.DICT})
+_LIBRARY_ROOTS = frozenset(
+    {"os", "sys", "boto3", "botocore", "aioboto3", "aiobotocore", "boto", "s3fs", "typing",
+     "json", "yaml", "configparser", "decouple", "environ", "environs", "dotenv", "pathlib",
+     "logging", "collections", "functools", "dataclasses", "enum", "abc", "pytest", "moto",
+     "unittest", "django", "flask", "storages", "pandas", "datetime", "time", "re"})
+_HANDLERS: Dict[type, Callable[..., Optional[Value]]] = {
+    ast.Constant: ValueResolver._constant,
+    ast.JoinedStr: ValueResolver._joined,
+    ast.FormattedValue: ValueResolver._formatted,
+    ast.Name: ValueResolver._name,
+    ast.Attribute: ValueResolver._attribute,
+    ast.Subscript: ValueResolver._subscript,
+    ast.Call: ValueResolver._call,
+    ast.BoolOp: _boolop,
+    ast.IfExp: _ifexp,
+    ast.BinOp: _binop,
+    ast.Await: _await,
+    ast.Dict: _dict,
+    ast.NamedExpr: _namedexpr,
+}
