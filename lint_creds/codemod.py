@@ -1,0 +1,545 @@
+"""The fixer's libcst codemod: removes hand-passed AWS credentials the engine flagged.
+
+The only module that imports libcst. Detection stays with the stdlib-``ast`` engine: the
+codemod runs :func:`lint_creds.engine.analyze_source` on the module, turns the engine's
+records (sink calls, statement findings) into a plan of node removals, matched to libcst
+nodes by their source spans, and applies it. Three passes:
+
+1. remove credential arguments, dict entries and credential statements (the plan);
+2. remove assignments that fed only the removed code and are now dead, until nothing
+   changes (an ``os.environ`` read or a literal bound to an unused name);
+3. remove the imports the removed code used, if nothing else uses them (queued with
+   ``RemoveImportsVisitor``, which libcst's ``CodemodCommand`` runs at the end).
+
+Anything the plan cannot prove is left alone and reported as an :class:`Outcome` with a
+reason. Run it on its own with::
+
+    python -m libcst.tool codemod -x --no-format \\
+        lint_creds.codemod.RemoveHandPassedCredentials PATH [--unsafe-fixes]
+"""
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from dataclasses import replace
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple, TypeVar, Union
+
+import libcst as cst
+from libcst.codemod import CodemodCommand, CodemodContext
+from libcst.codemod.visitors import RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
+from libcst.metadata import Assignment, ClassScope, GlobalScope, Scope
+
+from .engine import analyze_source
+from .findings import Analysis, Applicability, ArgKind, Finding, SinkCall, Span
+from .options import DEFAULT_OPTIONS, Options
+from .patterns import CREDENTIAL_ENV_NAMES
+from .sinks import SESSION_METHOD_SINKS, SinkSpec, spec_for_qualname
+
+HELD_BACK = "unsafe fix held back (apply it with --unsafe-fixes)"
+NO_FIX = "no automatic fix for this finding"
+#: Codes reported on a sink call's arguments (the rest are reported on statements).
+SINK_CODES = frozenset({"CRD101", "CRD201", "CRD202", "CRD301"})
+#: Calls that write their arguments into the environment.
+_ENV_WRITERS = frozenset({"os.putenv", "os.environ.update", "os.environ.setdefault"})
+#: Calls whose result may be dropped with the name they were bound to (reads, no effects).
+_PURE_CALLS = frozenset({"os.getenv", "os.environ.get", "decouple.config"})
+_PURE_METHODS = frozenset({"get", "str", "strip", "rstrip", "lstrip"})
+_MAX_PRUNE_ROUNDS = 8
+
+
+class Outcome(NamedTuple):
+    """What the fixer did with one finding: fixed, or why not."""
+
+    finding: Finding
+    fixed: bool
+    reason: Optional[str] = None
+
+
+class FixReport(NamedTuple):
+    """The outcomes of one module, in the engine's finding order."""
+
+    outcomes: Tuple[Outcome, ...] = ()
+
+    def fixed_by_code(self) -> Counter:
+        """How many findings each rule had fixed."""
+        return Counter(o.finding.code for o in self.outcomes if o.fixed)
+
+    def left(self) -> Tuple[Outcome, ...]:
+        """The findings that were not fixed, each with its reason."""
+        return tuple(o for o in self.outcomes if not o.fixed)
+
+
+def fixable(applicability: Applicability, unsafe_fixes: bool) -> bool:
+    """May a fix of this applicability be applied (ruff's rule)?"""
+    return applicability is Applicability.SAFE or (
+        unsafe_fixes and applicability is Applicability.UNSAFE)
+
+
+def sink_reason(sink: SinkCall, options: Options, unsafe_fixes: bool) -> Optional[str]:
+    """Why a sink call's credentials will not be removed, or None if they may be."""
+    if sink.blocked is not None:
+        return sink.blocked
+    unselected = sorted(sink.codes - options.select)
+    if unselected:
+        return f"the call also has {', '.join(unselected)} credentials, which are not selected"
+    if not fixable(sink.applicability, unsafe_fixes):
+        return HELD_BACK if sink.applicability is Applicability.UNSAFE else NO_FIX
+    return None
+
+
+def statement_reason(finding: Finding, unsafe_fixes: bool) -> Optional[str]:
+    """Why a statement finding (CRD102/203/302) will not be fixed, or None if it may be."""
+    if finding.not_fixable_reason:
+        return finding.not_fixable_reason
+    if finding.code == "CRD102" and unsafe_fixes:  # fixable where it is an env write
+        return None
+    if not fixable(finding.applicability, unsafe_fixes):
+        return HELD_BACK if finding.applicability is Applicability.UNSAFE else NO_FIX
+    return None
+
+
+def wants_libcst(analysis: Analysis, options: Options, unsafe_fixes: bool) -> bool:
+    """Does the module have anything the codemod could change?  (Skip libcst if not.)"""
+    return any(sink_reason(s, options, unsafe_fixes) is None for s in analysis.sink_calls) or any(
+        f.code not in SINK_CODES and statement_reason(f, unsafe_fixes) is None
+        for f in analysis.findings)
+
+
+def innermost_sink(finding: Finding, sinks: Sequence[SinkCall]) -> Optional[SinkCall]:
+    """The sink call a sink-argument finding belongs to."""
+    if finding.code not in SINK_CODES:
+        return None
+    holding = [s for s in sinks if _contains(s.span, finding.span)]
+    return min(holding, key=_size) if holding else None
+
+
+def _size(sink: SinkCall) -> Tuple[int, int]:
+    return (sink.span.end_line - sink.span.line, sink.span.end_col - sink.span.col)
+
+
+def report_without_fixing(analysis: Analysis, options: Options, unsafe_fixes: bool) -> FixReport:
+    """The outcomes of a module the codemod does not touch."""
+    outcomes = []
+    for finding in analysis.findings:
+        sink = innermost_sink(finding, analysis.sink_calls)
+        reason = (sink_reason(sink, options, unsafe_fixes) if sink is not None
+                  else statement_reason(finding, unsafe_fixes)) or NO_FIX
+        outcomes.append(Outcome(finding, False, reason))
+    return FixReport(tuple(outcomes))
+
+
+def _spec_of(sink: str) -> Optional[SinkSpec]:
+    return spec_for_qualname(sink) or SESSION_METHOD_SINKS.get(sink.rsplit(".", 1)[-1])
+
+
+def _contains(outer: Span, inner: Span) -> bool:
+    return (outer.line, outer.col) <= (inner.line, inner.col) and (
+        inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col)
+
+
+def _span_of(position: object) -> Span:
+    start, end = position.start, position.end  # type: ignore[attr-defined]
+    return Span(start.line, start.column, end.line, end.column)
+
+
+class _Edits:
+    """Node removals and positional->keyword renames, keyed by node identity."""
+
+    def __init__(self) -> None:
+        self.drop: Set[cst.CSTNode] = set()
+        self.rename: Dict[cst.Arg, str] = {}
+
+    def merge(self, other: "_Edits") -> None:
+        self.drop |= other.drop
+        self.rename.update(other.rename)
+
+
+class _Unfixable(Exception):
+    """A plan step the codemod cannot prove safe; the message is the reason."""
+
+
+class _Planner:
+    """Turns the engine's records into :class:`_Edits` on one libcst tree."""
+
+    def __init__(self, wrapper: MetadataWrapper, analysis: Analysis, options: Options,
+                 unsafe_fixes: bool) -> None:
+        self.analysis = analysis
+        self.options = options
+        self.unsafe_fixes = unsafe_fixes
+        self.parents = wrapper.resolve(ParentNodeProvider)
+        self.scopes = wrapper.resolve(ScopeProvider)
+        self.at: Dict[Span, List[cst.CSTNode]] = {}
+        for node, position in wrapper.resolve(PositionProvider).items():
+            self.at.setdefault(_span_of(position), []).append(node)
+        self.edits = _Edits()
+        self.outcomes: Dict[int, Outcome] = {}
+        #: Writer calls (``os.environ.update``) whose entries the plan removes.
+        self.writers: Set[cst.Call] = set()
+
+    # -- the plan ---------------------------------------------------------------------
+    def plan(self) -> Tuple[_Edits, FixReport]:
+        findings = self.analysis.findings
+        reasons: Dict[SinkCall, Optional[str]] = {}
+        for sink in self.analysis.sink_calls:
+            reason = sink_reason(sink, self.options, self.unsafe_fixes)
+            reasons[sink] = reason if reason is not None else self._attempt(
+                lambda: self._plan_sink(sink))
+        for index, finding in enumerate(findings):
+            owner = innermost_sink(finding, self.analysis.sink_calls)
+            if owner is not None:
+                self.outcomes[index] = Outcome(finding, reasons[owner] is None, reasons[owner])
+        for index, finding in enumerate(findings):
+            if index not in self.outcomes and finding.code not in SINK_CODES:
+                reason = statement_reason(finding, self.unsafe_fixes)
+                if reason is None:
+                    reason = self._attempt(lambda: self._plan_statement(finding))
+                self.outcomes[index] = Outcome(finding, reason is None, reason)
+        self._drop_emptied_writers()
+        outcomes = tuple(self.outcomes.get(i) or Outcome(f, False, f.not_fixable_reason or NO_FIX)
+                         for i, f in enumerate(findings))
+        return self.edits, FixReport(outcomes)
+
+    def _attempt(self, step: "object") -> Optional[str]:
+        """Run one plan step atomically: its edits are kept only if it succeeds whole."""
+        saved = self.edits
+        self.edits = _Edits()
+        try:
+            step()  # type: ignore[operator]
+        except _Unfixable as problem:
+            self.edits = saved
+            return str(problem)
+        saved.merge(self.edits)
+        self.edits = saved
+        return None
+
+    # -- sink calls -----------------------------------------------------------------------
+    def _plan_sink(self, sink: SinkCall) -> None:
+        call = self._node_at(sink.span, cst.Call)
+        spec = _spec_of(sink.sink)
+        if spec is not None and spec.fix == "statement":
+            self._drop(self._statement_of(call, f"the result of {sink.sink}() is used"))
+            return
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        removed: Set[int] = set()
+        for arg in sink.args:
+            if arg.kind is ArgKind.KEYWORD:
+                self._drop(self._keyword(call, arg.key))
+            elif arg.kind is ArgKind.POSITIONAL:
+                removed.add(int(arg.key))
+                self._drop(positional[int(arg.key)])
+            elif arg.container is None:  # ``kwargs["aws_access_key_id"] = ...``
+                self._drop(self._node_at(arg.span, cst.BaseSmallStatement))
+            else:
+                self._drop(self._node_at(arg.span, (cst.DictElement, cst.Arg)))
+        if removed:
+            params = spec.params if spec is not None else ()
+            for index in range(max(removed) + 1, len(positional)):
+                if index >= len(params):
+                    raise _Unfixable(f"cannot name positional argument {index + 1} of "
+                                     f"{sink.sink} after removing the credentials before it")
+                self.edits.rename[positional[index]] = params[index]
+
+    def _keyword(self, call: cst.Call, name: str) -> cst.Arg:
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == name:
+                return arg
+        raise _Unfixable(f"keyword {name}= not found in the call")
+
+    # -- statements -----------------------------------------------------------------------
+    def _plan_statement(self, finding: Finding) -> None:
+        nodes = self.at.get(finding.span, [])
+        statement = next((n for n in nodes if isinstance(n, cst.BaseSmallStatement)), None)
+        if finding.code == "CRD102":
+            self._plan_env_literal(finding)
+        elif statement is not None:
+            self._drop(statement)
+        elif any(isinstance(n, cst.Call) for n in nodes):  # os.putenv(K, v), setdefault(K, v)
+            call = next(n for n in nodes if isinstance(n, cst.Call))
+            self._drop(self._statement_of(call, "the write's result is used"))
+        else:  # a keyword or dict key inside ``.update(...)``
+            self._drop_writer_entry(nodes)
+
+    def _plan_env_literal(self, finding: Finding) -> None:
+        """CRD102 is fixable only where a literal key is written into the environment."""
+        literal = self._node_at(finding.span, cst.BaseExpression)
+        parent = self.parents.get(literal)
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+            if isinstance(target, cst.Subscript) and self._qualified(target.value) == {
+                    "os.environ"} and _subscript_key(target) in CREDENTIAL_ENV_NAMES:
+                self._drop(parent)
+                return
+        if isinstance(parent, (cst.Arg, cst.DictElement)):
+            call = self._enclosing_call(parent)
+            if call is not None and self._qualified(call.func) & _ENV_WRITERS:
+                if isinstance(parent, cst.Arg) and parent.keyword is None:
+                    self._drop(self._statement_of(call, "the write's result is used"))
+                else:
+                    self._drop(parent)
+                    self.writers.add(call)
+                return
+        raise _Unfixable(NO_FIX + " (the literal is not written into the environment)")
+
+    def _drop_writer_entry(self, nodes: Sequence[cst.CSTNode]) -> None:
+        for node in nodes:
+            entry = node if isinstance(node, cst.Arg) else self.parents.get(node)
+            if isinstance(entry, (cst.Arg, cst.DictElement)):
+                call = self._enclosing_call(entry)
+                if call is not None:
+                    self._drop(entry)
+                    self.writers.add(call)
+                    return
+        raise _Unfixable("could not find the statement to remove")
+
+    def _drop_emptied_writers(self) -> None:
+        """``os.environ.update({...})`` with every entry removed goes as a whole."""
+        for call in self.writers:
+            entries: List[cst.CSTNode] = []
+            for arg in call.args:
+                entries += list(arg.value.elements) if isinstance(arg.value, cst.Dict) else [arg]
+            parent = self.parents.get(call)
+            if all(e in self.edits.drop for e in entries) and isinstance(parent, cst.Expr):
+                self.edits.drop -= set(entries)
+                self.edits.drop.add(parent)
+
+    # -- lookups ----------------------------------------------------------------------------
+    def _node_at(self, span: Span, kind: "Union[type, Tuple[type, ...]]") -> "cst.CSTNode":
+        for node in self.at.get(span, []):
+            if isinstance(node, kind):
+                return node
+        raise _Unfixable(f"could not locate the code at line {span.line}, column {span.col + 1}")
+
+    def _statement_of(self, call: cst.CSTNode, reason: str) -> cst.Expr:
+        parent = self.parents.get(call)
+        if isinstance(parent, cst.Expr):
+            return parent
+        raise _Unfixable(reason)
+
+    def _enclosing_call(self, node: cst.CSTNode) -> Optional[cst.Call]:
+        for _ in range(4):  # Arg -> Call, or DictElement -> Dict -> Arg -> Call
+            node = self.parents.get(node)  # type: ignore[assignment]
+            if isinstance(node, cst.Call):
+                return node
+            if node is None:
+                return None
+        return None
+
+    def _qualified(self, node: cst.CSTNode) -> Set[str]:
+        scope = self.scopes.get(node)
+        return {q.name for q in scope.get_qualified_names_for(node)} if scope else set()
+
+    def _drop(self, node: cst.CSTNode) -> None:
+        self.edits.drop.add(node)
+
+
+def _subscript_key(node: cst.Subscript) -> Optional[str]:
+    if len(node.slice) == 1:
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+            value = index.value.evaluated_value
+            return value if isinstance(value, str) else None
+    return None
+
+
+Item = TypeVar("Item", cst.Arg, cst.DictElement)
+
+
+def _without(originals: Sequence[Item], updated: Sequence[Item], drop: Set[cst.CSTNode]) -> List[Item]:
+    """``updated`` minus the items whose originals are dropped, commas repaired: the new
+    last item takes over the old last item's comma and closing whitespace."""
+    kept = [u for o, u in zip(originals, updated) if o not in drop]
+    if not kept or len(kept) == len(updated) or originals[-1] not in drop:
+        return kept
+    last = updated[-1]
+    changes: Dict[str, object] = {"comma": last.comma}
+    if isinstance(last, cst.Arg):
+        changes["whitespace_after_arg"] = last.whitespace_after_arg
+    kept[-1] = kept[-1].with_changes(**changes)
+    return kept
+
+
+class _Remover(cst.CSTTransformer):
+    """Applies :class:`_Edits` (matched on the original nodes)."""
+
+    def __init__(self, edits: _Edits) -> None:
+        super().__init__()
+        self.edits = edits
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> object:
+        if original_node in self.edits.drop and isinstance(original_node, cst.BaseSmallStatement):
+            return cst.RemoveFromParent()
+        return super().on_leave(original_node, updated_node)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if not any(a in self.edits.drop or a in self.edits.rename for a in original_node.args):
+            return updated_node
+        args = [_as_keyword(u, self.edits.rename[o]) if o in self.edits.rename else u
+                for o, u in zip(original_node.args, updated_node.args)]
+        kept = _without(original_node.args, args, self.edits.drop)
+        if kept:
+            return updated_node.with_changes(args=kept)
+        return updated_node.with_changes(args=(), whitespace_before_args=cst.SimpleWhitespace(""))
+
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.Dict:
+        if not any(e in self.edits.drop for e in original_node.elements):
+            return updated_node
+        kept = _without(original_node.elements, updated_node.elements, self.edits.drop)
+        if kept:
+            return updated_node.with_changes(elements=kept)
+        return updated_node.with_changes(
+            elements=(), lbrace=cst.LeftCurlyBrace(), rbrace=cst.RightCurlyBrace())
+
+
+def _as_keyword(arg: cst.Arg, name: str) -> cst.Arg:
+    return arg.with_changes(keyword=cst.Name(name), equal=cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+
+
+def _names_in(nodes: Iterable[cst.CSTNode]) -> Set[str]:
+    found: Set[str] = set()
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+    for node in nodes:
+        node.visit(_Names())
+    return found
+
+
+def _is_pure(node: cst.BaseExpression, scope: Optional[Scope]) -> bool:
+    """Can the expression be dropped with its unused target?  Literals, names, attribute
+    and item reads, and environment/config reads; never a call with other effects."""
+    if isinstance(node, (cst.SimpleString, cst.Integer, cst.Name)):
+        return True
+    if isinstance(node, cst.ConcatenatedString):
+        return _is_pure(node.left, scope) and _is_pure(node.right, scope)
+    if isinstance(node, cst.FormattedString):
+        return all(_is_pure(p.expression, scope) for p in node.parts
+                   if isinstance(p, cst.FormattedStringExpression))
+    if isinstance(node, cst.Attribute):
+        return _is_pure(node.value, scope)
+    if isinstance(node, cst.Subscript):
+        return _is_pure(node.value, scope) and all(
+            isinstance(e.slice, cst.Index) and _is_pure(e.slice.value, scope) for e in node.slice)
+    if isinstance(node, (cst.BooleanOperation, cst.BinaryOperation)):
+        return _is_pure(node.left, scope) and _is_pure(node.right, scope)
+    if isinstance(node, cst.Call):
+        names = {q.name for q in scope.get_qualified_names_for(node.func)} if scope else set()
+        method = isinstance(node.func, cst.Attribute) and node.func.attr.value in _PURE_METHODS
+        return bool(names & _PURE_CALLS or method) and (
+            not isinstance(node.func, cst.Attribute) or _is_pure(node.func.value, scope)) and all(
+            _is_pure(a.value, scope) for a in node.args)
+    return False
+
+
+def _dead_assignments(wrapper: MetadataWrapper, candidates: Set[str]) -> Set[cst.CSTNode]:
+    """Statements ``name = <pure value>`` whose name is a candidate and is never read."""
+    scopes = wrapper.resolve(ScopeProvider)
+    parents = wrapper.resolve(ParentNodeProvider)
+    exported = "__all__" in wrapper.module.code
+    dead: Set[cst.CSTNode] = set()
+    for scope in {s for s in scopes.values() if s is not None}:
+        if isinstance(scope, ClassScope):  # class attributes are read through ``self.``
+            continue
+        for name in candidates:
+            if exported and isinstance(scope, GlobalScope):
+                continue
+            statements = [_assigning_statement(a, parents) for a in scope.assignments[name]]
+            if not statements or any(s is None for s in statements) or any(
+                    a.references for a in scope.assignments[name]):
+                continue
+            if all(_is_pure(s.value, scope) for s in statements if s is not None and s.value):
+                dead.update(s for s in statements if s is not None)
+    return dead
+
+
+def _assigning_statement(assignment: object, parents: "object") -> Optional[
+        Union[cst.Assign, cst.AnnAssign]]:
+    """The single-target ``name = value`` statement behind a scope assignment, if it is one."""
+    if not isinstance(assignment, Assignment) or not isinstance(assignment.node, cst.Name):
+        return None
+    parent = parents.get(assignment.node)  # type: ignore[attr-defined]
+    if isinstance(parent, cst.AnnAssign) and parent.value is not None:
+        return parent
+    if isinstance(parent, cst.AssignTarget):
+        statement = parents.get(parent)  # type: ignore[attr-defined]
+        if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+            return statement
+    return None
+
+
+class RemoveHandPassedCredentials(CodemodCommand):
+    """Remove the credentials lint-creds flags, so boto3 uses its default credential chain."""
+
+    DESCRIPTION = ("Remove hand-passed AWS credentials (lint-creds findings) so boto3 uses its "
+                   "default, role-aware credential chain.")
+
+    @staticmethod
+    def add_args(arg_parser: argparse.ArgumentParser) -> None:
+        arg_parser.add_argument(
+            "--unsafe-fixes", dest="unsafe_fixes", action="store_true",
+            help="also apply fixes that may change which identity the code runs under")
+
+    def __init__(self, context: CodemodContext, unsafe_fixes: bool = False,
+                 options: Options = DEFAULT_OPTIONS, analysis: Optional[Analysis] = None) -> None:
+        super().__init__(context)
+        self.unsafe_fixes = unsafe_fixes
+        self.options = options
+        self.analysis = analysis
+        self.report = FixReport()
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        analysis = self.analysis or analyze_source(
+            tree.code, self.context.filename or "<stdin>", self.options)
+        if not wants_libcst(analysis, self.options, self.unsafe_fixes):
+            self.report = report_without_fixing(analysis, self.options, self.unsafe_fixes)
+            return tree
+        wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+        edits, self.report = _Planner(wrapper, analysis, self.options, self.unsafe_fixes).plan()
+        for outcome in self.report.left():
+            self.warn(f"line {outcome.finding.line}: {outcome.finding.code} not fixed: "
+                      f"{outcome.reason}")
+        if not edits.drop and not edits.rename:
+            return tree
+        self._queue_imports(wrapper, edits.drop)
+        module = tree.visit(_Remover(edits))
+        candidates = _names_in(edits.drop)
+        for _ in range(_MAX_PRUNE_ROUNDS):  # a dead name can make the next one dead
+            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+            dead = _dead_assignments(wrapper, candidates)
+            if not dead:
+                break
+            self._queue_imports(wrapper, dead)
+            candidates |= _names_in(dead)
+            pruning = _Edits()
+            pruning.drop = dead
+            module = module.visit(_Remover(pruning))
+        return module
+
+    def _queue_imports(self, wrapper: MetadataWrapper, removed: Iterable[cst.CSTNode]) -> None:
+        """Queue the imports the removed code used; libcst drops those left unused."""
+        context = replace(self.context, wrapper=wrapper)
+        for node in removed:
+            try:
+                RemoveImportsVisitor.remove_unused_import_by_node(context, node)
+            except (ValueError, KeyError):  # a relative import libcst cannot resolve: keep it
+                continue
+
+
+def fix_source(source: str, filename: str = "<stdin>", options: Options = DEFAULT_OPTIONS,
+               unsafe_fixes: bool = False,
+               analysis: Optional[Analysis] = None) -> Tuple[str, FixReport]:
+    """Fix one module's text; returns the new text and what happened to each finding.
+
+    ``analysis`` is the engine's result for ``source`` when the caller already has it; libcst
+    parses only modules with something to fix.
+    """
+    analysis = analysis or analyze_source(source, filename, options)
+    if not wants_libcst(analysis, options, unsafe_fixes):
+        return source, report_without_fixing(analysis, options, unsafe_fixes)
+    command = RemoveHandPassedCredentials(CodemodContext(filename=filename), unsafe_fixes,
+                                          options, analysis)
+    module = command.transform_module(cst.parse_module(source))
+    return module.code, command.report
