@@ -1,0 +1,151 @@
+"""``lint-creds fix PATH...``: rewrite code onto the default credential chain.
+
+Writes in place by default; ``--diff`` prints a unified diff and ``--check`` exits 1 when
+something would change (neither writes). Safe fixes only unless ``--unsafe-fixes``. The
+summary goes to stderr; exit codes are 0 ok, 1 would change (``--check``), 2 errors.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from typing import FrozenSet, List, Optional, Sequence, TextIO, Tuple
+
+from .files import DEFAULT_EXCLUDES, Target, discover
+from .fixer import FileResult, FixSettings, fix_files
+from .options import Options
+from .rules import DEFAULT_SELECT, RULES
+
+#: Show a progress bar on a terminal for batches at least this large.
+PROGRESS_THRESHOLD = 100
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``fix`` subcommand's options."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to fix")
+    parser.add_argument("--diff", action="store_true",
+                        help="print a unified diff of the changes to stdout; write nothing")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if any file would change")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="also apply fixes that may change which identity the code runs as")
+    parser.add_argument("--select", metavar="CODES", type=_codes, default=None,
+                        help="comma-separated codes or prefixes to fix (default: the defaults)")
+    parser.add_argument("--ignore", metavar="CODES", type=_codes, default=frozenset(),
+                        help="comma-separated codes or prefixes to leave alone")
+    parser.add_argument("-j", "--jobs", type=int, default=None,
+                        help="worker processes for large batches (default: all cores)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print only errors, not the summary")
+
+
+def _codes(text: str) -> FrozenSet[str]:
+    """``CRD2,CRD101`` -> the catalog codes they name (prefixes expand)."""
+    codes = set()
+    for part in (p.strip().upper() for p in text.split(",") if p.strip()):
+        matched = {rule.code for rule in RULES if rule.code.startswith(part)}
+        if not matched:
+            raise argparse.ArgumentTypeError(f"unknown rule code {part!r}")
+        codes |= matched
+    return frozenset(codes)
+
+
+def _options(args: argparse.Namespace) -> Tuple[Options, Sequence[str]]:
+    """Options and excludes from the flags. (``[tool.lint-creds]`` is not read yet: the
+    config module did not exist when this was written; defaults are used.)"""
+    select = args.select if args.select is not None else frozenset(DEFAULT_SELECT)
+    return Options(select=frozenset(select - args.ignore)), DEFAULT_EXCLUDES
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``lint-creds fix``; returns the exit code."""
+    options, excludes = _options(args)
+    targets: List[Target] = list(discover(args.paths, excludes))
+    paths = [t.path for t in targets if t.problem is None]
+    settings = FixSettings(options, args.unsafe_fixes, write=not (args.diff or args.check),
+                           diff=args.diff)
+    progress = _Progress(len(paths), sys.stderr) if (
+        len(paths) >= PROGRESS_THRESHOLD and sys.stderr.isatty()) else None
+    results = fix_files(paths, settings, args.jobs, progress.advance if progress else None)
+    if progress is not None:
+        progress.close()
+    for result in results:
+        if result.diff:
+            sys.stdout.write(result.diff)
+    errors = [(t.path, t.problem or "") for t in targets if t.problem is not None]
+    errors += [(r.path, r.error) for r in results if r.error is not None]
+    summary = Summary(results, errors, settings)
+    sys.stderr.write(summary.render(quiet=args.quiet))
+    if errors:
+        return 2
+    return 1 if args.check and summary.changed else 0
+
+
+class Summary:
+    """The end-of-run report: scanned, changed, fixed per rule, left with reasons, errors."""
+
+    def __init__(self, results: Sequence[FileResult], errors: Sequence[Tuple[str, str]],
+                 settings: FixSettings) -> None:
+        self.results = results
+        self.errors = errors
+        self.settings = settings
+        self.changed = sum(1 for r in results if r.changed)
+
+    def render(self, quiet: bool = False) -> str:
+        lines = [] if quiet else self._body()
+        if self.errors:
+            lines.append(f"errors ({len(self.errors)}):")
+            lines += [f"  {path}: {reason}" for path, reason in self.errors]
+        return "".join(line + "\n" for line in lines)
+
+    def _body(self) -> List[str]:
+        dry = not self.settings.write
+        fixed: Counter = Counter()
+        left = []
+        for result in self.results:
+            for outcome in result.outcomes:
+                finding = outcome.finding  # type: ignore[attr-defined]
+                if outcome.fixed:  # type: ignore[attr-defined]
+                    fixed[finding.code] += 1
+                else:
+                    left.append(f"  {result.path}:{finding.line}:{finding.col + 1}: "
+                                f"{finding.code} {outcome.reason}")  # type: ignore[attr-defined]
+        skipped = [r for r in self.results if r.skipped]
+        lines = [f"{len(self.results)} file{_s(len(self.results))} scanned, {self.changed} "
+                 f"{'would change' if dry else 'changed'}"
+                 + (f", {len(skipped)} skipped ({skipped[0].skipped})" if skipped else "")]
+        if fixed:
+            verb = "would fix" if dry else "fixed"
+            lines.append(f"{verb} {sum(fixed.values())}: " + ", ".join(
+                f"{code} x{count}" for code, count in sorted(fixed.items())))
+        if left:
+            lines.append(f"not fixed ({len(left)}):")
+            lines += left
+        held = sum(1 for r in self.results for o in r.outcomes
+                   if not o.fixed and "held back" in (o.reason or ""))  # type: ignore[attr-defined]
+        if held:
+            lines.append(f"{held} unsafe fix{'es' if held != 1 else ''} held back; "
+                         "apply with --unsafe-fixes")
+        return lines
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+class _Progress:
+    """A one-line progress bar on a terminal."""
+
+    def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
+        self.total, self.stream, self.width, self.done = total, stream, width, 0
+
+    def advance(self, _result: Optional[FileResult] = None) -> None:
+        self.done += 1
+        filled = self.width * self.done // max(self.total, 1)
+        self.stream.write(f"\r[{'#' * filled}{' ' * (self.width - filled)}] "
+                          f"{self.done}/{self.total}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\r" + " " * (self.width + 30) + "\r")
+        self.stream.flush()

@@ -1,0 +1,203 @@
+"""File I/O around the codemod: decode, fix, check, diff, write atomically; many files.
+
+Data safety rules: bytes are decoded as Python would (BOM, PEP 263 cookie) and encoded
+back the same way; the newline style, comments and whitespace survive (libcst round-trips
+text exactly); a result that does not parse is never written; writes go to a temporary
+file in the same directory that replaces the original (``os.replace``) with its mode; a
+failing file is reported and the run goes on.  libcst is imported only for files the
+engine flagged.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import io
+import os
+import stat
+import tempfile
+import tokenize
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+
+from .engine import analyze_source
+from .files import FileProblem, read_bytes
+from .findings import Analysis
+from .options import DEFAULT_OPTIONS, Options
+
+#: Batches smaller than this run in-process: a pool costs more to start than it saves.
+PARALLEL_THRESHOLD = 48
+NOT_REWRITTEN_SUFFIXES = (".ipynb",)
+
+
+class FixSettings(NamedTuple):
+    """What a fix run does, the same for every file."""
+
+    options: Options = DEFAULT_OPTIONS
+    unsafe_fixes: bool = False
+    write: bool = True
+    diff: bool = False
+
+
+class FileResult(NamedTuple):
+    """What happened to one file (picklable, so it can come back from a worker)."""
+
+    path: str
+    changed: bool = False
+    #: ``lint_creds.codemod.Outcome`` records (kept untyped here so this module never
+    #: imports libcst).
+    outcomes: Tuple[object, ...] = ()
+    diff: str = ""
+    error: Optional[str] = None
+    skipped: Optional[str] = None
+
+
+class Decoded(NamedTuple):
+    """Source text plus what is needed to turn it back into the same bytes."""
+
+    text: str  # with "\n" newlines when the file used one newline style
+    encoding: str
+    newline: Optional[str]  # the file's single newline style; None when mixed or none
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode source bytes as the interpreter would (raises SyntaxError/UnicodeDecodeError)."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    text = data.decode(encoding)
+    crlf = text.count("\r\n")
+    counts = {"\r\n": crlf, "\r": text.count("\r") - crlf, "\n": text.count("\n") - crlf}
+    styles = [newline for newline, count in counts.items() if count]
+    if len(styles) == 1:
+        newline = styles[0]
+        return Decoded(text.replace(newline, "\n") if newline != "\n" else text, encoding, newline)
+    return Decoded(text, encoding, None)
+
+
+def encode(text: str, decoded: Decoded) -> bytes:
+    """Text back to bytes with the original encoding (BOM included) and newline style."""
+    if decoded.newline not in (None, "\n"):
+        text = text.replace("\n", decoded.newline)  # type: ignore[arg-type]
+    return text.encode(decoded.encoding)
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """A ``git diff``-style unified diff of one file."""
+    lines = difflib.unified_diff(before.splitlines(True), after.splitlines(True),
+                                 f"a/{path}", f"b/{path}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                   for line in lines)
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace ``path`` (a symlink's target) with ``data`` via a temporary sibling file,
+    keeping its mode (and owner when allowed)."""
+    target = os.path.realpath(path)
+    if not os.access(target, os.W_OK):
+        raise PermissionError(13, "file is not writable", path)
+    info = os.stat(target)
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target) or ".",
+                                         prefix=".lint-creds-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        try:
+            os.chown(temporary, info.st_uid, info.st_gid)
+        except OSError:  # only root may give a file away; the mode is what matters
+            pass
+        os.replace(temporary, target)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def fix_file(path: str, settings: FixSettings = FixSettings()) -> FileResult:
+    """Fix one file according to ``settings``; never raises for a bad file."""
+    if path.endswith(NOT_REWRITTEN_SUFFIXES):
+        return FileResult(path, skipped="notebooks are checked, not rewritten")
+    try:
+        data = read_bytes(path)
+    except FileProblem as problem:
+        return FileResult(path, error=problem.reason)
+    try:
+        decoded = decode(data)
+        analysis = analyze_source(decoded.text, path, settings.options)
+    except (SyntaxError, ValueError, RecursionError) as error:
+        return FileResult(path, error=_describe(error))
+    return _fix_decoded(path, data, decoded, analysis, settings)
+
+
+def _fix_decoded(path: str, data: bytes, decoded: Decoded, analysis: Analysis,
+                 settings: FixSettings) -> FileResult:
+    if not analysis.findings:
+        return FileResult(path)
+    from .codemod import fix_source  # libcst only for flagged files
+
+    try:
+        text, report = fix_source(decoded.text, path, settings.options, settings.unsafe_fixes,
+                                  analysis)
+    except Exception as error:  # a libcst failure on one file must not stop the run
+        return FileResult(path, error=f"could not rewrite: {_describe(error)}")
+    outcomes = tuple(report.outcomes)
+    if text == decoded.text:
+        return FileResult(path, outcomes=outcomes)
+    try:
+        ast.parse(text, path)
+    except (SyntaxError, ValueError) as error:
+        unfixed = tuple(o._replace(fixed=False, reason="the fixed code would not parse")
+                        for o in report.outcomes)
+        return FileResult(path, outcomes=unfixed,
+                          error=f"fix produced code that does not parse ({_describe(error)}); "
+                                "file left unchanged")
+    new_data = encode(text, decoded)
+    if new_data == data:
+        return FileResult(path, outcomes=outcomes)
+    before = data.decode(decoded.encoding)
+    diff = unified_diff(path, before, new_data.decode(decoded.encoding)) if settings.diff else ""
+    if settings.write:
+        try:
+            write_atomically(path, new_data)
+        except OSError as error:
+            return FileResult(path, outcomes=tuple(o._replace(fixed=False, reason="not written")
+                                                   for o in report.outcomes),
+                              error=f"could not write: {_describe(error)}")
+    return FileResult(path, True, outcomes, diff)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, SyntaxError):
+        return f"syntax error at line {error.lineno}: {error.msg}"
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else ''}".rstrip(": ")
+
+
+def _fix_one(job: Tuple[str, FixSettings]) -> FileResult:
+    return fix_file(*job)
+
+
+def fix_files(paths: Sequence[str], settings: FixSettings = FixSettings(),
+              jobs: Optional[int] = None,
+              on_result: Optional[Callable[[FileResult], None]] = None) -> List[FileResult]:
+    """Fix many files, in parallel when the batch is large enough; results in input order
+    and identical to a sequential run."""
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    results: List[FileResult] = []
+    for result in _results(paths, settings, workers):
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results
+
+
+def _results(paths: Sequence[str], settings: FixSettings, workers: int) -> Iterator[FileResult]:
+    jobs: Iterable[Tuple[str, FixSettings]] = ((p, settings) for p in paths)
+    if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        yield from map(_fix_one, jobs)
+        return
+    chunk = max(1, min(64, len(paths) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_fix_one, jobs, chunksize=chunk)
