@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from dataclasses import replace
-from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple, TypeVar, Union
+from typing import Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, TypeVar, Union
 
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext
@@ -169,13 +169,16 @@ class _Planner:
         self.unsafe_fixes = unsafe_fixes
         self.parents = wrapper.resolve(ParentNodeProvider)
         self.scopes = wrapper.resolve(ScopeProvider)
+        self.positions = wrapper.resolve(PositionProvider)
         self.at: Dict[Span, List[cst.CSTNode]] = {}
-        for node, position in wrapper.resolve(PositionProvider).items():
+        for node, position in self.positions.items():
             self.at.setdefault(_span_of(position), []).append(node)
         self.edits = _Edits()
         self.outcomes: Dict[int, Outcome] = {}
         #: Writer calls (``os.environ.update``) whose entries the plan removes.
         self.writers: Set[cst.Call] = set()
+        #: finding index -> the ``NAME = ...`` setting statement its fix removes.
+        self.setting_drops: Dict[int, cst.BaseSmallStatement] = {}
 
     # -- the plan ---------------------------------------------------------------------
     def plan(self) -> Tuple[_Edits, FixReport]:
@@ -193,8 +196,9 @@ class _Planner:
             if index not in self.outcomes and finding.code not in SINK_CODES:
                 reason = statement_reason(finding, self.unsafe_fixes)
                 if reason is None:
-                    reason = self._attempt(lambda: self._plan_statement(finding))
+                    reason = self._attempt(lambda: self._plan_statement(index, finding))
                 self.outcomes[index] = Outcome(finding, reason is None, reason)
+        self._keep_used_settings()
         self._drop_emptied_writers()
         outcomes = tuple(self.outcomes.get(i) or Outcome(f, False, f.not_fixable_reason or NO_FIX)
                          for i, f in enumerate(findings))
@@ -247,13 +251,15 @@ class _Planner:
         raise _Unfixable(f"keyword {name}= not found in the call")
 
     # -- statements -----------------------------------------------------------------------
-    def _plan_statement(self, finding: Finding) -> None:
+    def _plan_statement(self, index: int, finding: Finding) -> None:
         nodes = self.at.get(finding.span, [])
         statement = next((n for n in nodes if isinstance(n, cst.BaseSmallStatement)), None)
         if finding.code == "CRD102":
             self._plan_env_literal(finding)
         elif statement is not None:
             self._drop(statement)
+            if _assigned_name(statement) is not None:
+                self.setting_drops[index] = statement
         elif any(isinstance(n, cst.Call) for n in nodes):  # os.putenv(K, v), setdefault(K, v)
             call = next(n for n in nodes if isinstance(n, cst.Call))
             self._drop(self._statement_of(call, "the write's result is used"))
@@ -291,6 +297,40 @@ class _Planner:
                     self.writers.add(call)
                     return
         raise _Unfixable("could not find the statement to remove")
+
+    def _keep_used_settings(self) -> None:
+        """A setting still read by code that stays (``OTHER = AWS_ACCESS_KEY_ID``) stays too."""
+        changed = True
+        while changed:
+            changed = False
+            for index, statement in list(self.setting_drops.items()):
+                user = self._remaining_user(statement)
+                if user is not None:
+                    self.edits.drop.discard(statement)
+                    del self.setting_drops[index]
+                    finding = self.analysis.findings[index]
+                    self.outcomes[index] = Outcome(finding, False, (
+                        f"{getattr(_assigned_name(statement), 'value', '')} is still used at line {user}"))
+                    changed = True
+
+    def _remaining_user(self, statement: cst.BaseSmallStatement) -> Optional[int]:
+        """The line of a read of the statement's name outside removed statements."""
+        target = _assigned_name(statement)
+        scope = self.scopes.get(target) if target is not None else None
+        if target is None or scope is None:
+            return None
+        for assignment in scope.assignments[target.value]:
+            for access in assignment.references:
+                holder: Optional[cst.CSTNode] = access.node
+                while holder is not None and not isinstance(holder, cst.BaseSmallStatement):
+                    holder = self.parents.get(holder)
+                if holder not in self.edits.drop:
+                    return self.positions[access.node].start.line
+        return None
+
+    def removed_spans(self, nodes: Iterable[cst.CSTNode]) -> List[Span]:
+        """Source spans of removed nodes that come from the original tree."""
+        return [_span_of(self.positions[n]) for n in nodes if n in self.positions]
 
     def _drop_emptied_writers(self) -> None:
         """``os.environ.update({...})`` with every entry removed goes as a whole."""
@@ -333,6 +373,16 @@ class _Planner:
         self.edits.drop.add(node)
 
 
+def _assigned_name(statement: cst.CSTNode) -> Optional[cst.Name]:
+    """The target of ``NAME = value`` / ``NAME: T = value``."""
+    if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0].target
+        return target if isinstance(target, cst.Name) else None
+    if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
+        return statement.target
+    return None
+
+
 def _subscript_key(node: cst.Subscript) -> Optional[str]:
     if len(node.slice) == 1:
         index = node.slice[0].slice
@@ -345,31 +395,127 @@ def _subscript_key(node: cst.Subscript) -> Optional[str]:
 Item = TypeVar("Item", cst.Arg, cst.DictElement)
 
 
-def _without(originals: Sequence[Item], updated: Sequence[Item], drop: Set[cst.CSTNode]) -> List[Item]:
-    """``updated`` minus the items whose originals are dropped, commas repaired: the new
-    last item takes over the old last item's comma and closing whitespace."""
-    kept = [u for o, u in zip(originals, updated) if o not in drop]
+def _without(originals: Sequence[Item], updated: Sequence[Item],
+             drop: Set[cst.CSTNode]) -> List[Item]:
+    """``updated`` minus the items whose originals are dropped, commas repaired.
+
+    Comments on a removed item's own line go with it; comments on lines of their own
+    (they may describe the next item) move to the previous kept item; the new last item
+    takes over the old last item's ending (trailing comma, closing line).
+    """
+    kept: List[Item] = []
+    for original, item in zip(originals, updated):
+        if original not in drop:
+            kept.append(item)
+        elif kept:
+            kept[-1] = _with_lines(kept[-1], _own_line_comments(item.comma))
     if not kept or len(kept) == len(updated) or originals[-1] not in drop:
         return kept
     last = updated[-1]
-    changes: Dict[str, object] = {"comma": last.comma}
+    changes: Dict[str, object] = {"comma": _ending(kept[-1].comma, last.comma)}
     if isinstance(last, cst.Arg):
         changes["whitespace_after_arg"] = last.whitespace_after_arg
     kept[-1] = kept[-1].with_changes(**changes)
     return kept
 
 
-class _Remover(cst.CSTTransformer):
-    """Applies :class:`_Edits` (matched on the original nodes)."""
+def _own_line_comments(comma: object) -> List[cst.EmptyLine]:
+    if isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after,
+                                                   cst.ParenthesizedWhitespace):
+        return [line for line in comma.whitespace_after.empty_lines if line.comment is not None]
+    return []
 
-    def __init__(self, edits: _Edits) -> None:
+
+def _with_lines(item: Item, lines: List[cst.EmptyLine]) -> Item:
+    comma = item.comma
+    if not lines or not isinstance(comma, cst.Comma) or not isinstance(
+            comma.whitespace_after, cst.ParenthesizedWhitespace):
+        return item
+    after = comma.whitespace_after
+    return item.with_changes(comma=comma.with_changes(whitespace_after=after.with_changes(
+        empty_lines=[*after.empty_lines, *lines])))
+
+
+def _ending(own: object, last: object) -> object:
+    """The comma of a new last item: its own line (and comment), the old last's ending."""
+    own_after = own.whitespace_after if isinstance(own, cst.Comma) else None
+    if isinstance(last, cst.Comma):
+        last_after = last.whitespace_after
+        if isinstance(own_after, cst.ParenthesizedWhitespace) and isinstance(
+                last_after, cst.ParenthesizedWhitespace):
+            return own.with_changes(whitespace_after=own_after.with_changes(  # type: ignore[attr-defined]
+                empty_lines=[*own_after.empty_lines, *last_after.empty_lines],
+                indent=last_after.indent, last_line=last_after.last_line))
+        return last
+    if isinstance(own_after, cst.ParenthesizedWhitespace) and (
+            own_after.first_line.comment is not None):  # keep "x,  # comment" on its line
+        return own.with_changes(whitespace_after=own_after.with_changes(  # type: ignore[attr-defined]
+            indent=False, last_line=cst.SimpleWhitespace("")))
+    return cst.MaybeSentinel.DEFAULT
+
+
+class _Remover(cst.CSTTransformer):
+    """Applies :class:`_Edits` (matched on the original nodes).
+
+    Subtrees without edits are neither visited nor rebuilt: they come back as the very
+    same objects, so later passes can still map them to their original source spans.
+    """
+
+    def __init__(self, edits: _Edits, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> None:
         super().__init__()
         self.edits = edits
+        self.touched: Set[cst.CSTNode] = set()
+        for node in [*edits.drop, *edits.rename]:
+            while node is not None and node not in self.touched:
+                self.touched.add(node)
+                node = parents.get(node)  # type: ignore[assignment]
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return node in self.touched and super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> object:
         if original_node in self.edits.drop and isinstance(original_node, cst.BaseSmallStatement):
             return cst.RemoveFromParent()
+        if original_node not in self.touched:
+            return original_node
         return super().on_leave(original_node, updated_node)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self._keep_spacing(original_node.body,
+                                                                 updated_node.body))
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
+                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        return updated_node.with_changes(body=self._keep_spacing(original_node.body,
+                                                                 updated_node.body))
+
+    def _keep_spacing(self, originals: Sequence[cst.BaseStatement],
+                      updated: Sequence[cst.BaseStatement]) -> List[cst.BaseStatement]:
+        """A removed statement's leading blank lines pass to the next kept statement, so
+        removals do not glue paragraphs together (its comments go with it)."""
+        if len(originals) == len(updated):
+            return list(updated)
+        result: List[cst.BaseStatement] = []
+        remaining = iter(updated)
+        blanks: Optional[int] = None
+        for original in originals:
+            if self._removed(original):
+                blanks = _leading_blanks(original) if blanks is None else blanks
+                continue
+            statement = next(remaining)
+            if blanks is not None and isinstance(statement, (
+                    cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                missing = blanks - _leading_blanks(statement)
+                if missing > 0:
+                    statement = statement.with_changes(leading_lines=[
+                        *[cst.EmptyLine()] * missing, *statement.leading_lines])
+            blanks = None
+            result.append(statement)
+        return result
+
+    def _removed(self, statement: cst.BaseStatement) -> bool:
+        return isinstance(statement, cst.SimpleStatementLine) and all(
+            s in self.edits.drop for s in statement.body)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if not any(a in self.edits.drop or a in self.edits.rename for a in original_node.args):
@@ -389,6 +535,15 @@ class _Remover(cst.CSTTransformer):
             return updated_node.with_changes(elements=kept)
         return updated_node.with_changes(
             elements=(), lbrace=cst.LeftCurlyBrace(), rbrace=cst.RightCurlyBrace())
+
+
+def _leading_blanks(statement: cst.BaseStatement) -> int:
+    count = 0
+    for line in getattr(statement, "leading_lines", ()):
+        if line.comment is not None:
+            break
+        count += 1
+    return count
 
 
 def _as_keyword(arg: cst.Arg, name: str) -> cst.Arg:
@@ -497,25 +652,34 @@ class RemoveHandPassedCredentials(CodemodCommand):
             self.report = report_without_fixing(analysis, self.options, self.unsafe_fixes)
             return tree
         wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-        edits, self.report = _Planner(wrapper, analysis, self.options, self.unsafe_fixes).plan()
+        planner = _Planner(wrapper, analysis, self.options, self.unsafe_fixes)
+        edits, self.report = planner.plan()
+        module = self._apply(tree, wrapper, edits, planner)
         for outcome in self.report.left():
             self.warn(f"line {outcome.finding.line}: {outcome.finding.code} not fixed: "
                       f"{outcome.reason}")
+        return module
+
+    def _apply(self, tree: cst.Module, wrapper: MetadataWrapper, edits: _Edits,
+               planner: _Planner) -> cst.Module:
         if not edits.drop and not edits.rename:
             return tree
         self._queue_imports(wrapper, edits.drop)
-        module = tree.visit(_Remover(edits))
+        module = tree.visit(_Remover(edits, planner.parents))
         candidates = _names_in(edits.drop)
+        removed = set(edits.drop)
         for _ in range(_MAX_PRUNE_ROUNDS):  # a dead name can make the next one dead
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
             dead = _dead_assignments(wrapper, candidates)
             if not dead:
                 break
+            removed |= dead
             self._queue_imports(wrapper, dead)
             candidates |= _names_in(dead)
             pruning = _Edits()
             pruning.drop = dead
-            module = module.visit(_Remover(pruning))
+            module = module.visit(_Remover(pruning, wrapper.resolve(ParentNodeProvider)))
+        self.report = _credit_removed(self.report, planner.removed_spans(removed))
         return module
 
     def _queue_imports(self, wrapper: MetadataWrapper, removed: Iterable[cst.CSTNode]) -> None:
@@ -526,6 +690,14 @@ class RemoveHandPassedCredentials(CodemodCommand):
                 RemoveImportsVisitor.remove_unused_import_by_node(context, node)
             except (ValueError, KeyError):  # a relative import libcst cannot resolve: keep it
                 continue
+
+
+def _credit_removed(report: FixReport, spans: Sequence[Span]) -> FixReport:
+    """A finding inside code the fix removed (a literal in a dead assignment) is fixed."""
+    return FixReport(tuple(
+        o._replace(fixed=True, reason=None) if not o.fixed and o.reason != HELD_BACK and any(
+            _contains(span, o.finding.span) for span in spans) else o
+        for o in report.outcomes))
 
 
 def fix_source(source: str, filename: str = "<stdin>", options: Options = DEFAULT_OPTIONS,
