@@ -13,12 +13,13 @@ from .findings import Analysis, Applicability, Finding, SinkCall, Span
 from .options import DEFAULT_OPTIONS, Options
 from .patterns import (
     CREDENTIAL_ENV_NAMES, SETTINGS_NAMES, Role, credential_role_of_name, find_key_ids,
-    is_aws_credential_name, is_placeholder, looks_real, mask,
+    is_aws_credential_name, is_placeholder, looks_like_credential, looks_real, mask,
 )
 from .rules import RULES_BY_CODE
 from .scopes import ModuleScopes, Scope
 from .sink_calls import SinkCallAnalyzer
-from .values import ValueResolver, constant_string
+from .sinks import is_aws_endpoint
+from .values import Kind, ValueResolver, constant_string
 
 #: Module-level names that mark a Django-style settings module.
 _SETTINGS_MARKERS = frozenset(
@@ -28,6 +29,10 @@ _SETTINGS_MARKERS = frozenset(
 _STORAGE_ATTRIBUTES = {"access_key": Role.ACCESS_KEY, "secret_key": Role.SECRET_KEY,
                        "security_token": Role.TOKEN, "session_token": Role.TOKEN}
 _ENV_WRITE_METHODS = frozenset({"update", "setdefault", "__setitem__"})
+#: Settings / storage attributes that point the SDK at another service.
+_ENDPOINT_SETTINGS = ("AWS_S3_ENDPOINT_URL", "endpoint_url", "AWS_ENDPOINT_URL")
+#: Origins that are not credentials a setting can carry (plumbing, role assumption, None).
+_NOT_SETTINGS_CREDENTIALS = frozenset({Kind.NONE, Kind.PARAM, Kind.STS})
 _CONFIG_WRITE_METHODS = frozenset({"update", "from_mapping"})
 
 
@@ -177,7 +182,8 @@ class _ModuleChecker(ast.NodeVisitor):
             return
         env_name = self._env_subscript(target)
         if env_name is not None:
-            self._check_env_write(statement, env_name, value)
+            if env_name in CREDENTIAL_ENV_NAMES:  # AWS_REGION and friends are fine
+                self._check_env_write(statement, env_name, value)
             return
         if self._is_config_subscript(target) and name in SETTINGS_NAMES:
             self._check_settings_value(statement, name, value)
@@ -190,11 +196,15 @@ class _ModuleChecker(ast.NodeVisitor):
 
     def _check_settings_value(self, statement: ast.AST, name: str, value: ast.AST) -> None:
         classified = self.resolver.classify(value, self.scope)
-        if classified is not None and classified.kind.value == "none":
+        if classified is not None and classified.kind in _NOT_SETTINGS_CREDENTIALS:
             return
+        literal = classified.literal if classified is not None else None
+        if literal is not None and (is_placeholder(literal, self.options.allow_values)
+                                    or not looks_like_credential(literal)):
+            return
+        if literal is None and self._custom_endpoint_configured():
+            return  # MinIO/localstack settings need explicit keys (check_custom_endpoints)
         literal = constant_string(value)
-        if literal is not None and is_placeholder(literal, self.options.allow_values):
-            return
         origin = "" if literal is not None else f" (from {self.resolver.describe(value)})"
         self.report("CRD203", statement,
                     RULES_BY_CODE["CRD203"].message.format(target=name, origin=origin),
@@ -206,10 +216,10 @@ class _ModuleChecker(ast.NodeVisitor):
             self._check_bound_literal(env_name, value)
             return
         classified = self.resolver.classify(value, self.scope)
-        if classified is not None and classified.kind.value in ("none", "literal"):
-            if classified.kind.value == "literal":
+        if classified is not None and classified.kind in (Kind.NONE, Kind.LITERAL, Kind.STS):
+            if classified.kind is Kind.LITERAL:
                 self._check_bound_literal(env_name, value)
-            return
+            return  # STS: exporting assumed-role credentials is legitimate role use
         self.report("CRD302", anchor, RULES_BY_CODE["CRD302"].message.format(
             target=env_name, origin=f" (from {self.resolver.describe(value)})"), Applicability.UNSAFE)
 
@@ -278,6 +288,29 @@ class _ModuleChecker(ast.NodeVisitor):
                     break
 
     # -- predicates -----------------------------------------------------------------
+    def _custom_endpoint_configured(self) -> bool:
+        """Does this settings module / storage class point the SDK at a non-AWS endpoint
+        (``AWS_S3_ENDPOINT_URL``, ``endpoint_url``)?"""
+        if self.options.check_custom_endpoints:
+            return False
+        names = _ENDPOINT_SETTINGS
+        scopes = [self.scope, self.scopes.module]
+        owner = self.scope.enclosing_class()
+        if owner is not None:
+            scopes.insert(0, owner)
+        for scope in scopes:
+            for name in names:
+                for binding in scope.bindings.get(name, []):
+                    value = self.resolver.classify(binding.value, binding.scope) if (
+                        binding.value is not None) else None
+                    if value is not None and value.kind is Kind.NONE:
+                        continue
+                    url = value.literal if value is not None else None
+                    if url == "" or (url is not None and is_aws_endpoint(url)):
+                        continue
+                    return True
+        return False
+
     def _is_settings_module(self) -> bool:
         stem = os.path.splitext(os.path.basename(self.filename))[0].lower()
         parent = os.path.basename(os.path.dirname(self.filename)).lower()

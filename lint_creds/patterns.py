@@ -135,6 +135,22 @@ def looks_real(value: str, role: Optional[Role]) -> bool:
     return looks_like_key_id(value) or looks_like_secret(value) or looks_like_token(value)
 
 
+def looks_like_credential(value: str) -> bool:
+    """Could ``value`` be a working credential of some S3-style service?
+
+    True for AWS-shaped keys, and for other long, space-free strings that mix character
+    classes (other providers' keys, truncated pastes); short dummies like ``"ak"``,
+    ``"abc123"`` or ``"local"`` are not credentials anyone can leak.
+    """
+    if looks_real(value, None):
+        return True
+    if len(value) < 16 or any(c.isspace() for c in value):
+        return False
+    classes = sum((any(c.isupper() for c in value), any(c.islower() for c in value),
+                   any(c.isdigit() for c in value)))
+    return classes >= 2
+
+
 def credential_role_of_name(name: str) -> Optional[Role]:
     """The credential a variable/attribute/key name suggests, e.g. ``aws_secret_key``.
 

@@ -7,7 +7,7 @@ lambda and comprehension scopes; imports and aliases; ``self.x = ...`` in method
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, NamedTuple, Optional, Union
+from typing import Dict, List, NamedTuple, Optional, Tuple, Union
 
 
 class Binding(NamedTuple):
@@ -101,6 +101,19 @@ class ModuleScopes(ast.NodeVisitor):
                     Binding("assign", value, target.lineno, scope, statement=statement))
         else:
             self.visit(target)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """``kwargs.update(aws_access_key_id=...)`` / ``kwargs.update({...})`` /
+        ``kwargs.setdefault("k", v)`` build a dict up step by step, like ``kwargs["k"] = v``."""
+        self.generic_visit(node)
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                and func.attr in DICT_MUTATORS):
+            return
+        owner = func.value.id
+        for key, value in _mutated_entries(node):
+            self._scope.item_assigns.setdefault(owner, {}).setdefault(key, []).append(
+                Binding("assign", value, node.lineno, self._scope, statement=node))  # type: ignore[arg-type]
 
     def _bind_store_names(self, node: ast.AST) -> None:
         """Bind every name stored by a target we cannot follow (for, with, except ...)."""
@@ -241,6 +254,25 @@ class ModuleScopes(ast.NodeVisitor):
         if name:
             self._scope.bind(name, Binding("unknown", None, node.lineno, self._scope))  # type: ignore[attr-defined]
         self.generic_visit(node)
+
+
+#: Methods that add entries to a dict in place.
+DICT_MUTATORS = frozenset({"update", "setdefault"})
+
+
+def _mutated_entries(call: ast.Call) -> List[Tuple[str, ast.expr]]:
+    """(key, value) pairs a ``update``/``setdefault`` call writes, constant keys only."""
+    func = call.func
+    if getattr(func, "attr", None) == "setdefault":
+        if len(call.args) == 2 and isinstance(call.args[0], ast.Constant) and isinstance(
+                call.args[0].value, str):
+            return [(call.args[0].value, call.args[1])]
+        return []
+    pairs = [(k.arg, k.value) for k in call.keywords if k.arg is not None]
+    if len(call.args) == 1 and isinstance(call.args[0], ast.Dict):
+        pairs += [(k.value, v) for k, v in zip(call.args[0].keys, call.args[0].values)
+                  if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+    return pairs
 
 
 def lookup(scope: Scope, name: str, line: int) -> List[Binding]:

@@ -9,10 +9,11 @@ from .findings import (
 )
 from .options import Options
 from .patterns import (
-    STANDARD_ENV_NAMES, Role, credential_role_of_name, is_placeholder, looks_real, mask,
+    STANDARD_ENV_NAMES, Role, credential_role_of_name, is_placeholder, looks_like_credential,
+    looks_real, mask,
 )
 from .rules import RULES_BY_CODE
-from .scopes import Scope
+from .scopes import DICT_MUTATORS, Scope
 from .sinks import (
     BOTO_KEYWORDS, GENERIC, SESSION_METHOD_SINKS, SPLAT_KEYS, STORAGE_OPTION_KEYS, SinkSpec,
     is_aws_endpoint, spec_for_qualname,
@@ -71,6 +72,8 @@ class SinkCallAnalyzer:
             by_name = func.attr == "set_credentials" and "session" in self.resolver.describe(func.value).lower()
             if (receiver is not None and receiver.kind is Kind.SESSION) or by_name:
                 return self.resolver.describe(func), SESSION_METHOD_SINKS[func.attr]
+        if _builds_a_dict(func):  # dict(aws_access_key_id=...) is the kwargs, not the sink
+            return None
         if any(k.arg in BOTO_KEYWORDS for k in call.keywords) or any(
                 k.arg is None for k in call.keywords):
             return self.resolver.describe(func), GENERIC
@@ -201,9 +204,10 @@ class SinkCallAnalyzer:
             literal = value.literal or ""
             if is_placeholder(literal, self.options.allow_values):
                 return None
-            if custom_endpoint and not looks_real(literal, None):
-                return None
-            return "CRD101"
+            # A non-AWS endpoint takes any key, so only AWS-shaped literals count there.
+            plausible = looks_real(literal, None) if custom_endpoint else looks_like_credential(
+                literal)
+            return "CRD101" if plausible else None
         code = _CODE_OF_KIND.get(value.kind)
         if code is None or (custom_endpoint and not self.options.check_custom_endpoints):
             return None
@@ -264,6 +268,14 @@ class SinkCallAnalyzer:
             sink=sink, origin=origin,
             origin_short="get_credentials()" if code == "CRD301" else "",
         ).replace("  ", " ")
+
+
+def _builds_a_dict(func: ast.AST) -> bool:
+    """``dict(...)``, ``kwargs.update(...)``, ``kwargs.setdefault(...)``: containers that a
+    later ``**`` splat hands to the real sink (resolved there, reported once)."""
+    if isinstance(func, ast.Name):
+        return func.id == "dict"
+    return isinstance(func, ast.Attribute) and func.attr in DICT_MUTATORS
 
 
 def _guard_mentions(guard: ast.AST, coded: Iterable[Tuple[_Candidate, Value]]) -> bool:

@@ -84,7 +84,9 @@ QUALIFIED_SINKS: Dict[str, SinkSpec] = {
     "storages.backends.s3.S3StaticStorage": _STORAGES,
 }
 #: Legacy boto: ``boto.connect_s3(key, secret)``, ``boto.ec2.connect_to_region(...)``.
+#: First match wins: ``connect_to_region(region, **kw)`` takes credentials by keyword only.
 QUALIFIED_PREFIX_SINKS: Tuple[Tuple[str, str, SinkSpec], ...] = (
+    ("boto.", "connect_to_region", SinkSpec(LEGACY_BOTO_KEYWORDS)),
     ("boto.", "connect_", _LEGACY),
 )
 

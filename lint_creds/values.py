@@ -7,101 +7,23 @@ settings/config lookup, frozen session credentials, or one of the "legitimate" o
 from __future__ import annotations
 
 import ast
-from enum import Enum
-from typing import Callable, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .patterns import SETTINGS_NAMES, credential_role_of_name, find_key_ids, looks_real, mask_all
+from .dicts import dict_entries, resolve_dict
+from .origins import (
+    CONFIG_FACTORIES, CONFIG_OBJECTS, CREDENTIAL_KINDS, CREDS_METHODS, ENV_FUNCTIONS, ENV_HELPERS,
+    ENV_MAPPINGS, ENV_READER_FACTORIES, FROZEN_ATTRIBUTES, LIBRARY_ROOTS, LOOKUP_METHODS,
+    MAX_DEPTH, STS_KEYS, STS_METHODS, TRANSPARENT_FUNCTIONS, TRANSPARENT_METHODS, DictEntry,
+    Kind, Value, constant_string,
+)
+
+from .patterns import (
+    SETTINGS_NAMES, credential_role_of_name, find_key_ids, is_placeholder, looks_real, mask_all,
+)
 from .scopes import Binding, ModuleScopes, Scope, lookup
 from .sinks import SESSION_FACTORIES
 
-MAX_DEPTH = 12
-
-
-class Kind(str, Enum):
-    LITERAL = "literal"
-    NONE = "none"
-    ENV = "env"
-    SETTINGS = "settings"
-    FROZEN = "frozen"
-    # Not credentials themselves, but what credentials are read out of:
-    PARAM = "param"  # a function parameter: plumbing, not reported by default
-    STS = "sts"  # an STS response: legitimate role assumption
-    CREDS_OBJECT = "creds-object"  # session.get_credentials()
-    SESSION = "session"  # boto3.Session(), botocore.session.get_session()
-    DICT = "dict"  # a dict literal / dict(...) call
-    CONFIG = "config"  # a settings/config container (django settings, app.config, json.load)
-    ENV_READER = "env-reader"  # environ.Env(), environs.Env()
-    CLASS = "class"  # an in-file class
-    INSTANCE = "instance"  # an instance of an in-file class
-
-
-class DictEntry(NamedTuple):
-    """One constant-keyed entry of a dict the resolver followed."""
-
-    key: str
-    value: ast.AST
-    scope: Scope
-    first: ast.AST  # where the entry starts (key, keyword, or item-assignment statement)
-    last: ast.AST  # where it ends
-    container: Optional[ast.AST]  # the dict literal / dict() call; None for item assignments
-
-
-class Value(NamedTuple):
-    """The classified origin of an expression."""
-
-    kind: Kind
-    node: ast.AST  # the expression where the origin was recognised
-    scope: Scope
-    env_name: Optional[str] = None
-    literal: Optional[str] = None
-    #: the default of ``os.environ.get(NAME, default)`` is not None (not a pure env read)
-    has_default: bool = False
-    #: ``ENV`` read through ``os`` itself (not a helper that also reads ``.env`` files)
-    direct_env: bool = False
-    via: Tuple[str, ...] = ()
-
-
-ENV_MAPPINGS: FrozenSet[str] = frozenset({"os.environ"})
-ENV_FUNCTIONS: FrozenSet[str] = frozenset({"os.getenv", "os.environ.get", "os.environ.pop"})
-ENV_HELPERS: FrozenSet[str] = frozenset({"decouple.config", "environ.Env", "environs.Env"})
-ENV_READER_FACTORIES: FrozenSet[str] = frozenset(
-    {"environ.Env", "environs.Env", "decouple.AutoConfig", "decouple.Config"})
-CONFIG_OBJECTS: FrozenSet[str] = frozenset(
-    {"django.conf.settings", "flask.current_app", "streamlit.secrets", "dynaconf.settings"})
-CONFIG_FACTORIES: FrozenSet[str] = frozenset(
-    {
-        "json.load", "json.loads", "yaml.safe_load", "yaml.load", "yaml.full_load",
-        "toml.load", "toml.loads", "tomllib.load", "tomllib.loads", "tomli.load", "tomli.loads",
-        "configparser.ConfigParser", "configparser.RawConfigParser",
-        "configparser.SafeConfigParser", "dotenv.dotenv_values", "dynaconf.Dynaconf",
-        "omegaconf.OmegaConf.load", "hydra.compose",
-    }
-)
-STS_METHODS: FrozenSet[str] = frozenset(
-    {
-        "assume_role", "assume_role_with_web_identity", "assume_role_with_saml",
-        "get_session_token", "get_federation_token", "get_credentials_for_identity",
-        "get_role_credentials",
-    }
-)
-STS_KEYS: FrozenSet[str] = frozenset(
-    {"Credentials", "AccessKeyId", "SecretAccessKey", "SecretKey", "SessionToken",
-     "roleCredentials", "accessKeyId", "secretAccessKey", "sessionToken"})
-FROZEN_ATTRIBUTES: FrozenSet[str] = frozenset({"access_key", "secret_key", "token"})
-CREDS_METHODS: FrozenSet[str] = frozenset({"get_credentials", "get_frozen_credentials"})
-#: Calls that pass a credential through unchanged: ``str(key)``, ``key.strip()``.
-TRANSPARENT_FUNCTIONS: FrozenSet[str] = frozenset({"str"})
-TRANSPARENT_METHODS: FrozenSet[str] = frozenset(
-    {"strip", "rstrip", "lstrip", "decode", "encode", "format"})
-#: ``x.get(key)``-style config lookups.
-LOOKUP_METHODS: FrozenSet[str] = frozenset({"get", "getstr", "get_value", "str", "__getitem__"})
-
-
-def constant_string(node: ast.AST) -> Optional[str]:
-    """The value of a string constant, else None."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
+__all__ = ["Kind", "Value", "ValueResolver", "constant_string", "strongest"]
 
 
 class ValueResolver:
@@ -186,16 +108,22 @@ class ValueResolver:
             if self.scopes.has_star_import:
                 return Value(Kind.SETTINGS, node, scope)
             return None
-        for binding in bindings:
-            value = self._from_binding(binding, node, depth)
-            if value is not None:
-                return value._replace(via=(node.id, *value.via)) if value.kind in _CREDENTIAL_KINDS else value
-        return None
+        # ``key = os.environ.get(...)`` then ``if not key: key = None``: a credential origin
+        # on any path wins over a None reset on another.
+        value = strongest(self._from_binding(b, node, depth) for b in bindings)
+        if value is not None and value.kind in CREDENTIAL_KINDS:
+            return value._replace(via=(node.id, *value.via))
+        return value
 
     def _from_binding(self, binding: Binding, node: ast.AST, depth: int) -> Optional[Value]:
         if binding.kind == "assign" and binding.value is not None:
             return self.classify(binding.value, binding.scope, depth)
         if binding.kind == "param":
+            # ``def make(key=os.environ["K"])``: the default flows in whenever callers omit it.
+            if binding.value is not None:
+                default = self.classify(binding.value, binding.scope, depth)
+                if default is not None and default.kind in CREDENTIAL_KINDS:
+                    return default
             return Value(Kind.PARAM, node, binding.scope)
         if binding.kind == "import":
             return self._imported(binding.qualname or "", node, binding.scope)
@@ -210,7 +138,7 @@ class ValueResolver:
             return Value(Kind.CONFIG, node, scope, env_name="")  # os.environ itself
         if qualname in CONFIG_OBJECTS or qualname in self.settings_objects:
             return Value(Kind.CONFIG, node, scope)
-        if qualname.split(".", 1)[0] in _LIBRARY_ROOTS:
+        if qualname.split(".", 1)[0] in LIBRARY_ROOTS:
             return None
         # A name imported from the application: configuration this file cannot see.
         return Value(Kind.SETTINGS, node, scope)
@@ -223,7 +151,7 @@ class ValueResolver:
             return Value(Kind.CONFIG, node, scope)
         if qualname and any(qualname.startswith(o + ".") for o in CONFIG_OBJECTS):
             return Value(Kind.SETTINGS, node, scope)
-        if qualname and qualname.split(".", 1)[0] in _LIBRARY_ROOTS:
+        if qualname and qualname.split(".", 1)[0] in LIBRARY_ROOTS:
             return None
         owner = self._owner(node.value, scope, depth)
         if owner is not None:
@@ -253,7 +181,7 @@ class ValueResolver:
             return Value(Kind.SETTINGS, node, scope)
         if owner.kind is Kind.SETTINGS:
             return owner._replace(node=node)
-        if owner.kind is Kind.STS:
+        if owner.kind in (Kind.STS, Kind.PARAM):  # a caller's mapping is plumbing too
             return owner._replace(node=node)
         if owner.kind is Kind.CREDS_OBJECT and member in FROZEN_ATTRIBUTES:
             return Value(Kind.FROZEN, node, scope)
@@ -274,13 +202,18 @@ class ValueResolver:
         if owner.kind is Kind.INSTANCE:
             candidates += list(reversed(class_scope.self_attrs.get(member, [])))
         candidates += list(reversed(class_scope.bindings.get(member, [])))
-        for binding in candidates:
-            value = self._from_binding(binding, node, depth)
-            if value is not None:
-                return value
-        if not candidates and _is_credential_key(member):
+        value = strongest(self._from_binding(b, node, depth) for b in candidates)
+        if _is_credential_key(member) and (not candidates or (
+                self._is_config_class(class_scope) and _is_empty(value))):
+            # An undeclared credential attribute, or a settings class (pydantic
+            # ``BaseSettings``) whose empty default is filled in from env/config at run time.
             return Value(Kind.SETTINGS, node, owner.scope)
-        return None
+        return value
+
+    def _is_config_class(self, class_scope: Scope) -> bool:
+        """Does the class derive from an imported base (``BaseSettings``, ``Config``)?"""
+        bases = getattr(class_scope.node, "bases", [])
+        return any(self.qualname(base, class_scope.parent or class_scope) for base in bases)
 
     def _dict_member(self, owner: Value, key: str, depth: int) -> Optional[Value]:
         for entry in self.dict_entries(owner).get(key, [])[::-1]:
@@ -366,48 +299,14 @@ class ValueResolver:
                 return Value(Kind.SETTINGS, node, scope)
         return None
 
-    # -- dicts ----------------------------------------------------------------------
-    def dict_entries(self, value: Value) -> Dict[str, List["DictEntry"]]:
-        """Constant-keyed entries of a dict literal / ``dict(...)``, plus later
-        ``name["key"] = value`` item assignments on the names it was bound to."""
-        entries: Dict[str, List[DictEntry]] = {}
-        node = value.node
-        if isinstance(node, ast.Dict):
-            for key_node, value_node in zip(node.keys, node.values):
-                key = constant_string(key_node) if key_node is not None else None
-                if key is not None and key_node is not None:
-                    entries.setdefault(key, []).append(
-                        DictEntry(key, value_node, value.scope, key_node, value_node, node))
-        elif isinstance(node, ast.Call):
-            for keyword in node.keywords:
-                if keyword.arg is not None:
-                    entries.setdefault(keyword.arg, []).append(
-                        DictEntry(keyword.arg, keyword.value, value.scope, keyword, keyword, node))
-        for name in value.via:
-            for key, bindings in value.scope.item_assigns.get(name, {}).items():
-                for binding in bindings:
-                    if binding.value is not None and binding.statement is not None:
-                        entries.setdefault(key, []).append(DictEntry(
-                            key, binding.value, binding.scope, binding.statement,
-                            binding.statement, None))
-        return entries
+    # -- dicts: see dicts.py ------------------------------------------------------------
+    def dict_entries(self, value: Value) -> Dict[str, List[DictEntry]]:
+        """Constant-keyed entries of a followed dict (see :func:`dicts.dict_entries`)."""
+        return dict_entries(value)
 
     def resolve_dict(self, node: ast.AST, scope: Scope) -> Optional[Value]:
-        """Follow ``node`` to a dict literal, remembering the names it went through."""
-        via: Tuple[str, ...] = ()
-        for _ in range(MAX_DEPTH):
-            if isinstance(node, ast.Dict) or (
-                    isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "dict" and not node.args):
-                return Value(Kind.DICT, node, scope, via=via)
-            if not isinstance(node, ast.Name):
-                return None
-            bindings = [b for b in self.bindings(node, scope) if b.kind == "assign"]
-            if not bindings or bindings[0].value is None:
-                return None
-            via = (*via, node.id)
-            node, scope = bindings[0].value, bindings[0].scope
-        return None
+        """Follow ``node`` to a dict literal (see :func:`dicts.resolve_dict`)."""
+        return resolve_dict(node, scope)
 
 
 def _source_segment(lines: Sequence[str], node: ast.AST) -> Optional[str]:
@@ -439,12 +338,34 @@ def _is_credential_key(name: str) -> bool:
     return name.upper() in SETTINGS_NAMES or credential_role_of_name(name) is not None
 
 
-def _boolop(self: ValueResolver, node: ast.BoolOp, scope: Scope, depth: int) -> Optional[Value]:
-    for operand in node.values:
-        value = self.classify(operand, scope, depth)
-        if value is not None and value.kind is not Kind.NONE:
+def _is_credential(value: Optional[Value]) -> bool:
+    """A credential origin, not a placeholder literal, ``None`` or plumbing."""
+    return value is not None and value.kind in CREDENTIAL_KINDS and not (
+        value.kind is Kind.LITERAL and is_placeholder(value.literal or ""))
+
+
+def _is_empty(value: Optional[Value]) -> bool:
+    """``None`` or a placeholder literal such as ``""``."""
+    return value is not None and (value.kind is Kind.NONE or (
+        value.kind is Kind.LITERAL and is_placeholder(value.literal or "")))
+
+
+def strongest(values: Iterable[Optional[Value]]) -> Optional[Value]:
+    """The origin that matters among alternatives (``a or b``, several bindings): a
+    credential origin beats a placeholder literal, a parameter or ``None``."""
+    fallback: Optional[Value] = None
+    for value in values:
+        if value is None:
+            continue
+        if _is_credential(value):
             return value
-    return None
+        if fallback is None or (fallback.kind is Kind.NONE and value.kind is not Kind.NONE):
+            fallback = value
+    return fallback
+
+
+def _boolop(self: ValueResolver, node: ast.BoolOp, scope: Scope, depth: int) -> Optional[Value]:
+    return strongest(self.classify(operand, scope, depth) for operand in node.values)
 
 
 def _ifexp(self: ValueResolver, node: ast.IfExp, scope: Scope, depth: int) -> Optional[Value]:
@@ -469,12 +390,6 @@ def _namedexpr(self: ValueResolver, node: ast.NamedExpr, scope: Scope, depth: in
     return self.classify(node.value, scope, depth)
 
 
-_CREDENTIAL_KINDS = frozenset({Kind.LITERAL, Kind.ENV, Kind.SETTINGS, Kind.FROZEN, Kind.DICT})
-_LIBRARY_ROOTS = frozenset(
-    {"os", "sys", "boto3", "botocore", "aioboto3", "aiobotocore", "boto", "s3fs", "typing",
-     "json", "yaml", "configparser", "decouple", "environ", "environs", "dotenv", "pathlib",
-     "logging", "collections", "functools", "dataclasses", "enum", "abc", "pytest", "moto",
-     "unittest", "django", "flask", "storages", "pandas", "datetime", "time", "re"})
 _HANDLERS: Dict[type, Callable[..., Optional[Value]]] = {
     ast.Constant: ValueResolver._constant,
     ast.JoinedStr: ValueResolver._joined,

@@ -1,0 +1,111 @@
+"""The vocabulary of value resolution: origin kinds, records and the tables of known
+environment readers, configuration sources, STS calls and session factories."""
+from __future__ import annotations
+
+import ast
+from enum import Enum
+from typing import FrozenSet, NamedTuple, Optional, Tuple
+
+from .scopes import Scope
+
+#: How many names/attributes the resolver follows before giving up.
+MAX_DEPTH = 12
+
+
+class Kind(str, Enum):
+    LITERAL = "literal"
+    NONE = "none"
+    ENV = "env"
+    SETTINGS = "settings"
+    FROZEN = "frozen"
+    # Not credentials themselves, but what credentials are read out of:
+    PARAM = "param"  # a function parameter: plumbing, not reported by default
+    STS = "sts"  # an STS response: legitimate role assumption
+    CREDS_OBJECT = "creds-object"  # session.get_credentials()
+    SESSION = "session"  # boto3.Session(), botocore.session.get_session()
+    DICT = "dict"  # a dict literal / dict(...) call
+    CONFIG = "config"  # a settings/config container (django settings, app.config, json.load)
+    ENV_READER = "env-reader"  # environ.Env(), environs.Env()
+    CLASS = "class"  # an in-file class
+    INSTANCE = "instance"  # an instance of an in-file class
+
+
+class DictEntry(NamedTuple):
+    """One constant-keyed entry of a dict the resolver followed."""
+
+    key: str
+    value: ast.AST
+    scope: Scope
+    first: ast.AST  # where the entry starts (key, keyword, or item-assignment statement)
+    last: ast.AST  # where it ends
+    container: Optional[ast.AST]  # the dict literal / dict() call; None for item assignments
+
+
+class Value(NamedTuple):
+    """The classified origin of an expression."""
+
+    kind: Kind
+    node: ast.AST  # the expression where the origin was recognised
+    scope: Scope
+    env_name: Optional[str] = None
+    literal: Optional[str] = None
+    #: the default of ``os.environ.get(NAME, default)`` is not None (not a pure env read)
+    has_default: bool = False
+    #: ``ENV`` read through ``os`` itself (not a helper that also reads ``.env`` files)
+    direct_env: bool = False
+    via: Tuple[str, ...] = ()
+
+
+ENV_MAPPINGS: FrozenSet[str] = frozenset({"os.environ"})
+ENV_FUNCTIONS: FrozenSet[str] = frozenset({"os.getenv", "os.environ.get", "os.environ.pop"})
+#: Module-level helpers that read one variable (``decouple.config("NAME")``); the
+#: reader objects of django-environ and environs are ENV_READER_FACTORIES instead.
+ENV_HELPERS: FrozenSet[str] = frozenset({"decouple.config"})
+ENV_READER_FACTORIES: FrozenSet[str] = frozenset(
+    {"environ.Env", "environs.Env", "decouple.AutoConfig", "decouple.Config"})
+CONFIG_OBJECTS: FrozenSet[str] = frozenset(
+    {"django.conf.settings", "flask.current_app", "streamlit.secrets", "dynaconf.settings"})
+CONFIG_FACTORIES: FrozenSet[str] = frozenset(
+    {
+        "json.load", "json.loads", "yaml.safe_load", "yaml.load", "yaml.full_load",
+        "toml.load", "toml.loads", "tomllib.load", "tomllib.loads", "tomli.load", "tomli.loads",
+        "configparser.ConfigParser", "configparser.RawConfigParser",
+        "configparser.SafeConfigParser", "dotenv.dotenv_values", "dynaconf.Dynaconf",
+        "omegaconf.OmegaConf.load", "hydra.compose",
+    }
+)
+STS_METHODS: FrozenSet[str] = frozenset(
+    {
+        "assume_role", "assume_role_with_web_identity", "assume_role_with_saml",
+        "get_session_token", "get_federation_token", "get_credentials_for_identity",
+        "get_role_credentials",
+    }
+)
+STS_KEYS: FrozenSet[str] = frozenset(
+    {"Credentials", "AccessKeyId", "SecretAccessKey", "SecretKey", "SessionToken",
+     "roleCredentials", "accessKeyId", "secretAccessKey", "sessionToken"})
+FROZEN_ATTRIBUTES: FrozenSet[str] = frozenset({"access_key", "secret_key", "token"})
+CREDS_METHODS: FrozenSet[str] = frozenset({"get_credentials", "get_frozen_credentials"})
+#: Calls that pass a credential through unchanged: ``str(key)``, ``key.strip()``.
+TRANSPARENT_FUNCTIONS: FrozenSet[str] = frozenset({"str"})
+TRANSPARENT_METHODS: FrozenSet[str] = frozenset(
+    {"strip", "rstrip", "lstrip", "decode", "encode", "format"})
+#: ``x.get(key)``-style config lookups.
+LOOKUP_METHODS: FrozenSet[str] = frozenset({"get", "getstr", "get_value", "str", "__getitem__"})
+
+
+def constant_string(node: ast.AST) -> Optional[str]:
+    """The value of a string constant, else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+#: Origins that are (or hold) credential values.
+CREDENTIAL_KINDS = frozenset({Kind.LITERAL, Kind.ENV, Kind.SETTINGS, Kind.FROZEN, Kind.DICT})
+#: Import roots that are libraries, not the application's own configuration.
+LIBRARY_ROOTS = frozenset(
+    {"os", "sys", "boto3", "botocore", "aioboto3", "aiobotocore", "boto", "s3fs", "typing",
+     "json", "yaml", "configparser", "decouple", "environ", "environs", "dotenv", "pathlib",
+     "logging", "collections", "functools", "dataclasses", "enum", "abc", "pytest", "moto",
+     "unittest", "django", "flask", "storages", "pandas", "datetime", "time", "re"})
