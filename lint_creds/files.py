@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 from typing import Iterable, Iterator, NamedTuple, Optional, Sequence, Tuple
 
@@ -80,8 +81,9 @@ def _walk(directory: str, excludes: Sequence[str], seen: "set[Tuple[int, int]]")
             continue
         try:
             is_dir = entry.is_dir()
-        except OSError as error:
-            yield Target(path, _reason(error))
+        except OSError as error:  # a link loop: only worth a word when it names a source file
+            if entry.name.endswith(SOURCE_SUFFIXES):
+                yield Target(path, _reason(error))
             continue
         if is_dir:
             try:
@@ -120,3 +122,16 @@ def _reason(error: OSError) -> str:
     if error.errno is not None and error.errno == getattr(__import__("errno"), "ELOOP", -1):
         return "symlink loop"
     return error.strerror or str(error)
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> "list[str]":
+    """Physical lines as Python's tokenizer counts them (``\\n``, ``\\r\\n``, ``\\r``), without
+    their endings. Unlike ``str.splitlines`` this does not break at form feeds and other
+    Unicode line separators, so line numbers match ``ast``'s."""
+    lines = _NEWLINE.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines

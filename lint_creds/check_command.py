@@ -1,0 +1,179 @@
+"""``lint-creds check``: the gate. Exit 0 clean, 1 findings, 2 usage/config/file errors."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from . import baseline as baselines
+from .config import ConfigError, Settings, load_settings
+from .files import FileProblem, Target, discover, is_excluded
+from .runner import FileResult, Reported, check_data, check_paths
+
+_LIST_FLAGS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "allow-values",
+               "settings-objects", "extra-sinks")
+FORMAT_NAMES = ("text", "json", "sarif", "github")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags of ``check``; configuration flags override ``[tool.lint-creds]``."""
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or directories to check (default: .); - reads stdin")
+    parser.add_argument("--format", choices=FORMAT_NAMES, default="text",
+                        help="report format (default: text)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--config", metavar="FILE",
+                        help="pyproject.toml to read instead of searching upwards")
+    for flag in _LIST_FLAGS:
+        parser.add_argument(f"--{flag}", metavar="LIST", help=f"comma separated; overrides "
+                            f"`{flag}` in [tool.lint-creds]")
+    parser.add_argument("--check-custom-endpoints", action="store_true", default=None,
+                        help="also report env/settings credentials sent to non-AWS endpoints")
+    parser.add_argument("--baseline", metavar="FILE", help="report only findings not in FILE")
+    parser.add_argument("--write-baseline", metavar="FILE",
+                        help="record the current findings in FILE and exit 0")
+    parser.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when there are findings (errors still exit 2)")
+    parser.add_argument("--stdin-filename", metavar="PATH",
+                        help="name used for source read from stdin (messages, config lookup)")
+    parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                        help="worker processes for large runs (default: CPU count; 1 = none)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the gate; returns the exit code."""
+    paths: List[str] = list(args.paths) or ["."]
+    lookup = [args.stdin_filename if p == "-" and args.stdin_filename else p for p in paths]
+    overrides: Dict[str, Any] = {flag: getattr(args, flag.replace("-", "_")) for flag in _LIST_FLAGS}
+    overrides["check-custom-endpoints"] = args.check_custom_endpoints
+    overrides["baseline"] = args.baseline
+    try:
+        settings = load_settings(lookup, overrides, args.config)
+    except ConfigError as error:
+        _error(str(error))
+        return 2
+    results = _check(paths, settings, args)
+    findings = [_with_fingerprint(f, settings.root) for r in results for f in r.findings]
+    problems = [(r.path, r.problem) for r in results if r.problem]
+    if args.write_baseline:
+        return _write_baseline(args.write_baseline, findings, problems)
+    held_back = 0
+    if settings.baseline and not args.write_baseline:
+        try:
+            findings, held_back = _apply_baseline(settings.baseline, findings)
+        except FileProblem as problem:
+            _error(str(problem))
+            return 2
+    from .report import Problem, Report, render
+
+    report = Report(tuple(findings), tuple(Problem(p, reason) for p, reason in problems),
+                    len(results), sum(r.noqa_suppressed for r in results), held_back,
+                    settings.root)
+    excerpts = args.format == "text" and not args.output and sys.stdout.isatty()
+    _emit(render(args.format, report, excerpts), args.output)
+    if args.format != "text" or args.output:  # the text report already lists them
+        for path, reason in problems:
+            _error(f"cannot analyse {path}: {reason}")
+    if problems:
+        return 2
+    return 1 if findings and not args.exit_zero else 0
+
+
+def _check(paths: Sequence[str], settings: Settings, args: argparse.Namespace) -> List[FileResult]:
+    """Results for every target, stdin first-class, in the order the paths were given."""
+    results: List[FileResult] = []
+    pending: List[Tuple[int, str]] = []  # (index in results, path) to check in one batch
+    for path in paths:
+        if path == "-":
+            name = args.stdin_filename or "-"
+            results.append(check_data(sys.stdin.buffer.read(), name, settings.options))
+            continue
+        for target in _targets(path, settings):
+            if target.problem:
+                results.append(FileResult(target.path, problem=target.problem, analysed=False))
+            else:
+                pending.append((len(results), target.path))
+                results.append(FileResult(target.path))
+    checked = check_paths([p for _, p in pending], settings.options, args.jobs)
+    for (index, _), result in zip(pending, checked):
+        results[index] = result
+    return results
+
+
+def _targets(path: str, settings: Settings) -> List[Target]:
+    """Discovered files; a file named explicitly is excluded too when it matches (so a
+    pre-commit run honours ``exclude``), but a missing path is always reported."""
+    if os.path.isfile(path) and _excluded(path, settings):
+        return []
+    return [target._replace(path=_display(target.path))
+            for target in discover([path], settings.excludes)]
+
+
+def _display(path: str) -> str:
+    """``./src/a.py`` -> ``src/a.py``, as ruff and flake8 print paths."""
+    while path.startswith("./") and len(path) > 2:
+        path = path[2:]
+    return path
+
+
+def _excluded(path: str, settings: Settings) -> bool:
+    relative = baselines.relative_path(path, settings.root)
+    return is_excluded(path, settings.excludes) or (
+        not relative.startswith("..") and is_excluded(relative, settings.excludes))
+
+
+def _with_fingerprint(finding: Reported, root: str) -> Reported:
+    relative = baselines.relative_path(finding.path, root) if finding.path != "-" else "-"
+    return finding._replace(fingerprint=baselines.fingerprint(
+        finding.code, relative, finding.source_line))
+
+
+def _rebased(findings: Sequence[Reported], baseline_file: str) -> List[Tuple[str, str, str]]:
+    """(code, path relative to the baseline's directory, fingerprint) per finding."""
+    directory = os.path.dirname(os.path.abspath(baseline_file))
+    rows = []
+    for finding in findings:
+        relative = baselines.relative_path(finding.path, directory)
+        rows.append((finding.code, relative,
+                     baselines.fingerprint(finding.code, relative, finding.source_line)))
+    return rows
+
+
+def _write_baseline(path: str, findings: Sequence[Reported],
+                    problems: Sequence[Tuple[str, Optional[str]]]) -> int:
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(baselines.dump(_rebased(findings, path)))
+    except OSError as error:
+        _error(f"cannot write baseline {path}: {error.strerror or error}")
+        return 2
+    sys.stderr.write(f"lint-creds: wrote {len(findings)} finding(s) to baseline {path}\n")
+    for problem_path, reason in problems:
+        _error(f"cannot analyse {problem_path}: {reason}")
+    return 2 if problems else 0
+
+
+def _apply_baseline(path: str, findings: List[Reported]) -> Tuple[List[Reported], int]:
+    recorded = baselines.load(path)
+    new = baselines.split_new([row[2] for row in _rebased(findings, path)], recorded)
+    kept = [finding for finding, is_new in zip(findings, new) if is_new]
+    return kept, len(findings) - len(kept)
+
+
+def _emit(text: str, output: Optional[str]) -> None:
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is not None:  # UTF-8 whatever the locale: masks use "…"
+        sys.stdout.flush()
+        stream.write(text.encode("utf-8"))
+        stream.flush()
+    else:  # pragma: no cover - replaced stdout without a buffer
+        sys.stdout.write(text)
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"lint-creds: error: {message}\n")

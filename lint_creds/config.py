@@ -1,0 +1,193 @@
+"""``[tool.lint-creds]`` in ``pyproject.toml``: found by walking up, validated, merged with flags.
+
+One entry point for every front end that reads files (``check`` and ``fix``)::
+
+    settings = load_settings(paths, {"select": ["CRD1"]})
+    settings.options   # engine Options
+    settings.excludes  # globs for files.discover
+
+``tomllib`` (``tomli`` before 3.11) is imported only when a ``pyproject.toml`` that mentions
+lint-creds is found, so runs without configuration pay nothing for it.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+
+from .files import DEFAULT_EXCLUDES
+from .options import Options
+from .rules import DEFAULT_SELECT, RULES_BY_CODE
+
+SECTION = "lint-creds"
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file and the key. Exit code 2."""
+
+
+class Settings(NamedTuple):
+    """Everything a run needs from configuration and flags."""
+
+    options: Options
+    #: Globs of paths to skip (``exclude`` replaces the defaults, ``extend-exclude`` adds).
+    excludes: Tuple[str, ...]
+    #: Directory the configuration was found in (globs and ``baseline`` are relative to it);
+    #: the current directory when there is no configuration.
+    root: str
+    #: The ``pyproject.toml`` that was read, if any.
+    config_path: Optional[str]
+    #: Baseline file (absolute), from ``baseline`` or ``--baseline``.
+    baseline: Optional[str]
+
+
+def _string_list(key: str, value: Any) -> Tuple[str, ...]:
+    if isinstance(value, str):  # flags arrive comma separated
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"`{key}` must be a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _selectors(key: str, value: Any) -> Tuple[str, ...]:
+    """Rule codes or code prefixes (``CRD1``, ``CRD``, ``ALL``); unknown ones are errors."""
+    selectors = tuple(s.strip().upper() for s in _string_list(key, value))
+    for selector in selectors:
+        if selector != "ALL" and not any(code.startswith(selector) for code in RULES_BY_CODE):
+            raise ConfigError(f"`{key}` has unknown rule code or prefix {selector!r}; "
+                              f"known codes: {', '.join(RULES_BY_CODE)}")
+    return selectors
+
+
+def _boolean(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"`{key}` must be true or false, got {value!r}")
+    return value
+
+
+def _string(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"`{key}` must be a non-empty string, got {value!r}")
+    return value
+
+
+#: Every key of ``[tool.lint-creds]`` and its validator: the table *is* the schema.
+KEYS: Dict[str, Callable[[str, Any], Any]] = {
+    "select": _selectors,
+    "ignore": _selectors,
+    "extend-select": _selectors,
+    "exclude": _string_list,
+    "extend-exclude": _string_list,
+    "allow-values": _string_list,
+    "settings-objects": _string_list,
+    "extra-sinks": _string_list,
+    "baseline": _string,
+    "check-custom-endpoints": _boolean,
+}
+
+
+def find_config(paths: Sequence[str]) -> Optional[str]:
+    """The nearest ``pyproject.toml`` with a ``[tool.lint-creds]`` table, walking up from the
+    first path (or the current directory)."""
+    start = os.path.abspath(next((p for p in paths if p != "-"), "."))
+    directory = start if os.path.isdir(start) else os.path.dirname(start)
+    while True:
+        candidate = os.path.join(directory, "pyproject.toml")
+        if os.path.isfile(candidate) and _mentions_section(candidate):
+            if SECTION in _tool_table(candidate):
+                return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def _mentions_section(path: str) -> bool:
+    """Cheap check before parsing TOML: the table name must appear in the file."""
+    try:
+        with open(path, "rb") as handle:
+            return SECTION.encode() in handle.read()
+    except OSError:
+        return False
+
+
+def _tool_table(path: str) -> Mapping[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.9/3.10 only
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+    tool = data.get("tool", {})
+    return tool if isinstance(tool, dict) else {}
+
+
+def read_config(path: str) -> Dict[str, Any]:
+    """The validated ``[tool.lint-creds]`` table of ``path`` (kebab-case keys)."""
+    table = _tool_table(path).get(SECTION, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.{SECTION}] must be a table")
+    try:
+        return validate(table)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: [tool.{SECTION}] {error}") from None
+
+
+def validate(table: Mapping[str, Any]) -> Dict[str, Any]:
+    """Check every key and value; raise :class:`ConfigError` naming the first bad key."""
+    validated = {}
+    for key, value in table.items():
+        checker = KEYS.get(key)
+        if checker is None:
+            close = [k for k in KEYS if k.replace("-", "") == key.replace("_", "").replace("-", "")]
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            raise ConfigError(f"unknown key `{key}`{hint}; known keys: {', '.join(KEYS)}")
+        validated[key] = checker(key, value)
+    return validated
+
+
+def select_codes(select: Optional[Iterable[str]], extend: Iterable[str] = (),
+                 ignore: Iterable[str] = ()) -> frozenset:
+    """The enabled codes: ``select`` (default: rules on by default) plus ``extend-select``,
+    minus ``ignore``; every selector may be a prefix, ``ALL`` matches everything."""
+    def matches(code: str, selectors: Iterable[str]) -> bool:
+        return any(s == "ALL" or code.startswith(s) for s in selectors)
+
+    base = DEFAULT_SELECT if select is None else [c for c in RULES_BY_CODE if matches(c, select)]
+    chosen = set(base) | {c for c in RULES_BY_CODE if matches(c, extend)}
+    return frozenset(c for c in chosen if not matches(c, ignore))
+
+
+def load_settings(paths: Sequence[str], overrides: Optional[Mapping[str, Any]] = None,
+                  config_path: Optional[str] = None) -> Settings:
+    """Settings for a run over ``paths``: the nearest ``[tool.lint-creds]`` (or
+    ``config_path``), then ``overrides`` (kebab-case keys, as in the file; ``None`` values
+    are ignored) on top. Raises :class:`ConfigError`."""
+    path = config_path or find_config(paths)
+    if config_path is not None and not os.path.isfile(config_path):
+        raise ConfigError(f"{config_path}: configuration file not found")
+    table = read_config(path) if path else {}
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    try:
+        table.update(validate(given))
+    except ConfigError as error:
+        raise ConfigError(f"command line: {error}") from None
+    root = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
+    options = Options(
+        select=select_codes(table.get("select"), table.get("extend-select", ()),
+                            table.get("ignore", ())),
+        allow_values=table.get("allow-values", ()),
+        settings_objects=table.get("settings-objects", ()),
+        extra_sinks=table.get("extra-sinks", ()),
+        check_custom_endpoints=table.get("check-custom-endpoints", False),
+    )
+    excludes: List[str] = list(table.get("exclude", DEFAULT_EXCLUDES))
+    excludes += table.get("extend-exclude", ())
+    baseline = table.get("baseline")
+    if baseline is not None and "baseline" not in given:
+        baseline = os.path.join(root, baseline)  # relative to the config file
+    return Settings(options, tuple(excludes), root, path,
+                    os.path.abspath(baseline) if baseline else None)
