@@ -217,8 +217,8 @@ class _ModuleChecker(ast.NodeVisitor):
             return
         classified = self.resolver.classify(value, self.scope)
         if classified is not None and classified.kind in (Kind.NONE, Kind.LITERAL, Kind.STS):
-            if classified.kind is Kind.LITERAL:
-                self._check_bound_literal(env_name, value)
+            if classified.kind is Kind.LITERAL:  # KEY = "..."; os.environ[...] = KEY
+                self._check_bound_literal(env_name, classified.node)
             return  # STS: exporting assumed-role credentials is legitimate role use
         self.report("CRD302", anchor, RULES_BY_CODE["CRD302"].message.format(
             target=env_name, origin=f" (from {self.resolver.describe(value)})"), Applicability.UNSAFE)

@@ -42,6 +42,10 @@ class Finding(NamedTuple):
     def col(self) -> int:
         return self.span.col
 
+    def render(self) -> str:
+        """``line:col: CODE message`` with the engine's 0-based column (tests, debugging)."""
+        return f"{self.span.line}:{self.span.col}: {self.code} {self.message}"
+
 
 class ArgKind(str, Enum):
     """Where a credential sits in a sink call."""

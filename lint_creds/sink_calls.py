@@ -259,7 +259,8 @@ class SinkCallAnalyzer:
         origin_line = getattr(value.node, "lineno", 0)
         indirect = value.node is not candidate.value
         if code == "CRD101":
-            origin = f" (through {' -> '.join(value.via)}, line {origin_line})" if indirect else ""
+            path = " -> ".join(value.via) or self.resolver.describe(candidate.value)
+            origin = f" (through {path}, line {origin_line})" if indirect else ""
         else:
             origin = f" (from {self.resolver.describe(value.node)}, line {origin_line})"
         return RULES_BY_CODE[code].message.format(
