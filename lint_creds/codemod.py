@@ -398,11 +398,11 @@ Item = TypeVar("Item", cst.Arg, cst.DictElement)
 
 def _without(originals: Sequence[Item], updated: Sequence[Item],
              drop: Set[cst.CSTNode]) -> List[Item]:
-    """``updated`` minus the items whose originals are dropped, commas repaired.
+    """``updated`` minus the items whose originals are dropped.
 
     Comments on a removed item's own line go with it; comments on lines of their own
-    (they may describe the next item) move to the previous kept item; the new last item
-    takes over the old last item's ending (trailing comma, closing line).
+    (they may describe the next item) move to the previous kept item. The caller repairs
+    the ending when the last item went (see :func:`_closing`).
     """
     kept: List[Item] = []
     for original, item in zip(originals, updated):
@@ -410,13 +410,6 @@ def _without(originals: Sequence[Item], updated: Sequence[Item],
             kept.append(item)
         elif kept:
             kept[-1] = _with_lines(kept[-1], _own_line_comments(item.comma))
-    if not kept or len(kept) == len(updated) or originals[-1] not in drop:
-        return kept
-    last = updated[-1]
-    changes: Dict[str, object] = {"comma": _ending(kept[-1].comma, last.comma)}
-    if isinstance(last, cst.Arg):
-        changes["whitespace_after_arg"] = last.whitespace_after_arg
-    kept[-1] = kept[-1].with_changes(**changes)
     return kept
 
 
@@ -437,22 +430,59 @@ def _with_lines(item: Item, lines: List[cst.EmptyLine]) -> Item:
         empty_lines=[*after.empty_lines, *lines])))
 
 
-def _ending(own: object, last: object) -> object:
-    """The comma of a new last item: its own line (and comment), the old last's ending."""
-    own_after = own.whitespace_after if isinstance(own, cst.Comma) else None
-    if isinstance(last, cst.Comma):
-        last_after = last.whitespace_after
-        if isinstance(own_after, cst.ParenthesizedWhitespace) and isinstance(
-                last_after, cst.ParenthesizedWhitespace):
-            return own.with_changes(whitespace_after=own_after.with_changes(  # type: ignore[attr-defined]
-                empty_lines=[*own_after.empty_lines, *last_after.empty_lines],
-                indent=last_after.indent, last_line=last_after.last_line))
-        return last
-    if isinstance(own_after, cst.ParenthesizedWhitespace) and (
-            own_after.first_line.comment is not None):  # keep "x,  # comment" on its line
-        return own.with_changes(whitespace_after=own_after.with_changes(  # type: ignore[attr-defined]
-            indent=False, last_line=cst.SimpleWhitespace("")))
-    return cst.MaybeSentinel.DEFAULT
+def _closing(own: cst.BaseParenthesizableWhitespace,
+             closing: cst.BaseParenthesizableWhitespace) -> cst.ParenthesizedWhitespace:
+    """The whitespace before the closing bracket once the new last item ends its line:
+    the new last item's own line (and comment), then the old closing line."""
+    assert isinstance(own, cst.ParenthesizedWhitespace)
+    if isinstance(closing, cst.ParenthesizedWhitespace):
+        return own.with_changes(empty_lines=[*own.empty_lines, *closing.empty_lines],
+                                indent=closing.indent, last_line=closing.last_line)
+    return own.with_changes(indent=False, last_line=cst.SimpleWhitespace(""))
+
+
+def _own_line(item: Union[cst.Arg, cst.DictElement],
+              last: Union[cst.Arg, cst.DictElement]) -> Optional[cst.ParenthesizedWhitespace]:
+    """The whitespace after the item's comma when the item ends its line and that line
+    must stay: the old last item had a trailing comma, or the line has a comment."""
+    comma = item.comma
+    if isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after,
+                                                   cst.ParenthesizedWhitespace):
+        after = comma.whitespace_after
+        if isinstance(last.comma, cst.Comma) or after.first_line.comment is not None:
+            return after
+    return None
+
+
+def _end_args(kept: List[cst.Arg], last: cst.Arg) -> List[cst.Arg]:
+    """The old last argument went: the new last one takes over the closing line."""
+    new_last = kept[-1]
+    own = _own_line(new_last, last)
+    if own is None:  # arguments share a line: take the old ending as it was
+        kept[-1] = new_last.with_changes(comma=last.comma,
+                                         whitespace_after_arg=last.whitespace_after_arg)
+        return kept
+    closing = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else (
+        last.whitespace_after_arg)
+    comma = new_last.comma.with_changes(whitespace_after=_closing(own, closing))  # type: ignore[union-attr]
+    kept[-1] = new_last.with_changes(comma=comma, whitespace_after_arg=cst.SimpleWhitespace(""))
+    return kept
+
+
+def _end_elements(node: cst.Dict, kept: List[cst.DictElement],
+                  last: cst.DictElement) -> cst.Dict:
+    """The old last entry went: the new last one takes over the closing line (a dict
+    keeps that line in the closing brace)."""
+    new_last = kept[-1]
+    own = _own_line(new_last, last)
+    if own is None:
+        kept[-1] = new_last.with_changes(comma=last.comma)
+        return node.with_changes(elements=kept)
+    kept[-1] = new_last.with_changes(comma=new_last.comma.with_changes(  # type: ignore[union-attr]
+        whitespace_after=cst.SimpleWhitespace("")))
+    rbrace = node.rbrace.with_changes(
+        whitespace_before=_closing(own, node.rbrace.whitespace_before))
+    return node.with_changes(elements=kept, rbrace=rbrace)
 
 
 class _Remover(cst.CSTTransformer):
@@ -524,6 +554,8 @@ class _Remover(cst.CSTTransformer):
         args = [_as_keyword(u, self.edits.rename[o]) if o in self.edits.rename else u
                 for o, u in zip(original_node.args, updated_node.args)]
         kept = _without(original_node.args, args, self.edits.drop)
+        if kept and original_node.args[-1] in self.edits.drop:
+            kept = _end_args(kept, args[-1])
         if kept:
             return updated_node.with_changes(args=kept)
         return updated_node.with_changes(args=(), whitespace_before_args=cst.SimpleWhitespace(""))
@@ -532,6 +564,8 @@ class _Remover(cst.CSTTransformer):
         if not any(e in self.edits.drop for e in original_node.elements):
             return updated_node
         kept = _without(original_node.elements, updated_node.elements, self.edits.drop)
+        if kept and original_node.elements[-1] in self.edits.drop:
+            return _end_elements(updated_node, kept, updated_node.elements[-1])  # type: ignore[arg-type]
         if kept:
             return updated_node.with_changes(elements=kept)
         return updated_node.with_changes(

@@ -7,14 +7,18 @@ summary goes to stderr; exit codes are 0 ok, 1 would change (``--check``), 2 err
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
-from typing import FrozenSet, List, Optional, Sequence, TextIO, Tuple
+from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
-from .files import DEFAULT_EXCLUDES, Target, discover
+from .config import ConfigError, Settings, load_settings
+from .files import Target, discover, is_excluded
 from .fixer import FileResult, FixSettings, fix_files
-from .options import Options
-from .rules import DEFAULT_SELECT, RULES
+
+#: Flags that override ``[tool.lint-creds]`` keys of the same name.
+_LIST_FLAGS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "allow-values",
+               "settings-objects", "extra-sinks")
 
 #: Show a progress bar on a terminal for batches at least this large.
 PROGRESS_THRESHOLD = 100
@@ -29,38 +33,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write nothing; exit 1 if any file would change")
     parser.add_argument("--unsafe-fixes", action="store_true",
                         help="also apply fixes that may change which identity the code runs as")
-    parser.add_argument("--select", metavar="CODES", type=_codes, default=None,
-                        help="comma-separated codes or prefixes to fix (default: the defaults)")
-    parser.add_argument("--ignore", metavar="CODES", type=_codes, default=frozenset(),
-                        help="comma-separated codes or prefixes to leave alone")
+    parser.add_argument("--config", metavar="FILE",
+                        help="pyproject.toml to read instead of searching upwards")
+    for flag in _LIST_FLAGS:
+        parser.add_argument(f"--{flag}", metavar="LIST", help=f"comma separated; overrides "
+                            f"`{flag}` in [tool.lint-creds]")
     parser.add_argument("-j", "--jobs", type=int, default=None,
                         help="worker processes for large batches (default: all cores)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print only errors, not the summary")
 
 
-def _codes(text: str) -> FrozenSet[str]:
-    """``CRD2,CRD101`` -> the catalog codes they name (prefixes expand)."""
-    codes = set()
-    for part in (p.strip().upper() for p in text.split(",") if p.strip()):
-        matched = {rule.code for rule in RULES if rule.code.startswith(part)}
-        if not matched:
-            raise argparse.ArgumentTypeError(f"unknown rule code {part!r}")
-        codes |= matched
-    return frozenset(codes)
+def _settings(args: argparse.Namespace) -> Settings:
+    """``[tool.lint-creds]`` (found from the paths) with the flags on top."""
+    overrides: Dict[str, Any] = {f: getattr(args, f.replace("-", "_")) for f in _LIST_FLAGS}
+    return load_settings(args.paths, overrides, args.config)
 
 
-def _options(args: argparse.Namespace) -> Tuple[Options, Sequence[str]]:
-    """Options and excludes from the flags. (``[tool.lint-creds]`` is not read yet: the
-    config module did not exist when this was written; defaults are used.)"""
-    select = args.select if args.select is not None else frozenset(DEFAULT_SELECT)
-    return Options(select=frozenset(select - args.ignore)), DEFAULT_EXCLUDES
+def _targets(paths: Sequence[str], settings: Settings) -> List[Target]:
+    """Discovered files; a file named explicitly is skipped too when it matches an exclude
+    (so a pre-commit hook honours ``exclude``); a missing path is always reported."""
+    targets: List[Target] = []
+    for path in paths:
+        relative = os.path.relpath(os.path.abspath(path), settings.root)
+        if os.path.isfile(path) and (is_excluded(path, settings.excludes) or (
+                not relative.startswith("..") and is_excluded(relative, settings.excludes))):
+            continue
+        targets += discover([path], settings.excludes)
+    return targets
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``lint-creds fix``; returns the exit code."""
-    options, excludes = _options(args)
-    targets: List[Target] = list(discover(args.paths, excludes))
+    try:
+        config = _settings(args)
+    except ConfigError as error:
+        sys.stderr.write(f"lint-creds: {error}\n")
+        return 2
+    options = config.options
+    targets = _targets(args.paths, config)
     paths = [t.path for t in targets if t.problem is None]
     settings = FixSettings(options, args.unsafe_fixes, write=not (args.diff or args.check),
                            diff=args.diff)

@@ -123,6 +123,10 @@ def fix_file(path: str, settings: FixSettings = FixSettings()) -> FileResult:
         return FileResult(path, error=problem.reason)
     try:
         decoded = decode(data)
+    except (SyntaxError, UnicodeDecodeError) as error:
+        reason = error.msg if isinstance(error, SyntaxError) else str(error)
+        return FileResult(path, error=f"cannot decode: {reason}")
+    try:
         analysis = analyze_source(decoded.text, path, settings.options)
     except (SyntaxError, ValueError, RecursionError) as error:
         return FileResult(path, error=_describe(error))

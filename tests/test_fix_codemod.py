@@ -338,6 +338,48 @@ SAFE = [
         \ts = "é"; c = boto3.client("s3")  # ünï
         \treturn c
         ''', "tabs-and-non-ascii-columns"),
+    case('''
+        import os, boto3
+        a = boto3.client(
+            "s3",  # c1
+            aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"]  # c2
+        )
+        b = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"]  # c3
+            )
+        ''', '''
+        import boto3
+        a = boto3.client(
+            "s3",  # c1
+        )
+        b = boto3.client("s3"  # c3
+            )
+        ''', "closing-line-comments"),
+    case('''
+        import os, boto3
+        c = boto3.client(**{
+            "service_name": "s3",  # d1
+            "aws_access_key_id": os.environ["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": os.environ["AWS_SECRET_ACCESS_KEY"]  # d2
+        })
+        d = boto3.client(**{"service_name": "s3", "aws_access_key_id": os.environ["AWS_ACCESS_KEY_ID"], "aws_secret_access_key": os.environ["AWS_SECRET_ACCESS_KEY"],})
+        e = boto3.client(**{
+            "service_name": "s3",
+            "aws_access_key_id": os.environ["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": os.environ["AWS_SECRET_ACCESS_KEY"],  # d2
+            # end
+        })
+        ''', '''
+        import boto3
+        c = boto3.client(**{
+            "service_name": "s3",  # d1
+        })
+        d = boto3.client(**{"service_name": "s3",})
+        e = boto3.client(**{
+            "service_name": "s3",
+            # end
+        })
+        ''', "dict-closing-lines"),
 ]
 
 UNSAFE = [
