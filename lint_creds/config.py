@@ -142,7 +142,9 @@ def validate(table: Mapping[str, Any]) -> Dict[str, Any]:
     for key, value in table.items():
         checker = KEYS.get(key)
         if checker is None:
-            close = [k for k in KEYS if k.replace("-", "") == key.replace("_", "").replace("-", "")]
+            import difflib
+
+            close = difflib.get_close_matches(key.replace("_", "-"), list(KEYS), n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
             raise ConfigError(f"unknown key `{key}`{hint}; known keys: {', '.join(KEYS)}")
         validated[key] = checker(key, value)
