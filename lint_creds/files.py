@@ -107,9 +107,12 @@ def _walk(directory: str, excludes: Sequence[str], seen: "set[Tuple[int, int]]")
 def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """Read a whole file as bytes, raising :class:`FileProblem` with a clear reason."""
     try:
-        if os.path.isdir(path):
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
             raise FileProblem(path, "is a directory, not a file")
-        size = os.path.getsize(path)
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            raise FileProblem(path, "not a regular file")
+        size = info.st_size
         if size > max_bytes:
             raise FileProblem(path, f"file is too large ({size:,} bytes; limit {max_bytes:,})")
         with open(path, "rb") as handle:
