@@ -1,0 +1,94 @@
+"""Timing one child process: wall clock, CPU (user+sys) and peak RSS from ``os.wait4``.
+
+``wait4`` reports the reaped child's own usage plus that of every descendant it waited for,
+so CPU covers worker processes too; ``ru_maxrss`` is the largest single process of that
+tree (Linux reports it in KiB), not the sum.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence
+
+
+class Sample(NamedTuple):
+    """One timed run of one command."""
+
+    wall: float
+    cpu: float
+    max_rss_mb: float
+    returncode: int
+
+
+class Summary(NamedTuple):
+    """Medians over the samples of one command on one corpus."""
+
+    runs: int
+    wall: float
+    cpu: float
+    max_rss_mb: float
+    wall_min: float
+    wall_max: float
+
+
+def run_once(argv: Sequence[str], cwd: Optional[str] = None,
+             env: Optional[Mapping[str, str]] = None, stderr_path: Optional[str] = None,
+             timeout: float = 3600.0) -> Sample:
+    """Run ``argv`` once with stdout discarded; stderr goes to ``stderr_path`` (or is dropped).
+
+    The deadline is enforced by killing the child, so one hung tool cannot stall the suite.
+    """
+    err = open(stderr_path, "wb") if stderr_path else subprocess.DEVNULL
+    try:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(argv), cwd=cwd, env=dict(env) if env else None,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.001)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not reap it again
+    finally:
+        if stderr_path:
+            err.close()  # type: ignore[union-attr]
+    return Sample(wall=wall, cpu=usage.ru_utime + usage.ru_stime,
+                  max_rss_mb=usage.ru_maxrss / 1024.0, returncode=proc.returncode)
+
+
+def summarize(samples: Sequence[Sample]) -> Summary:
+    """Median wall, CPU and peak RSS (each taken independently) plus the wall spread."""
+    walls = [s.wall for s in samples]
+    return Summary(
+        runs=len(samples),
+        wall=statistics.median(walls),
+        cpu=statistics.median(s.cpu for s in samples),
+        max_rss_mb=statistics.median(s.max_rss_mb for s in samples),
+        wall_min=min(walls),
+        wall_max=max(walls),
+    )
+
+
+def rotations(names: Sequence[str], rounds: int) -> List[List[str]]:
+    """The order of each round: every command once per round, the start rotating by one.
+
+    Alternating this way spreads slow drifts (thermal, other load) over every command
+    instead of charging them to whichever ran last.
+    """
+    n = len(names)
+    return [[names[(r + i) % n] for i in range(n)] for r in range(rounds)] if n else []
+
+
+def throughput(files: int, size_bytes: int, wall: float) -> Dict[str, float]:
+    """Files per second and MB per second (10**6 bytes) at a given wall time."""
+    if wall <= 0:
+        return {"files_per_s": 0.0, "mb_per_s": 0.0}
+    return {"files_per_s": files / wall, "mb_per_s": size_bytes / 1e6 / wall}

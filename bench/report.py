@@ -1,0 +1,223 @@
+"""From ``results.json`` to markdown: the per-corpus tables, the targets of issue 6, the
+scaling and profile sections, and the whole of ``docs/benchmarks.md``. Pure functions.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+Results = Dict[str, Any]
+
+
+def median_of(results: Results, corpus: str, tool: str, field: str = "wall") -> Optional[float]:
+    """A measured median, or None when that tool did not run (or failed) on that corpus."""
+    entry = results.get("runs", {}).get(corpus, {}).get(tool)
+    if not entry or entry.get("error"):
+        return None
+    value = entry.get(field)
+    return float(value) if value is not None else None
+
+
+def ratio(results: Results, num: Tuple[str, str], den: Tuple[str, str]) -> Optional[float]:
+    """Median wall of ``num`` (corpus, tool) over that of ``den``; None if either is missing."""
+    a, b = median_of(results, *num), median_of(results, *den)
+    return a / b if a is not None and b else None
+
+
+class Target(NamedTuple):
+    """One row of the targets table: what is measured, how, and the limit it must meet."""
+
+    label: str
+    measure: Callable[[Results], Optional[float]]
+    limit: float
+    unit: str = "x"
+
+
+def _ratio(num: Tuple[str, str], den: Tuple[str, str]) -> Callable[[Results], Optional[float]]:
+    return lambda results: ratio(results, num, den)
+
+
+def _scaling(results: Results, copies: int) -> Optional[Dict[str, Any]]:
+    for row in results.get("scaling", []):
+        if row.get("copies") == copies and not row.get("error"):
+            return dict(row)
+    return None
+
+
+def rss_8x(results: Results) -> Optional[float]:
+    """Peak RSS (MB) of ``check`` on 8x site."""
+    row = _scaling(results, 8)
+    return float(row["max_rss_mb"]) if row else None
+
+
+def rss_growth(results: Results) -> Optional[float]:
+    """Relative peak-RSS growth of ``check`` from 1x to 8x site (0.2 = 20%)."""
+    one, eight = _scaling(results, 1), _scaling(results, 8)
+    if not one or not eight:
+        return None
+    return float(eight["max_rss_mb"]) / float(one["max_rss_mb"]) - 1.0
+
+
+def libcst_flag(results: Results) -> Optional[float]:
+    """1.0 when ``check`` imported libcst, 0.0 when not, None when not checked."""
+    flag = results.get("structural", {}).get("libcst_imported_by_check")
+    return None if flag is None else float(bool(flag))
+
+
+TARGETS: Tuple[Target, ...] = (
+    Target("`check` on site ÷ ruff `--no-cache` S105-S107", _ratio(("site", "check"), ("site", "ruff")), 1.0),
+    Target("`check` on site ÷ bandit", _ratio(("site", "check"), ("site", "bandit")), 0.1),
+    Target("`check` on site ÷ detect-secrets", _ratio(("site", "check"), ("site", "detect-secrets")), 0.1),
+    Target("`check` on site ÷ semgrep", _ratio(("site", "check"), ("site", "semgrep")), 0.1),
+    Target("`check` on dense ÷ `ast.parse` floor on dense",
+           _ratio(("dense", "check"), ("dense", "floor-parse")), 0.5),
+    Target("flake8 + lint-creds ÷ flake8 without it, site",
+           _ratio(("site", "flake8-crd"), ("site", "flake8-bare")), 1.10),
+    Target("`fix --diff` on dense ÷ `check` on dense",
+           _ratio(("dense", "fix-diff"), ("dense", "check")), 3.0),
+    Target("`check one.py` ÷ `python -c pass`", _ratio(("one", "check"), ("one", "python")), 3.0),
+    Target("libcst imported by a `check` run (1 = yes)", libcst_flag, 0.0, ""),
+    Target("peak RSS of `check` on 8x site", rss_8x, 150.0, " MB"),
+    Target("peak RSS growth of `check`, 1x to 8x site", rss_growth, 0.20, " (fraction)"),
+)
+
+
+def target_rows(results: Results) -> List[Tuple[str, str, str, str]]:
+    """(measure, target, measured, verdict) for every target; missing data is 'not measured'."""
+    rows = []
+    for target in TARGETS:
+        value = target.measure(results)
+        shown = "not measured" if value is None else f"{value:.3g}{target.unit}"
+        verdict = "—" if value is None else ("PASS" if value <= target.limit else "FAIL")
+        rows.append((target.label, f"≤ {target.limit:g}{target.unit}", shown, verdict))
+    return rows
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _fmt(value: Optional[float], digits: int = 3) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.{digits}g}" if abs(value) < 10 ** digits else f"{value:,.0f}"
+
+
+CORPUS_HEADER = ("tool", "wall s", "CPU s", "peak RSS MB", "files/s", "MB/s", "× check",
+                 "× read floor", "× parse floor", "runs")
+
+
+def corpus_rows(results: Results, corpus: str) -> List[List[str]]:
+    """One row per tool run on ``corpus``, fastest first; failures say why."""
+    info = results["corpora"][corpus]
+    entries = results.get("runs", {}).get(corpus, {})
+    rows = []
+    for tool, entry in sorted(entries.items(), key=lambda kv: (bool(kv[1].get("error")),
+                                                                 kv[1].get("wall") or 0)):
+        label = results.get("labels", {}).get(tool, tool)
+        if entry.get("error"):
+            rows.append([label, f"failed: {entry['error']}"] + [""] * (len(CORPUS_HEADER) - 2))
+            continue
+        wall = float(entry["wall"])
+        rows.append([
+            label, _fmt(wall), _fmt(entry["cpu"]), _fmt(entry["max_rss_mb"]),
+            _fmt(info["files"] / wall if wall else None),
+            _fmt(info["bytes"] / 1e6 / wall if wall else None),
+            _fmt(ratio(results, (corpus, tool), (corpus, "check"))),
+            _fmt(ratio(results, (corpus, tool), (corpus, "floor-read"))),
+            _fmt(ratio(results, (corpus, tool), (corpus, "floor-parse"))),
+            str(entry["runs"]),
+        ])
+    return rows
+
+
+def scaling_rows(results: Results) -> List[List[str]]:
+    """Wall, per-MB cost and peak RSS of ``check`` at each multiple of site."""
+    rows = []
+    for row in results.get("scaling", []):
+        if row.get("error"):
+            rows.append([f"{row['copies']}x", f"failed: {row['error']}", "", "", "", ""])
+            continue
+        mb = row["bytes"] / 1e6
+        rows.append([f"{row['copies']}x", f"{row['files']:,}", f"{mb:,.0f}", _fmt(row["wall"]),
+                     _fmt(row["wall"] / mb * 1000), _fmt(row["max_rss_mb"])])
+    return rows
+
+
+def profile_section(profile: Optional[Dict[str, Any]]) -> str:
+    """Where the time of one ``check`` run goes, by phase and by function."""
+    if not profile:
+        return "_No profile in this run._"
+    if profile.get("error"):
+        return f"_Profile failed: {profile['error']}_"
+    total = float(profile["total"]) or 1.0
+    phases = markdown_table(("phase", "seconds", "share"), [
+        (name, f"{sec:.3f}", f"{sec / total:.0%}") for name, sec in profile["phases"]])
+    top = markdown_table(("function (exclusive time)", "seconds", "calls"), [
+        (f"`{name}`", f"{sec:.3f}", f"{calls:,}") for name, sec, calls in profile["top"]])
+    return "\n\n".join([
+        f"cProfile of `{profile['command']}` on **{profile['corpus']}** "
+        f"({profile['total']:.2f} s under the profiler; start-up measured separately: "
+        f"`check` on an empty directory takes {_fmt(profile.get('startup_wall'))} s wall, "
+        f"`python -c pass` {_fmt(profile.get('python_wall'))} s).",
+        phases, "Top functions:", top])
+
+
+def corpus_line(name: str, info: Dict[str, Any]) -> str:
+    """``**site**: 10,000 files, 150.0 MB`` and how the corpus was made."""
+    return f"- **{name}**: {info['files']:,} files, {info['bytes'] / 1e6:,.1f} MB — {info.get('what', '')}"
+
+
+def render(results: Results, command: str, chart: Optional[str], scaling_chart: Optional[str],
+           notes: Sequence[str] = ()) -> str:
+    """The whole benchmarks page."""
+    meta = results.get("meta", {})
+    parts = [
+        "# Benchmarks",
+        "",
+        "Regenerate this page (corpora, venvs, all timings, chart, profile) with one command "
+        "from a clone:",
+        "",
+        "```sh\n" + command + "\n```",
+        "",
+        "The harness is standard-library Python (`bench/`; no hyperfine): each command runs as a "
+        "child process timed with `time.perf_counter`, and `os.wait4` gives its CPU time (user + "
+        "sys, worker processes included) and peak RSS (largest single process). Commands "
+        "alternate within each round (the start rotates), and the tables show medians. "
+        "`python bench/run.py --quick` is a smoke run on the small corpora; `--only` and "
+        "`--corpora` pick subsets; `--help` lists the rest.",
+        "",
+        f"Last run: {meta.get('date', '?')}, {meta.get('machine', '?')}, Python "
+        f"{meta.get('python', '?')}, {meta.get('repeats', '?')} timed runs per command "
+        f"(mode: {meta.get('mode', '?')}).",
+        "",
+        "## Corpora",
+        "",
+        *[corpus_line(name, info) for name, info in results.get("corpora", {}).items()],
+        "",
+        "## Targets (issue 6)",
+        "",
+        markdown_table(("measure", "target", "measured", "verdict"), target_rows(results)),
+        "",
+    ]
+    if chart:
+        parts += [f"![median wall time per tool and corpus]({chart})", ""]
+    for corpus in results.get("runs", {}):
+        parts += [f"## {corpus}", "", markdown_table(CORPUS_HEADER, corpus_rows(results, corpus)), ""]
+    parts += ["## Scaling: `check` on 1x, 2x, 4x, 8x site", ""]
+    if results.get("scaling"):
+        parts += [markdown_table(("size", "files", "MB", "wall s", "ms per MB", "peak RSS MB"),
+                                 scaling_rows(results)), ""]
+        if scaling_chart:
+            parts += [f"![check wall time and peak RSS against corpus size]({scaling_chart})", ""]
+    else:
+        parts += ["_Not run in this run._", ""]
+    parts += ["## Where the time goes", "", profile_section(results.get("profile")), ""]
+    if results.get("versions"):
+        parts += ["## Versions", "", markdown_table(("tool", "version"), sorted(
+            results["versions"].items())), ""]
+    if notes:
+        parts += ["## Notes", "", *[f"- {note}" for note in notes], ""]
+    return "\n".join(parts)

@@ -1,0 +1,261 @@
+"""The benchmark harness (bench/) on tiny corpora: floors, timing, injection, corpora, report.
+
+These test the measuring instrument, not lint-creds' speed; they run in well under a second
+or two and need none of the bench's venvs or peer tools.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench import corpora, floors, inject, measure, profile_check, report  # noqa: E402
+from lint_creds.engine import check_source  # noqa: E402
+from lint_creds.patterns import KEY_ID_FULL_RE, SECRET_RE, is_placeholder  # noqa: E402
+
+
+def _tree(root: Path, files: Dict[str, bytes]) -> None:
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+TINY = {
+    "pkg/__init__.py": b"",
+    "pkg/mod.py": b"x = 1\n",
+    "pkg/sub/deep.py": b"def f():\n    return 2\n",
+    "pkg/broken.py": b"def (:\n",
+    "pkg/data.txt": b"not python",
+}
+
+
+def test_floors_count_every_py_file_and_parse_failures(tmp_path: Path) -> None:
+    _tree(tmp_path, TINY)
+    py_bytes = sum(len(v) for k, v in TINY.items() if k.endswith(".py"))
+    assert floors.read_floor([str(tmp_path)]) == (4, py_bytes)
+    assert floors.parse_floor([str(tmp_path)]) == (4, py_bytes, 3, 1)
+    # An explicit file is taken whatever its name, as a linter given a path would.
+    assert floors.read_floor([str(tmp_path / "pkg" / "data.txt")]) == (1, 10)
+
+
+def test_floors_script_prints_counts(tmp_path: Path) -> None:
+    _tree(tmp_path, TINY)
+    out = subprocess.run([sys.executable, str(REPO / "bench" / "floors.py"), "parse",
+                          str(tmp_path)], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["4", str(sum(len(v) for k, v in TINY.items()
+                                                if k.endswith(".py"))), "3", "1"]
+    bad = subprocess.run([sys.executable, str(REPO / "bench" / "floors.py"), "walk"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2
+
+
+def test_run_once_measures_cpu_memory_and_exit_code() -> None:
+    burn = ("import time\nb = bytearray(80 * 1024 * 1024)\nt = time.process_time()\n"
+            "while time.process_time() - t < 0.3: pass\nraise SystemExit(3)\n")
+    sample = measure.run_once([sys.executable, "-c", burn])
+    assert sample.returncode == 3
+    assert sample.cpu >= 0.25
+    assert sample.wall >= sample.cpu * 0.5
+    assert sample.max_rss_mb >= 80
+
+
+def test_run_once_counts_grandchildren_cpu() -> None:
+    """wait4 includes descendants the child waited for: worker pools are not free."""
+    child = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\n"
+    parent = f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', {child!r}])\n"
+    assert measure.run_once([sys.executable, "-c", parent]).cpu >= 0.25
+
+
+def test_run_once_kills_a_command_past_its_deadline() -> None:
+    sample = measure.run_once([sys.executable, "-c", "import time; time.sleep(30)"],
+                              timeout=0.5)
+    assert sample.wall < 10
+    assert sample.returncode != 0
+
+
+def test_summarize_takes_medians_and_spread() -> None:
+    samples = [measure.Sample(w, w / 2, rss, 0) for w, rss in ((3.0, 10), (1.0, 30), (2.0, 20))]
+    summary = measure.summarize(samples)
+    assert (summary.runs, summary.wall, summary.cpu, summary.max_rss_mb) == (3, 2.0, 1.0, 20)
+    assert (summary.wall_min, summary.wall_max) == (1.0, 3.0)
+
+
+def test_rotations_alternate_and_rotate_the_start() -> None:
+    assert measure.rotations(["a", "b", "c"], 4) == [
+        ["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"], ["a", "b", "c"]]
+    assert measure.rotations([], 3) == []
+
+
+HOSTS = {
+    "plain": b"import os\n\nX = 1\n",
+    "no final newline": b"def f():\n    return 1",
+    "ends indented": b"class C:\n    def m(self):\n        if True:\n            pass\n",
+    "crlf": b"import sys\r\nY = 2\r\n",
+    "latin-1 cookie": b"# -*- coding: latin-1 -*-\nname = '\xe9t\xe9'\n",
+}
+
+
+@pytest.mark.parametrize("code", sorted(inject.SNIPPETS))
+@pytest.mark.parametrize("host", sorted(HOSTS))
+def test_injected_files_still_parse(code: str, host: str) -> None:
+    import random
+
+    result = inject.inject(HOSTS[host], code, random.Random(1))
+    assert result is not None and result.startswith(HOSTS[host])
+    assert inject.parses(result)
+
+
+@pytest.mark.parametrize("code", sorted(inject.SNIPPETS))
+def test_each_snippet_is_found_by_the_engine(code: str) -> None:
+    """The dense corpus measures matching files only if its snippets really match."""
+    import random
+
+    source = inject.inject(b"import json\n", code, random.Random(7))
+    assert source is not None
+    codes = {finding.code for finding in check_source(source.decode(), "settings.py")}
+    assert code in codes
+
+
+def test_synthetic_keys_have_real_shapes_and_are_not_placeholders() -> None:
+    import random
+
+    rng = random.Random(0)
+    for _ in range(50):
+        key_id, secret = inject.synthetic_key(rng)
+        assert KEY_ID_FULL_RE.fullmatch(key_id) and SECRET_RE.fullmatch(secret)
+        assert not is_placeholder(key_id) and not is_placeholder(secret)
+
+
+def _fake_site(root: Path, count: int) -> Path:
+    site = root / "site-packages"
+    files = {f"pkg{i % 3}/m{i:03d}.py": f"VALUE_{i} = {i}\n".encode() for i in range(count)}
+    files.update({
+        "pip/__init__.py": b"", "setuptools/x.py": b"", "_distutils_hack/__init__.py": b"",
+        "pkg0/build/gen.py": b"", "pkg1/tests/test_a.py": b"A = 1\n",
+        "pkg2-1.0.dist-info/x.py": b"", "top.py": b"T = 1\n", "pkg0/notes.txt": b"",
+    })
+    _tree(site, files)
+    return site
+
+
+def test_site_sources_skip_bootstrap_metadata_and_excluded_dirs(tmp_path: Path) -> None:
+    site = _fake_site(tmp_path, 6)
+    found = list(corpora.site_sources(str(site)))
+    assert found == sorted(found)
+    assert "pkg1/tests/test_a.py" in found and "top.py" in found
+    assert not [p for p in found if p.startswith(("pip", "setuptools", "_distutils", "pkg2-"))]
+    assert "pkg0/build/gen.py" not in found
+    assert len(found) == 6 + 2
+
+
+def _snapshot(root: Path) -> Dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.py"))}
+
+
+def test_corpora_are_deterministic_and_dense_leaves_site_untouched(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(corpora, "SMALL_FILES", 10)
+    site_pkgs = _fake_site(tmp_path, 60)
+    builds: List[Dict[str, Dict[str, bytes]]] = []
+    for attempt in ("a", "b"):
+        root = tmp_path / attempt
+        site = corpora.build_site(str(site_pkgs), str(root), "stamp")
+        before = _snapshot(root / "site")
+        small = corpora.build_small(site, str(root))
+        dense = corpora.build_dense(site, str(root))
+        assert _snapshot(root / "site") == before
+        assert (site.files, small.files, dense.files) == (62, 10, 62)
+        builds.append({name: _snapshot(root / name) for name in ("site", "small", "dense")})
+    assert builds[0] == builds[1]
+    injected = [rel for rel, data in builds[0]["dense"].items() if data != builds[0]["site"][rel]]
+    assert len(injected) == round(62 * corpora.DENSE_FRACTION)
+    assert all(inject.parses(builds[0]["dense"][rel]) for rel in injected)
+
+
+def test_scale_copies_multiply_the_site(tmp_path: Path) -> None:
+    site = corpora.build_site(str(_fake_site(tmp_path, 5)), str(tmp_path / "c"), "s")
+    sizes = corpora.build_scale(site, str(tmp_path / "c"))
+    assert [(len(c.paths), c.files, c.bytes) for c in sizes] == [
+        (k, site.files * k, site.bytes * k) for k in (1, 2, 4, 8)]
+    assert floors.read_floor(sizes[-1].paths) == (site.files * 8, site.bytes * 8)
+
+
+def _results(**walls: float) -> report.Results:
+    runs: Dict[str, Dict[str, Dict[str, float]]] = {}
+    for key, wall in walls.items():
+        corpus, tool = key.split("__")
+        runs.setdefault(corpus, {})[tool.replace("_", "-")] = {
+            "wall": wall, "cpu": wall, "max_rss_mb": 30.0, "runs": 3}
+    return {"runs": runs, "corpora": {c: {"files": 100, "bytes": 2_000_000} for c in runs}}
+
+
+def test_targets_pass_fail_and_not_measured() -> None:
+    results = _results(site__check=1.0, site__ruff=2.0, site__bandit=5.0,
+                       dense__check=1.0, dense__floor_parse=4.0)
+    results["scaling"] = [{"copies": 1, "max_rss_mb": 100.0}, {"copies": 8, "max_rss_mb": 130.0}]
+    rows = {label: (measured, verdict) for label, _, measured, verdict in report.target_rows(results)}
+    assert rows["`check` on site ÷ ruff `--no-cache` S105-S107"] == ("0.5x", "PASS")
+    assert rows["`check` on site ÷ bandit"] == ("0.2x", "FAIL")
+    assert rows["`check` on site ÷ semgrep"] == ("not measured", "—")
+    assert rows["`check` on dense ÷ `ast.parse` floor on dense"] == ("0.25x", "PASS")
+    assert rows["peak RSS of `check` on 8x site"] == ("130 MB", "PASS")
+    assert rows["peak RSS growth of `check`, 1x to 8x site"] == ("0.3 (fraction)", "FAIL")
+
+
+def test_failed_tools_are_reported_not_ratioed() -> None:
+    results = _results(site__check=1.0, site__ruff=2.0)
+    results["runs"]["site"]["ruff"] = {"error": "exit 2: boom", "runs": 0}
+    assert report.ratio(results, ("site", "check"), ("site", "ruff")) is None
+    rows = report.corpus_rows(results, "site")
+    assert rows[0][0] == "check" and rows[-1][1] == "failed: exit 2: boom"
+    assert rows[0][5] == "2" and rows[0][4] == "100"  # MB/s and files/s at 1 s
+
+
+def test_render_names_the_command_and_every_section() -> None:
+    results = _results(one__check=0.1, one__python=0.05)
+    page = report.render(results, "python3 bench/run.py", "benchmarks.png", None, ["a note"])
+    assert "```sh\npython3 bench/run.py\n```" in page
+    for heading in ("## Targets (issue 6)", "## one", "## Scaling", "## Where the time goes",
+                    "## Notes"):
+        assert heading in page
+    assert "| `check one.py` ÷ `python -c pass` | ≤ 3x | 2x | PASS |" in page
+
+
+@pytest.mark.parametrize("location, phase", [
+    ("<frozen importlib._bootstrap>:_find_and_load", "start-up (imports)"),
+    ("/x/lint_creds/files.py:_walk", "discovery"),
+    ("/x/lint_creds/files.py:read_bytes", "reading"),
+    ("/x/lint_creds/prefilter.py:could_hold_finding", "prefilter"),
+    ("<built-in method builtins.compile>", "parse"),
+    ("/x/lint_creds/scopes.py:visit_Name", "analysis"),
+    ("/x/lint_creds/report/text.py:render", "reporting"),
+    ("/x/concurrent/futures/process.py:result", "workers (waiting on a pool)"),
+    ("<built-in method time.sleep>", "other"),
+])
+def test_profile_phases(location: str, phase: str) -> None:
+    assert profile_check.phase_of(location) == phase
+
+
+def test_profile_summary_adds_up(tmp_path: Path) -> None:
+    script = tmp_path / "work.py"
+    script.write_text(textwrap.dedent("""
+        import ast
+        for _ in range(200):
+            ast.parse("x = [i for i in range(10)]\\n" * 20)
+    """))
+    out = tmp_path / "p.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), str(script)], check=True)
+    summary = profile_check.summarize(str(out), top=5)
+    assert abs(sum(sec for _, sec in summary["phases"]) - summary["total"]) < 1e-9
+    assert dict(summary["phases"])["parse"] > 0
+    assert len(summary["top"]) == 5
+    assert os.path.exists(out)
