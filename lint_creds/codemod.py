@@ -699,13 +699,14 @@ class RemoveHandPassedCredentials(CodemodCommand):
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         analysis = self.analysis or analyze_source(
             tree.code, self.context.filename or "<stdin>", self.options)
-        if not wants_libcst(analysis, self.options, self.unsafe_fixes):
+        module = tree
+        if wants_libcst(analysis, self.options, self.unsafe_fixes):
+            wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+            planner = _Planner(wrapper, analysis, self.options, self.unsafe_fixes)
+            edits, self.report = planner.plan()
+            module = self._apply(tree, wrapper, edits, planner)
+        else:
             self.report = report_without_fixing(analysis, self.options, self.unsafe_fixes)
-            return tree
-        wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-        planner = _Planner(wrapper, analysis, self.options, self.unsafe_fixes)
-        edits, self.report = planner.plan()
-        module = self._apply(tree, wrapper, edits, planner)
         for outcome in self.report.left():
             self.warn(f"line {outcome.finding.line}: {outcome.finding.code} not fixed: "
                       f"{outcome.reason}")

@@ -59,8 +59,15 @@ def _targets(paths: Sequence[str], settings: Settings) -> List[Target]:
         if os.path.isfile(path) and (is_excluded(path, settings.excludes) or (
                 not relative.startswith("..") and is_excluded(relative, settings.excludes))):
             continue
-        targets += discover([path], settings.excludes)
+        targets += [t._replace(path=_display(t.path)) for t in discover([path], settings.excludes)]
     return targets
+
+
+def _display(path: str) -> str:
+    """``./src/a.py`` -> ``src/a.py``, as ``check`` prints paths."""
+    while path.startswith("./") and len(path) > 2:
+        path = path[2:]
+    return path
 
 
 def run(args: argparse.Namespace) -> int:

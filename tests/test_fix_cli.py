@@ -1,0 +1,195 @@
+"""``lint-creds fix`` through the installed console script, and the codemod through
+``python -m libcst.tool codemod``: modes, exit codes, summary, data safety."""
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import stat
+import subprocess
+import sys
+
+import pytest
+
+CONSOLE = pathlib.Path(sys.executable).with_name("lint-creds")
+ENV_CLIENT = ('import os\nimport boto3\n\ns3 = boto3.client("s3", aws_access_key_id=os.environ['
+              '"AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])\n')
+FIXED_CLIENT = 'import boto3\n\ns3 = boto3.client("s3")\n'
+LITERAL_CLIENT = ('import boto3\n\ns3 = boto3.client("s3", aws_access_key_id="AKIA4CAIPE5FRAEBJ2M4", '
+                  'aws_secret_access_key="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")\n')
+
+
+def lint_creds(*args: str, cwd: pathlib.Path) -> "subprocess.CompletedProcess[str]":
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(cwd)}
+    return subprocess.run([str(CONSOLE), "fix", *args], cwd=cwd, env=env, text=True,
+                          capture_output=True, timeout=300)
+
+
+def write(root: pathlib.Path, files: "dict[str, str]") -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def test_in_place_fix_and_summary(tmp_path: pathlib.Path) -> None:
+    write(tmp_path, {"app/env.py": ENV_CLIENT, "app/literal.py": LITERAL_CLIENT,
+                     "app/clean.py": "x = 1\n"})
+    result = lint_creds("app", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert (tmp_path / "app/env.py").read_text() == FIXED_CLIENT
+    assert (tmp_path / "app/literal.py").read_text() == LITERAL_CLIENT
+    assert result.stderr == (
+        "3 files scanned, 1 changed\n"
+        "fixed 2: CRD201 x2\n"
+        "not fixed (2):\n"
+        "  app/literal.py:3:25: CRD101 unsafe fix held back (apply it with --unsafe-fixes)\n"
+        "  app/literal.py:3:67: CRD101 unsafe fix held back (apply it with --unsafe-fixes)\n"
+        "2 unsafe fixes held back; apply with --unsafe-fixes\n")
+    again = lint_creds("app", cwd=tmp_path)
+    assert again.returncode == 0 and again.stderr.startswith("3 files scanned, 0 changed\n")
+
+
+def test_unsafe_fixes(tmp_path: pathlib.Path) -> None:
+    write(tmp_path, {"literal.py": LITERAL_CLIENT})
+    result = lint_creds("--unsafe-fixes", "literal.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "literal.py").read_text() == 'import boto3\n\ns3 = boto3.client("s3")\n'
+    assert result.stderr == "1 file scanned, 1 changed\nfixed 2: CRD101 x2\n"
+
+
+def test_diff_writes_nothing(tmp_path: pathlib.Path) -> None:
+    write(tmp_path, {"env.py": ENV_CLIENT})
+    result = lint_creds("--diff", "env.py", cwd=tmp_path)
+    assert result.returncode == 0
+    assert (tmp_path / "env.py").read_text() == ENV_CLIENT
+    assert result.stdout == (
+        "--- a/env.py\n+++ b/env.py\n@@ -1,4 +1,3 @@\n-import os\n import boto3\n \n"
+        '-s3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], '
+        'aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])\n'
+        '+s3 = boto3.client("s3")\n')
+    assert result.stderr.startswith("1 file scanned, 1 would change\nwould fix 2: CRD201 x2\n")
+
+
+def test_check_exit_codes(tmp_path: pathlib.Path) -> None:
+    write(tmp_path, {"env.py": ENV_CLIENT, "clean.py": "x = 1\n"})
+    assert lint_creds("--check", "clean.py", cwd=tmp_path).returncode == 0
+    result = lint_creds("--check", "env.py", "clean.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert (tmp_path / "env.py").read_text() == ENV_CLIENT
+
+
+def test_quiet_prints_only_errors(tmp_path: pathlib.Path) -> None:
+    write(tmp_path, {"env.py": ENV_CLIENT})
+    assert lint_creds("-q", "env.py", cwd=tmp_path).stderr == ""
+    result = lint_creds("-q", "env.py", "missing.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "errors (1):\n  missing.py: no such file or directory\n"
+
+
+def test_bad_files_are_listed_and_the_rest_is_fixed(tmp_path: pathlib.Path) -> None:
+    write(tmp_path, {"a_broken.py": "def f(:\n", "b_env.py": ENV_CLIENT})
+    (tmp_path / "c_latin.py").write_bytes(b"x = '\xff'\n")
+    result = lint_creds(".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert (tmp_path / "b_env.py").read_text() == FIXED_CLIENT
+    assert result.stderr.endswith(
+        "errors (2):\n"
+        "  a_broken.py: syntax error at line 1: invalid syntax\n"
+        "  c_latin.py: cannot decode: invalid or missing encoding declaration\n")
+
+
+def test_select_and_ignore(tmp_path: pathlib.Path) -> None:
+    write(tmp_path, {"env.py": ENV_CLIENT})
+    result = lint_creds("--ignore", "CRD2", "--check", "env.py", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stderr == "1 file scanned, 0 would change\n"
+    bad = lint_creds("--select", "CRD9", "env.py", cwd=tmp_path)
+    assert bad.returncode == 2 and "unknown rule code or prefix 'CRD9'" in bad.stderr
+
+
+def test_pyproject_excludes_are_honoured(tmp_path: pathlib.Path) -> None:
+    write(tmp_path, {"pyproject.toml": '[tool.lint-creds]\nextend-exclude = ["vendored"]\n',
+                     "vendored/lib.py": ENV_CLIENT, "src/app.py": ENV_CLIENT})
+    result = lint_creds(".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "vendored/lib.py").read_text() == ENV_CLIENT
+    assert (tmp_path / "src/app.py").read_text() == FIXED_CLIENT
+
+
+BYTES_CASES = [
+    pytest.param(ENV_CLIENT.replace("\n", "\r\n").encode(),
+                 FIXED_CLIENT.replace("\n", "\r\n").encode(), id="crlf"),
+    pytest.param(ENV_CLIENT.replace("\n", "\r").encode(),
+                 FIXED_CLIENT.replace("\n", "\r").encode(), id="cr"),
+    pytest.param(b"\xef\xbb\xbf" + ENV_CLIENT.encode(), b"\xef\xbb\xbf" + FIXED_CLIENT.encode(),
+                 id="bom"),
+    pytest.param(("# -*- coding: latin-1 -*-\n# caf\xe9   \n" + ENV_CLIENT).encode("latin-1"),
+                 ("# -*- coding: latin-1 -*-\n# caf\xe9   \n" + FIXED_CLIENT).encode("latin-1"),
+                 id="latin-1-cookie-trailing-whitespace"),
+]
+
+
+@pytest.mark.parametrize("before, after", BYTES_CASES)
+def test_bytes_encoding_newlines_and_mode_survive(tmp_path: pathlib.Path, before: bytes,
+                                                  after: bytes) -> None:
+    path = tmp_path / "tool.py"
+    path.write_bytes(before)
+    path.chmod(0o755)
+    result = lint_creds("tool.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert path.read_bytes() == after
+    assert stat.S_IMODE(path.stat().st_mode) == 0o755
+    assert sorted(os.listdir(tmp_path)) == ["tool.py"]  # no temporary file left behind
+
+
+def _lock(path: pathlib.Path) -> bool:
+    """Make ``path`` unwritable even for root (which ignores modes): the immutable flag."""
+    path.chmod(0o444)
+    if os.geteuid() != 0:
+        return False
+    if shutil.which("chattr") is None or subprocess.run(
+            ["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("running as root without chattr +i: cannot make a file unwritable")
+    return True
+
+
+def test_unwritable_file_is_an_error_and_others_are_fixed(tmp_path: pathlib.Path) -> None:
+    write(tmp_path, {"locked.py": ENV_CLIENT, "open.py": ENV_CLIENT})
+    immutable = _lock(tmp_path / "locked.py")
+    try:
+        result = lint_creds(".", cwd=tmp_path)
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(tmp_path / "locked.py")], check=True)
+    assert result.returncode == 2
+    assert (tmp_path / "locked.py").read_text() == ENV_CLIENT
+    assert (tmp_path / "open.py").read_text() == FIXED_CLIENT
+    assert result.stderr == (
+        "2 files scanned, 1 changed\n"
+        "fixed 2: CRD201 x2\n"
+        "not fixed (2):\n"
+        "  locked.py:4:25: CRD201 not written\n"
+        "  locked.py:4:76: CRD201 not written\n"
+        "errors (1):\n"
+        "  locked.py: could not write: file is not writable\n")
+
+
+def libcst_tool(*args: str, cwd: pathlib.Path) -> "subprocess.CompletedProcess[str]":
+    command = [sys.executable, "-m", "libcst.tool", "codemod", "-x", "--no-format",
+               "lint_creds.codemod.RemoveHandPassedCredentials", *args]
+    return subprocess.run(command, cwd=cwd, text=True, capture_output=True, timeout=300)
+
+
+def test_libcst_tool_runs_the_codemod(tmp_path: pathlib.Path) -> None:
+    """The documented standalone invocation: ``python -m libcst.tool codemod``."""
+    write(tmp_path, {"env.py": ENV_CLIENT, "literal.py": LITERAL_CLIENT})
+    result = libcst_tool("env.py", "literal.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "env.py").read_text() == FIXED_CLIENT
+    assert (tmp_path / "literal.py").read_text() == LITERAL_CLIENT  # unsafe: held back
+    assert "line 3: CRD101 not fixed: unsafe fix held back" in result.stderr
+    unsafe = libcst_tool("literal.py", "--unsafe-fixes", cwd=tmp_path)
+    assert unsafe.returncode == 0, unsafe.stderr
+    assert (tmp_path / "literal.py").read_text() == 'import boto3\n\ns3 = boto3.client("s3")\n'
