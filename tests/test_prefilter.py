@@ -1,0 +1,183 @@
+"""The byte-level prefilter never drops a true finding, and actually skips most files.
+
+Proof by comparison: for every fixture, every rule example and many generated variants that
+hide anchors (escapes, implicit concatenation, NFKC identifiers, encodings), a file the
+prefilter rejects must have no findings when the engine runs on it anyway.
+"""
+from __future__ import annotations
+
+import io
+import pathlib
+import sys
+import sysconfig
+import tokenize
+from typing import Iterator, List, Tuple
+
+import pytest
+
+from lint_creds.engine import check_source
+from lint_creds.options import Options
+from lint_creds.prefilter import could_hold_finding
+from lint_creds.rules import RULES, RULES_BY_CODE
+from lint_creds.runner import MIN_FILES_FOR_POOL, check_paths
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+ALL = Options(select=frozenset(RULES_BY_CODE))
+CONFIGURED = ALL._replace(extra_sinks=("myapp.clients.make_client",),
+                          settings_objects=("cfg",), check_custom_endpoints=True)
+KEY_ID = "AKIAZ7VQ3KXW5R2MW5FG"
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzRealKey90"
+
+#: Cases written for the prefilter: every way a finding can arise, including ways that hide
+#: the anchor text from a naive byte search.
+HIDDEN = {
+    "escaped-key-id": 'x = "\\x41KIAZ7VQ3KXW5R2MW5FG"\n',
+    "unicode-escaped-key-id": 'x = "\\u0041KIAZ7VQ3KXW5R2MW5FG"\n',
+    "named-escape": 'x = "\\N{LATIN CAPITAL LETTER A}KIAZ7VQ3KXW5R2MW5FG"\n',
+    "octal-escape": 'x = "\\101KIAZ7VQ3KXW5R2MW5FG"\n',
+    "implicit-concat": 'x = ("AK" "IAZ7VQ3KXW5R2MW5FG")\n',
+    "concat-three-parts": 'x = ("A" "K" "IAZ7VQ3KXW5R2MW5FG")\n',
+    "concat-with-prefix": 'x = ("AK" r"IAZ7VQ3KXW5R2MW5FG")\n',
+    "concat-across-comment": 'x = ("#AK"  # it\'s split\n     "IAZ7VQ3KXW5R2MW5FG")\n',
+    "backslash-newline-in-string": 'x = "AK\\\nIAZ7VQ3KXW5R2MW5FG"\n',
+    "bytes-key-id": 'x = b"\\x41KIAZ7VQ3KXW5R2MW5FG"\n',
+    "fullwidth-import": ("import ｂｏｔｏ３\n"
+                         f"c = ｂｏｔｏ３.client('s3', endpoint_url=None, use_ssl=True, "
+                         f"aws_session_token=None)\nd = ｂｏｔｏ３.Session('{KEY_ID}')\n"),
+    "unicode-escape-cookie": ("# coding: unicode_escape\n"
+                              'x = "\\x41KIAZ7VQ3KXW5R2MW5FG"\n'),
+    "latin1-cookie": f"# coding: latin-1\nx = '{KEY_ID}'  # caf\xe9\n",
+    "splat-escaped-keys": ('def f(**kw): pass\n'
+                           f'f(**{{"\\x61ws_access_key_id": "{KEY_ID}"}})\n'),
+    "concat-dict-key": f'import os\nos.environ["AWS_" "ACCESS_KEY_ID"] = "{KEY_ID}"\n',
+    "escaped-env-write": ('import os\ncfg = object()\n'
+                          'os.environ["\\x41WS_ACCESS_KEY_ID"] = cfg.key\n'),
+    "bound-secret-escaped-name": f'd = {{"\\x61ccess_key": "{SECRET}"}}\n',
+    "extra-sink": ("from myapp.clients import make_client\nimport os\n"
+                   "c = make_client(key_id=os.environ['K'], secret_key=os.environ['S'])\n"),
+    "settings-object": ("from myapp.clients import make_client\n"
+                        "c = make_client(aws_access_key_id=cfg.k, aws_secret_access_key=cfg.s)\n"),
+    "set-credentials": ("import os\n\ndef f(session):\n"
+                        "    session.set_credentials(os.environ['K'], os.environ['S'])\n"),
+    "storage-options": ('import pandas as pd\nimport os\n'
+                        'pd.read_csv("data.csv", storage_options={"key": os.environ["K"], '
+                        '"secret": os.environ["S"]})\n'),
+    "s3fs": ('import os\nimport s3fs\n'
+             'fs = s3fs.S3FileSystem(key=os.environ["K"], secret=os.environ["S"])\n'),
+}
+
+
+def fixture_sources() -> Iterator[Tuple[str, bytes]]:
+    for path in sorted(REPO.glob("fixtures/**/*.py")):
+        yield str(path.relative_to(REPO)), path.read_bytes()
+    for rule in RULES:
+        for kind, source in (("example", rule.example), ("use-instead", rule.use_instead)):
+            name = "settings.py" if rule.code == "CRD203" else f"{rule.code}-{kind}.py"
+            yield name, source.encode()
+    for name, source in HIDDEN.items():
+        yield f"{name}.py", source.encode("latin-1" if "latin-1" in source else "utf-8")
+
+
+def findings(name: str, data: bytes, options: Options) -> List[str]:
+    try:
+        return [f"{f.line}:{f.col}: {f.code}" for f in check_source(data, name, options)]
+    except (SyntaxError, ValueError):
+        return []
+
+
+def hiding_variants(source: str) -> Iterator[str]:
+    """The module with one string literal rewritten so its text is no longer contiguous:
+    split in two at every position, or fully \\x-escaped."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return
+    lines = source.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    for token in tokens:
+        text = token.string
+        if token.type != tokenize.STRING or text[:1] not in "'\"" or text[:3] in ('"""', "'''"):
+            continue
+        start = offsets[token.start[0] - 1] + token.start[1]
+        end = offsets[token.end[0] - 1] + token.end[1]
+        quote, body = text[0], text[1:-1]
+        if "\\" in body:
+            continue
+        pieces = [f"({quote}{body[:k]}{quote} {quote}{body[k:]}{quote})" for k in range(1, len(body))]
+        pieces.append(quote + "".join(f"\\x{ord(c):02x}" if ord(c) < 128 else c for c in body) + quote)
+        for piece in pieces:
+            yield source[:start] + piece + source[end:]
+
+
+@pytest.mark.parametrize("options", [ALL, CONFIGURED], ids=["all-rules", "configured"])
+def test_prefilter_never_drops_a_finding(options: Options) -> None:
+    checked = hidden = 0
+    for name, data in fixture_sources():
+        expected = findings(name, data, options)
+        if not could_hold_finding(data, options):
+            assert expected == [], f"prefilter dropped {name}: {expected}"
+        checked += 1
+        hidden += not data.isascii() or b"\\" in data
+    assert checked > len(HIDDEN) + 2 * len(RULES)
+
+
+def test_every_hidden_case_really_has_a_finding() -> None:
+    """Guards the test above: each hand-written case must be a true positive."""
+    for name, source in HIDDEN.items():
+        data = source.encode("latin-1" if "latin-1" in source else "utf-8")
+        assert findings(f"{name}.py", data, CONFIGURED), name
+        assert could_hold_finding(data, CONFIGURED), name
+
+
+def test_generated_variants_of_every_positive_case() -> None:
+    variants = 0
+    for name, data in fixture_sources():
+        source = data.decode("utf-8", "replace")
+        if not findings(name, data, ALL) or len(source) > 4000:
+            continue
+        for variant in hiding_variants(source):
+            encoded = variant.encode("utf-8")
+            if not could_hold_finding(encoded, CONFIGURED):
+                assert findings(name, encoded, CONFIGURED) == [], (name, variant)
+            variants += 1
+    assert variants > 500
+
+
+def test_most_ordinary_code_is_skipped() -> None:
+    """The screen must pay off: most of the standard library holds no AWS anchor."""
+    stdlib = pathlib.Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(stdlib.glob("email/**/*.py")) + sorted(stdlib.glob("json/*.py")) + sorted(
+        stdlib.glob("unittest/*.py"))
+    skipped = [p for p in files if not could_hold_finding(p.read_bytes(), ALL)]
+    assert len(files) > 30
+    assert len(skipped) / len(files) > 0.5, len(skipped) / len(files)
+
+
+def test_one_and_many_workers_give_identical_results(tmp_path: pathlib.Path) -> None:
+    sources = [data for _, data in fixture_sources()]
+    paths = []
+    for index in range(MIN_FILES_FOR_POOL + 50):
+        path = tmp_path / f"m{index:04d}.py"
+        path.write_bytes(sources[index % len(sources)])
+        paths.append(str(path))
+    (tmp_path / "m0003.py").write_bytes(b"import boto3\n(\n")  # a problem in a worker too
+    paths.append(str(tmp_path / "missing.py"))
+    serial = check_paths(paths, ALL, jobs=1)
+    parallel = check_paths(paths, ALL, jobs=2)
+    assert serial == parallel
+    assert sum(len(r.findings) for r in serial) > 50
+    assert sum(1 for r in serial if r.problem) >= 2
+
+
+def test_prefilter_has_no_heavy_imports() -> None:
+    import subprocess
+
+    code = ("import sys; from lint_creds.prefilter import could_hold_finding; "
+            "from lint_creds.options import Options; could_hold_finding(b'x = 1\\n', Options()); "
+            "print(sorted(m for m in ('ast', 'tokenize', 'unicodedata') if m in sys.modules "
+            "and m not in START))")
+    out = subprocess.run([sys.executable, "-c", "import sys; START = set(sys.modules); " + code],
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stderr
