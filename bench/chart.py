@@ -35,7 +35,9 @@ def bars(results: Dict[str, Any], path: str) -> None:
         ax.barh(names, walls, color=colors)
         ax.set_xscale("log")
         info = results["corpora"][corpus]
-        ax.set_title(f"{corpus}: {info['files']:,} files, {info['bytes'] / 1e6:,.1f} MB "
+        size = (f"{info['bytes'] / 1e6:,.1f} MB" if info["bytes"] >= 1e5
+                else f"{info['bytes'] / 1e3:,.1f} kB")
+        ax.set_title(f"{corpus}: {info['files']:,} file(s), {size} "
                      f"(median wall seconds, log scale)", fontsize=10)
         for y, wall in enumerate(walls):
             ax.text(wall, y, f" {wall:.3g}s", va="center", fontsize=8)

@@ -11,49 +11,75 @@ import re
 import subprocess
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-#: phase -> pattern over "file:function" (first match wins; order matters).
+#: phase -> pattern over "file:function" (first match wins; order matters). A function
+#: that matches none (a builtin, most of the stdlib) takes the phases of its callers, in
+#: proportion to the time each caller spent in it.
 PHASES: Tuple[Tuple[str, str], ...] = (
     ("workers (waiting on a pool)",
      r"concurrent/futures|multiprocessing|threading\.py|selectors\.py|queue\.py|"
-     r"method 'acquire'|posix\.waitpid|select\.poll|built-in method posix\.read\b"),
+     r"method 'acquire'|posix\.waitpid|select\.poll"),
     ("start-up (imports)", r"<frozen importlib|marshal\.loads|<module>|_imp\.|zipimport"),
     ("discovery", r"lint_creds/files\.py:(?!read_bytes)|posix\.scandir|posix\.stat|"
-                  r"posix\.lstat|fnmatch|posixpath|DirEntry"),
-    ("reading", r"read_bytes|decode_source|tokenize|codecs|_io\.|io\.open|method 'read'|"
-                r"method 'decode'|posix\.open"),
-    ("prefilter", r"prefilter|could_hold|method 'lower' of 'bytes'|method 'search'"),
-    ("parse", r"builtins\.compile|ast\.py:parse"),
-    ("reporting", r"lint_creds/report|format|emit|print|method 'write'|mask"),
-    ("analysis", r"lint_creds/|ast\.py|enum\.py|re/|sre_|builtins\.(isinstance|getattr|len)"),
+                  r"posix\.lstat|fnmatch\.py"),
+    ("reading", r"read_bytes|decode_source|method 'read' of '_io|io\.open"),
+    ("prefilter", r"lint_creds/prefilter\.py"),
+    ("parse", r"builtins\.compile|/ast\.py:parse"),
+    ("reporting", r"lint_creds/report|lint_creds/.*:(_?emit|_?format\w*|render\w*)$"),
+    ("analysis", r"lint_creds/|/ast\.py:"),
 )
+OTHER = "other"
+Key = Tuple[str, int, str]
 
 
 def phase_of(location: str) -> str:
-    """The phase a ``file:function`` location belongs to ('other' when none matches)."""
+    """The phase a ``file:function`` location names itself ('other' when none matches)."""
     for phase, pattern in PHASES:
         if re.search(pattern, location):
             return phase
-    return "other"
+    return OTHER
 
 
-def _location(key: Tuple[str, int, str]) -> str:
+def _location(key: Key) -> str:
     filename, _, function = key
     return f"{filename}:{function}" if filename != "~" else function
 
 
+def _shares(key: Key, raw: Dict[Key, Any], memo: Dict[Key, Dict[str, float]],
+            active: "set[Key]") -> Dict[str, float]:
+    """Fractions of ``key``'s time per phase: its own, or else its callers' (recursively)."""
+    if key in memo:
+        return memo[key]
+    own = phase_of(_location(key))
+    callers = raw[key][4] if key in raw else {}
+    if own != OTHER or not callers or key in active:
+        memo[key] = {own: 1.0}
+        return memo[key]
+    active.add(key)
+    mixed: Dict[str, float] = {}
+    times = {caller: edge[2] for caller, edge in callers.items()}  # time spent via that caller
+    total = sum(times.values())
+    for caller, spent in times.items():
+        weight = spent / total if total else 1.0 / len(times)
+        for phase, share in _shares(caller, raw, memo, active).items():
+            mixed[phase] = mixed.get(phase, 0.0) + weight * share
+    active.discard(key)
+    memo[key] = mixed or {OTHER: 1.0}
+    return memo[key]
+
+
 def summarize(profile_path: str, top: int = 15) -> Dict[str, Any]:
     """Phase totals and the top functions by exclusive time from a cProfile dump."""
-    stats = pstats.Stats(profile_path)
-    raw: Dict[Tuple[str, int, str], Tuple[int, int, float, float, Any]] = stats.stats  # type: ignore[attr-defined]
+    raw: Dict[Key, Any] = pstats.Stats(profile_path).stats  # type: ignore[attr-defined]
     phases: Dict[str, float] = {}
+    memo: Dict[Key, Dict[str, float]] = {}
     rows: List[Tuple[str, float, int]] = []
     for key, (_, calls, tottime, _, _) in raw.items():
-        location = _location(key)
-        phase = phase_of(location)
-        phases[phase] = phases.get(phase, 0.0) + tottime
-        rows.append((_short(location), tottime, calls))
+        for phase, share in _shares(key, raw, memo, set()).items():
+            phases[phase] = phases.get(phase, 0.0) + tottime * share
+        rows.append((_short(_location(key)), tottime, calls))
     rows.sort(key=lambda r: -r[1])
-    ordered = [(name, phases[name]) for name, _ in PHASES + (("other", ""),) if name in phases]
+    names = [name for name, _ in PHASES] + [OTHER]
+    ordered = [(name, phases[name]) for name in names if name in phases]
     return {"total": sum(phases.values()), "phases": ordered, "top": rows[:top]}
 
 

@@ -23,6 +23,11 @@ def ratio(results: Results, num: Tuple[str, str], den: Tuple[str, str]) -> Optio
     return a / b if a is not None and b else None
 
 
+def _cpu_ratio(results: Results, num: Tuple[str, str], den: Tuple[str, str]) -> Optional[float]:
+    a, b = median_of(results, *num, "cpu"), median_of(results, *den, "cpu")
+    return a / b if a is not None and b else None
+
+
 class Target(NamedTuple):
     """One row of the targets table: what is measured, how, and the limit it must meet."""
 
@@ -72,6 +77,8 @@ TARGETS: Tuple[Target, ...] = (
            _ratio(("dense", "check"), ("dense", "floor-parse")), 0.5),
     Target("flake8 + lint-creds ÷ flake8 without it, site",
            _ratio(("site", "flake8-crd"), ("site", "flake8-bare")), 1.10),
+    Target("the same, in CPU time (user + sys)",
+           lambda r: _cpu_ratio(r, ("site", "flake8-crd"), ("site", "flake8-bare")), 1.10),
     Target("`fix --diff` on dense ÷ `check` on dense",
            _ratio(("dense", "fix-diff"), ("dense", "check")), 3.0),
     Target("`check one.py` ÷ `python -c pass`", _ratio(("one", "check"), ("one", "python")), 3.0),
@@ -158,6 +165,7 @@ def profile_section(profile: Optional[Dict[str, Any]]) -> str:
     top = markdown_table(("function (exclusive time)", "seconds", "calls"), [
         (f"`{name}`", f"{sec:.3f}", f"{calls:,}") for name, sec, calls in profile["top"]])
     return "\n\n".join([
+        direct_section(profile.get("direct")),
         f"cProfile of `{profile['command']}` on **{profile['corpus']}** "
         f"({profile['total']:.2f} s under the profiler; start-up measured separately: "
         f"`check` on an empty directory takes {_fmt(profile.get('startup_wall'))} s wall, "
@@ -165,9 +173,32 @@ def profile_section(profile: Optional[Dict[str, Any]]) -> str:
         phases, "Top functions:", top])
 
 
+DIRECT_PHASES = ("discovery", "reading", "prefilter", "decoding", "parse", "analysis")
+
+
+def direct_section(direct: Optional[Dict[str, Any]]) -> str:
+    """CPU seconds per phase measured without a profiler (bench/phases.py)."""
+    if not direct:
+        return "_No uninstrumented phase timing in this run._"
+    if direct.get("error"):
+        return f"_Phase timing failed: {direct['error']}_"
+    total = sum(float(direct.get(name, 0.0)) for name in DIRECT_PHASES) or 1.0
+    table = markdown_table(("phase", "CPU s", "share"), [
+        (name, f"{float(direct.get(name, 0.0)):.3f}", f"{float(direct.get(name, 0.0)) / total:.0%}")
+        for name in DIRECT_PHASES])
+    crashes = (f" **{direct['crashes']} file(s) crashed lint-creds code**, first: "
+               f"`{direct.get('first crash', '')}`." if direct.get("crashes") else "")
+    return (f"Uninstrumented, one process (`bench/phases.py`, CPU seconds): "
+            f"{direct.get('files', 0):,} files discovered and read, "
+            f"{direct.get('passed prefilter', 0):,} passed the prefilter and were parsed and "
+            f"analysed.{crashes}\n\n{table}")
+
+
 def corpus_line(name: str, info: Dict[str, Any]) -> str:
     """``**site**: 10,000 files, 150.0 MB`` and how the corpus was made."""
-    return f"- **{name}**: {info['files']:,} files, {info['bytes'] / 1e6:,.1f} MB — {info.get('what', '')}"
+    size = (f"{info['bytes'] / 1e6:,.1f} MB" if info["bytes"] >= 1e5
+            else f"{info['bytes'] / 1e3:,.1f} kB")
+    return f"- **{name}**: {info['files']:,} file(s), {size} — {info.get('what', '')}"
 
 
 def render(results: Results, command: str, chart: Optional[str], scaling_chart: Optional[str],

@@ -60,13 +60,20 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--corpora", help="comma-separated subset of one,small,site,dense")
     parser.add_argument("--only", help="comma-separated subset of tools: " + ",".join(tools.TOOLS))
     parser.add_argument("--repeats", type=int, help="timed runs per command on one/small "
-                        "(default 10; 3 with --quick)")
+                        "(default 5; 3 with --quick)")
     parser.add_argument("--big-repeats", type=int, default=3,
-                        help="timed runs per command on site/dense/scaling (default 3)")
+                        help="timed runs per command on site/dense (default 3)")
+    parser.add_argument("--peer-repeats", type=int, default=1,
+                        help="timed runs of the slow peers (flake8, bandit, detect-secrets, "
+                        "semgrep) on small/site/dense (default 1: minutes each on site)")
+    parser.add_argument("--scale-repeats", type=int, default=1,
+                        help="timed runs per size in the scaling run (default 1)")
     parser.add_argument("--no-scaling", action="store_true", help="skip the 1x-8x scaling run")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile run")
     parser.add_argument("--write-docs", action="store_true",
                         help="regenerate docs/benchmarks.md even for a partial run")
+    parser.add_argument("--report-only", action="store_true",
+                        help="re-render the page and charts from bench/out/results.json")
     return parser.parse_args(argv)
 
 
@@ -95,8 +102,13 @@ def build_corpora(names: Sequence[str], scale: bool) -> Dict[str, corpora.Corpus
     return built
 
 
-def time_corpus(corpus: corpora.Corpus, names: Sequence[str], repeats: int) -> Dict[str, Any]:
-    """Alternating rounds over ``names`` on ``corpus``; a tool that fails is dropped."""
+def time_corpus(corpus: corpora.Corpus, names: Sequence[str], repeats: int,
+                slow_repeats: Optional[int] = None) -> Dict[str, Any]:
+    """Alternating rounds over ``names`` on ``corpus``; a tool that fails is dropped.
+
+    The slow peers (:data:`tools.SLOW`) take part in only the first ``slow_repeats`` rounds
+    when that is given: on site one of their runs costs minutes.
+    """
     logs = os.path.join(OUT_DIR, "logs")
     os.makedirs(logs, exist_ok=True)
     # Warm-up: read every byte once, so no tool pays for a cold page cache.
@@ -105,7 +117,8 @@ def time_corpus(corpus: corpora.Corpus, names: Sequence[str], repeats: int) -> D
     errors: Dict[str, str] = {}
     for round_no, order in enumerate(measure.rotations(names, repeats), 1):
         for name in order:
-            if name in errors:
+            if name in errors or (slow_repeats is not None and name in tools.SLOW
+                                  and round_no > slow_repeats):
                 continue
             tool = tools.TOOLS[name]
             err_path = os.path.join(logs, f"{corpus.name}-{name}.stderr")
@@ -174,6 +187,12 @@ def profile_run(corpus: corpora.Corpus) -> Dict[str, Any]:
     if error:
         return {"error": error}
     result = profile_check.summarize(out)
+    direct = subprocess.run([python, os.path.join(corpora.BENCH_DIR, "phases.py"), *corpus.paths],
+                            capture_output=True, text=True)
+    try:
+        result["direct"] = json.loads(direct.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        result["direct"] = {"error": (direct.stderr.strip().splitlines() or ["no output"])[-1]}
     empty = tempfile.mkdtemp(prefix="bench-empty-")
     try:
         result["startup_wall"] = _median_wall(tools.TOOLS["check"].argv([empty]))
@@ -254,10 +273,15 @@ NOTES = (
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the suite; returns 0, or 1 when lint-creds itself could not be timed."""
     args = parse_args(argv)
+    if args.report_only:
+        with open(os.path.join(OUT_DIR, "results.json"), encoding="utf-8") as handle:
+            results = json.load(handle)
+        write_outputs(results, to_docs=args.write_docs or results["meta"]["mode"] == "full")
+        return 0
     names = ["one", "small"] if args.quick else ["one", "small", "site", "dense"]
     if args.corpora:
         names = [n for n in args.corpora.split(",") if n]
-    repeats = args.repeats or (3 if args.quick else 10)
+    repeats = args.repeats or (3 if args.quick else 5)
     big = min(args.big_repeats, repeats) if args.quick else args.big_repeats
     only = set(args.only.split(",")) if args.only else None
     scale = not (args.quick or args.no_scaling or (only and "check" not in only)
@@ -273,7 +297,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                  "python": platform.python_version(),
                  "machine": f"{platform.machine()}, {os.cpu_count()} cores, load "
                             f"{os.getloadavg()[0]:.2f} at start",
-                 "repeats": f"{repeats} (one/small), {big} (site/dense/scaling)",
+                 "repeats": f"{repeats} on one/small, {big} on site/dense; slow peers "
+                            f"{args.peer_repeats} outside one; scaling {args.scale_repeats}",
                  "mode": "quick" if args.quick else ("partial" if only or args.corpora else "full")},
         "corpora": {n: {"files": c.files, "bytes": c.bytes, "what": WHAT[n]} for n, c in built.items()},
         "labels": {name: tool.label for name, tool in tools.TOOLS.items()},
@@ -284,10 +309,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for name, corpus in built.items():
         log(f"timing on {name} ({corpus.files:,} files, {corpus.bytes / 1e6:,.1f} MB) ...")
         rounds = big if name in ("site", "dense") else repeats
-        results["runs"][name] = time_corpus(corpus, plan[name], rounds)
+        slow = None if name == "one" else args.peer_repeats
+        results["runs"][name] = time_corpus(corpus, plan[name], rounds, slow)
     if scale:
         results["scaling"] = scaling_run(corpora.build_site(
-            envs.site_packages("site"), CORPUS_ROOT, envs.stamp("site")), big)
+            envs.site_packages("site"), CORPUS_ROOT, envs.stamp("site")), args.scale_repeats)
     if not args.no_profile and (only is None or "check" in only):
         target = built.get("dense") or built.get("small") or built.get("one")
         if target is not None:

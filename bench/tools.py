@@ -71,6 +71,10 @@ PLAN: Dict[str, Sequence[str]] = {
     "dense": ("check", "fix-diff", "ruff", "floor-read", "floor-parse"),
 }
 
+#: Peers that take minutes on site: fewer runs there (``--peer-repeats``). Their targets
+#: are 10x margins (or, for flake8, also compared in CPU time), which one run settles.
+SLOW = frozenset({"flake8-crd", "flake8-bare", "bandit", "detect-secrets", "semgrep"})
+
 #: Variables that would change what a tool reads or where it writes.
 _DROPPED_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV", "FLAKE8_CONFIG")
 
