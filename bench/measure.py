@@ -7,6 +7,7 @@ tree (Linux reports it in KiB), not the sum.
 from __future__ import annotations
 
 import os
+import signal
 import statistics
 import subprocess
 import time
@@ -43,18 +44,24 @@ def run_once(argv: Sequence[str], cwd: Optional[str] = None,
     err = open(stderr_path, "wb") if stderr_path else subprocess.DEVNULL
     try:
         start = time.perf_counter()
+        # Own session, so a deadline or an interrupt can end the tool's workers too.
         proc = subprocess.Popen(list(argv), cwd=cwd, env=dict(env) if env else None,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                                start_new_session=True)
         deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.001)
+        try:
+            while True:
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.perf_counter() > deadline:
+                    _kill_group(proc.pid)
+                    pid, status, usage = os.wait4(proc.pid, 0)
+                    break
+                time.sleep(0.001)
+        except BaseException:  # KeyboardInterrupt, SIGTERM turned into SystemExit
+            _kill_group(proc.pid)
+            raise
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not reap it again
     finally:
@@ -62,6 +69,30 @@ def run_once(argv: Sequence[str], cwd: Optional[str] = None,
             err.close()  # type: ignore[union-attr]
     return Sample(wall=wall, cpu=usage.ru_utime + usage.ru_stime,
                   max_rss_mb=usage.ru_maxrss / 1024.0, returncode=proc.returncode)
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:  # already gone
+        pass
+
+
+def crashed(stderr_path: str) -> Optional[str]:
+    """The last line of a Python traceback in a tool's stderr, if it crashed.
+
+    An uncaught exception exits 1, the same code as "findings", so the exit code alone
+    cannot tell a crash from a result.
+    """
+    try:
+        with open(stderr_path, "rb") as handle:
+            text = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+    if "Traceback (most recent call last):" not in text:
+        return None
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:200] if lines else "traceback"
 
 
 def summarize(samples: Sequence[Sample]) -> Summary:

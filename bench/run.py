@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -125,6 +126,11 @@ def time_corpus(corpus: corpora.Corpus, names: Sequence[str], repeats: int,
             sample = measure.run_once(tool.argv(corpus.paths), cwd=CORPUS_ROOT,
                                       env=tools.environment(tool), stderr_path=err_path,
                                       timeout=TIMEOUT)
+            crash = measure.crashed(err_path)
+            if crash:
+                errors[name] = f"crashed: {crash}".replace("|", "/")
+                log(f"  {corpus.name}/{name}: CRASHED ({crash})")
+                continue
             if sample.returncode not in tool.ok_codes:
                 errors[name] = _failure(sample.returncode, err_path)
                 log(f"  {corpus.name}/{name}: FAILED ({errors[name]})")
@@ -154,11 +160,16 @@ def scaling_run(site: corpora.Corpus, repeats: int) -> List[Dict[str, Any]]:
     log("building the scaling copies (hard links, cached) ...")
     sizes = {f"x{c.files // site.files}": c for c in corpora.build_scale(site, CORPUS_ROOT)}
     tool = tools.TOOLS["check"]
+    os.makedirs(os.path.join(OUT_DIR, "logs"), exist_ok=True)
     samples: Dict[str, List[measure.Sample]] = {key: [] for key in sizes}
     for order in measure.rotations(list(sizes), repeats):
         for key in order:
+            err_path = os.path.join(OUT_DIR, "logs", f"scaling-{key}.stderr")
             sample = measure.run_once(tool.argv(sizes[key].paths), cwd=CORPUS_ROOT,
-                                      env=tools.environment(tool), timeout=TIMEOUT * 4)
+                                      env=tools.environment(tool), stderr_path=err_path,
+                                      timeout=TIMEOUT * 4)
+            if measure.crashed(err_path):
+                sample = sample._replace(returncode=-1)  # reported below as a failure
             samples[key].append(sample)
             log(f"  scaling {key}: {sample.wall:.2f}s rss {sample.max_rss_mb:.0f}MB "
                 f"(exit {sample.returncode})")
@@ -167,7 +178,7 @@ def scaling_run(site: corpora.Corpus, repeats: int) -> List[Dict[str, Any]]:
         bad = [s.returncode for s in samples[key] if s.returncode not in tool.ok_codes]
         row: Dict[str, Any] = {"copies": int(key[1:]), "files": corpus.files, "bytes": corpus.bytes}
         if bad:
-            row["error"] = f"exit {bad[0]}"
+            row["error"] = "crashed (traceback)" if bad[0] == -1 else f"exit {bad[0]}"
         else:
             row.update(measure.summarize(samples[key])._asdict())
         rows.append(row)
@@ -270,9 +281,14 @@ NOTES = (
 )
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the suite; returns 0, or 1 when lint-creds itself could not be timed."""
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)  # end the running tool's process group too
     if args.report_only:
         with open(os.path.join(OUT_DIR, "results.json"), encoding="utf-8") as handle:
             results = json.load(handle)
