@@ -213,12 +213,25 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
         "",
         "```sh\n" + command + "\n```",
         "",
+        "It builds four venvs under `bench/.cache/` from the pinned files in `bench/` (site "
+        "packages, peer tools, flake8 with and without lint-creds; about 5 minutes the first "
+        "time), the corpora (a minute), then times everything, runs the 1x-8x scaling and the "
+        "profile, and rewrites this page and its charts. Expect about 1.5 to 2 hours on an idle "
+        "2-core machine, most of it the slow peers on site (detect-secrets, bandit and the two "
+        "flake8 runs take minutes each, so they run once there: `--peer-repeats`); "
+        "`--no-scaling` saves about a quarter of an hour. Other helpers' processes on the same "
+        "machine inflate wall times: look at the CPU column too.",
+        "",
+        "- `python3 bench/run.py --quick`: smoke run on the one/small corpora (a few minutes);",
+        "- `--corpora site,dense --only check,ruff,floor-parse`: any subset (`--help` lists "
+        "the tool names); a partial run writes `bench/out/` only, unless `--write-docs`;",
+        "- `--report-only`: re-render this page and the charts from `bench/out/results.json`.",
+        "",
         "The harness is standard-library Python (`bench/`; no hyperfine): each command runs as a "
         "child process timed with `time.perf_counter`, and `os.wait4` gives its CPU time (user + "
         "sys, worker processes included) and peak RSS (largest single process). Commands "
         "alternate within each round (the start rotates), and the tables show medians. "
-        "`python bench/run.py --quick` is a smoke run on the small corpora; `--only` and "
-        "`--corpora` pick subsets; `--help` lists the rest.",
+        "A run that ends in a Python traceback counts as a failure, whatever its exit code.",
         "",
         f"Last run: {meta.get('date', '?')}, {meta.get('machine', '?')}, Python "
         f"{meta.get('python', '?')}, {meta.get('repeats', '?')} timed runs per command "

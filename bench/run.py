@@ -73,6 +73,11 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile run")
     parser.add_argument("--write-docs", action="store_true",
                         help="regenerate docs/benchmarks.md even for a partial run")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the measurements of bench/out/results.json that this run "
+                        "does not repeat (build a full page from partial runs)")
+    parser.add_argument("--profile-corpus", default="dense",
+                        help="corpus to profile (default dense; falls back to small, one)")
     parser.add_argument("--report-only", action="store_true",
                         help="re-render the page and charts from bench/out/results.json")
     return parser.parse_args(argv)
@@ -281,6 +286,24 @@ NOTES = (
 )
 
 
+def merged(previous_path: str, new: Dict[str, Any]) -> Dict[str, Any]:
+    """``new`` laid over the results at ``previous_path``, tool by tool and corpus by corpus."""
+    try:
+        with open(previous_path, encoding="utf-8") as handle:
+            old: Dict[str, Any] = json.load(handle)
+    except (OSError, ValueError):
+        return new
+    for corpus, runs in new["runs"].items():
+        old.setdefault("runs", {}).setdefault(corpus, {}).update(runs)
+    for key in ("corpora", "versions", "labels"):
+        old.setdefault(key, {}).update(new[key])
+    for key in ("scaling", "profile", "structural", "notes"):
+        if new.get(key):
+            old[key] = new[key]
+    old["meta"] = {**new["meta"], "mode": "merged partial runs", "date": new["meta"]["date"]}
+    return old
+
+
 def _terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -331,10 +354,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         results["scaling"] = scaling_run(corpora.build_site(
             envs.site_packages("site"), CORPUS_ROOT, envs.stamp("site")), args.scale_repeats)
     if not args.no_profile and (only is None or "check" in only):
-        target = built.get("dense") or built.get("small") or built.get("one")
+        target = (built.get(args.profile_corpus) or built.get("dense") or built.get("small")
+                  or built.get("one"))
         if target is not None:
             results["profile"] = profile_run(target)
     results["structural"] = {"libcst_imported_by_check": libcst_imported()}
+    if args.merge:
+        results = merged(os.path.join(OUT_DIR, "results.json"), results)
     write_outputs(results, to_docs=args.write_docs or results["meta"]["mode"] == "full")
     for row in report.target_rows(results):
         log(" | ".join(row))

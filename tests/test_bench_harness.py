@@ -269,3 +269,22 @@ def test_a_traceback_is_a_crash_even_with_exit_1(tmp_path: Path) -> None:
     assert measure.crashed(str(err)) == "ValueError: boom"
     measure.run_once([sys.executable, "-c", "import sys; sys.exit(1)"], stderr_path=str(err))
     assert measure.crashed(str(err)) is None
+
+
+def test_merge_keeps_what_a_partial_run_did_not_repeat(tmp_path: Path) -> None:
+    import json
+
+    from bench import run
+
+    old = _results(site__check=2.0, site__bandit=40.0)
+    old.update(meta={"mode": "partial"}, versions={"bandit": "1"}, labels={}, scaling=[{"copies": 1}])
+    (tmp_path / "results.json").write_text(json.dumps(old))
+    new = _results(site__check=1.0, one__check=0.1)
+    new.update(meta={"mode": "partial", "date": "today"}, versions={"lint-creds": "0.1"}, labels={})
+    result = run.merged(str(tmp_path / "results.json"), new)
+    assert report.median_of(result, "site", "check") == 1.0
+    assert report.median_of(result, "site", "bandit") == 40.0
+    assert report.median_of(result, "one", "check") == 0.1
+    assert result["versions"] == {"bandit": "1", "lint-creds": "0.1"}
+    assert result["scaling"] == [{"copies": 1}] and result["meta"]["date"] == "today"
+    assert run.merged(str(tmp_path / "missing.json"), new) is new
