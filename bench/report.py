@@ -194,6 +194,12 @@ def direct_section(direct: Optional[Dict[str, Any]]) -> str:
             f"analysed.{crashes}\n\n{table}")
 
 
+def _nested(name: str) -> str:
+    """An importtime name with its nesting shown by non-breaking spaces outside the code span."""
+    depth = (len(name) - len(name.lstrip(" "))) // 2
+    return "\u00a0\u00a0" * depth + f"`{name.strip()}`"
+
+
 def corpus_line(name: str, info: Dict[str, Any]) -> str:
     """``**site**: 10,000 files, 150.0 MB`` and how the corpus was made."""
     size = (f"{info['bytes'] / 1e6:,.1f} MB" if info["bytes"] >= 1e5
@@ -259,6 +265,13 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
     else:
         parts += ["_Not run in this run._", ""]
     parts += ["## Where the time goes", "", profile_section(results.get("profile")), ""]
+    imports = results.get("structural", {}).get("imports")
+    if imports:
+        parts += ["Start-up: the costliest imports of `lint-creds check one.py` "
+                  "(`python -X importtime`; indentation shows nesting):", "",
+                  markdown_table(("module", "self ms", "cumulative ms"), [
+                      (_nested(name), f"{own:.1f}", f"{cum:.1f}") for name, own, cum in imports]),
+                  ""]
     if results.get("versions"):
         parts += ["## Versions", "", markdown_table(("tool", "version"), sorted(
             results["versions"].items())), ""]

@@ -223,6 +223,19 @@ def _median_wall(argv: List[str], runs: int = 7) -> float:
     return statistics.median(measure.run_once(argv).wall for _ in range(runs))
 
 
+def import_costs(top: int = 12) -> List[List[Any]]:
+    """The costliest imports of ``check one.py`` (``-X importtime``): name, self, cumulative ms."""
+    proc = subprocess.run([envs.executable("crd", "python"), "-X", "importtime", "-m",
+                           "lint_creds", "check", corpora.ONE_PY], capture_output=True, text=True)
+    rows = []
+    for line in proc.stderr.splitlines():
+        parts = line.split("|")
+        if line.startswith("import time:") and len(parts) == 3 and parts[1].strip().isdigit():
+            self_us = int(parts[0].split(":")[1])
+            rows.append([parts[2].rstrip(), self_us / 1000.0, int(parts[1]) / 1000.0])
+    return sorted(rows, key=lambda row: -row[2])[:top]
+
+
 def libcst_imported() -> Optional[bool]:
     """Does a ``check`` run import libcst? (It must not: the fixer is imported lazily.)"""
     code = ("import sys\nfrom lint_creds.cli import main\n"
@@ -358,7 +371,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                   or built.get("one"))
         if target is not None:
             results["profile"] = profile_run(target)
-    results["structural"] = {"libcst_imported_by_check": libcst_imported()}
+    results["structural"] = {"libcst_imported_by_check": libcst_imported(),
+                             "imports": import_costs()}
     if args.merge:
         results = merged(os.path.join(OUT_DIR, "results.json"), results)
     write_outputs(results, to_docs=args.write_docs or results["meta"]["mode"] == "full")
