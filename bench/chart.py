@@ -59,7 +59,10 @@ def scaling(results: Dict[str, Any], path: str) -> None:
     ax.set_xlabel("corpus MB (1x, 2x, 4x, 8x site)")
     ax.set_ylabel("median wall seconds")
     right = ax.twinx()
-    right.plot(mb, [r["max_rss_mb"] for r in rows], "s--", color="#1f77b4", label="peak RSS MB")
+    right.plot(mb, [r.get("parent_rss_mb") or r["max_rss_mb"] for r in rows], "s--",
+               color="#1f77b4", label="parent peak RSS MB")
+    right.plot(mb, [r["max_rss_mb"] for r in rows], "^:", color="#17becf",
+               label="largest process MB")
     right.set_ylabel("peak RSS MB")
     right.set_ylim(bottom=0)
     ax.set_ylim(bottom=0)

@@ -21,6 +21,8 @@ class Sample(NamedTuple):
     cpu: float
     max_rss_mb: float
     returncode: int
+    #: Peak RSS of the top process alone (its ``VmHWM``, polled while it runs; 0 if unseen).
+    parent_rss_mb: float = 0.0
 
 
 class Summary(NamedTuple):
@@ -32,6 +34,7 @@ class Summary(NamedTuple):
     max_rss_mb: float
     wall_min: float
     wall_max: float
+    parent_rss_mb: float = 0.0
 
 
 def run_once(argv: Sequence[str], cwd: Optional[str] = None,
@@ -49,11 +52,16 @@ def run_once(argv: Sequence[str], cwd: Optional[str] = None,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
                                 start_new_session=True)
         deadline = start + timeout
+        parent_peak = 0.0
+        polls = 0
         try:
             while True:
                 pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
                 if pid:
                     break
+                if polls % 20 == 0:  # every ~20 ms; VmHWM only grows, so the last read is close
+                    parent_peak = max(parent_peak, peak_rss_of(proc.pid))
+                polls += 1
                 if time.perf_counter() > deadline:
                     _kill_group(proc.pid)
                     pid, status, usage = os.wait4(proc.pid, 0)
@@ -68,7 +76,20 @@ def run_once(argv: Sequence[str], cwd: Optional[str] = None,
         if stderr_path:
             err.close()  # type: ignore[union-attr]
     return Sample(wall=wall, cpu=usage.ru_utime + usage.ru_stime,
-                  max_rss_mb=usage.ru_maxrss / 1024.0, returncode=proc.returncode)
+                  max_rss_mb=usage.ru_maxrss / 1024.0, returncode=proc.returncode,
+                  parent_rss_mb=parent_peak)
+
+
+def peak_rss_of(pid: int) -> float:
+    """``VmHWM`` (peak resident set) of a live process in MB; 0.0 when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
 
 
 def _kill_group(pid: int) -> None:
@@ -105,6 +126,7 @@ def summarize(samples: Sequence[Sample]) -> Summary:
         max_rss_mb=statistics.median(s.max_rss_mb for s in samples),
         wall_min=min(walls),
         wall_max=max(walls),
+        parent_rss_mb=statistics.median(s.parent_rss_mb for s in samples),
     )
 
 

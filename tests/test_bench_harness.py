@@ -66,6 +66,18 @@ def test_run_once_measures_cpu_memory_and_exit_code() -> None:
     assert sample.cpu >= 0.12
     assert sample.wall >= sample.cpu * 0.5
     assert sample.max_rss_mb >= 80
+    assert sample.parent_rss_mb >= 80  # polled while it burned CPU
+
+
+def test_parent_rss_excludes_a_bigger_child() -> None:
+    child = ("import time\nb = bytearray(160 * 1024 * 1024)\nt = time.process_time()\n"
+             "while time.process_time() - t < 0.1: pass\n")
+    parent = ("import subprocess, sys, time\nt = time.process_time()\n"
+              "while time.process_time() - t < 0.1: pass\n"
+              f"subprocess.run([sys.executable, '-c', {child!r}])\n")
+    sample = measure.run_once([sys.executable, "-c", parent])
+    assert sample.max_rss_mb >= 160
+    assert 0 < sample.parent_rss_mb < 100
 
 
 def test_run_once_counts_grandchildren_cpu() -> None:
@@ -207,8 +219,8 @@ def test_targets_pass_fail_and_not_measured() -> None:
     assert rows["`check` on site ÷ bandit"] == ("0.2x", "FAIL")
     assert rows["`check` on site ÷ semgrep"] == ("not measured", "—")
     assert rows["`check` on dense ÷ `ast.parse` floor on dense"] == ("0.25x", "PASS")
-    assert rows["peak RSS of `check` on 8x site"] == ("130 MB", "PASS")
-    assert rows["peak RSS growth of `check`, 1x to 8x site"] == ("0.3 (fraction)", "FAIL")
+    assert rows["peak RSS of the `check` parent on 8x site"] == ("130 MB", "PASS")
+    assert rows["its growth from 1x to 8x site"] == ("0.3 (fraction)", "FAIL")
 
 
 def test_failed_tools_are_reported_not_ratioed() -> None:
