@@ -18,7 +18,6 @@ from .patterns import (
 from .rules import RULES_BY_CODE
 from .scopes import ModuleScopes, Scope
 from .sink_calls import SinkCallAnalyzer
-from .sinks import is_aws_endpoint
 from .values import Kind, ValueResolver, constant_string
 
 #: Module-level names that mark a Django-style settings module.
@@ -29,8 +28,6 @@ _SETTINGS_MARKERS = frozenset(
 _STORAGE_ATTRIBUTES = {"access_key": Role.ACCESS_KEY, "secret_key": Role.SECRET_KEY,
                        "security_token": Role.TOKEN, "session_token": Role.TOKEN}
 _ENV_WRITE_METHODS = frozenset({"update", "setdefault", "__setitem__"})
-#: Settings / storage attributes that point the SDK at another service.
-_ENDPOINT_SETTINGS = ("AWS_S3_ENDPOINT_URL", "endpoint_url", "AWS_ENDPOINT_URL")
 #: Origins that are not credentials a setting can carry (plumbing, role assumption, None).
 _NOT_SETTINGS_CREDENTIALS = frozenset({Kind.NONE, Kind.PARAM, Kind.STS})
 _CONFIG_WRITE_METHODS = frozenset({"update", "from_mapping"})
@@ -170,10 +167,18 @@ class _ModuleChecker(ast.NodeVisitor):
     visit_AnnAssign = visit_Assign
 
     def visit_Dict(self, node: ast.Dict) -> None:
-        for key, value in zip(node.keys, node.values):
-            name = constant_string(key) if key is not None else None
-            if name is not None:
-                self._check_bound_literal(name, value)
+        entries = [(constant_string(k), k, v) for k, v in zip(node.keys, node.values)
+                   if k is not None]
+        # STORAGES = {"default": {"BACKEND": ..., "OPTIONS": {"access_key": ...}}}
+        storage_options = self.settings_module and not any(
+            name == "endpoint_url" and self.sinks.endpoints.is_custom(value, self.scope)
+            for name, _, value in entries)
+        for name, key, value in entries:
+            if name is None:
+                continue
+            if storage_options and name in _STORAGE_ATTRIBUTES:
+                self._check_settings_value(key, name, value)
+            self._check_bound_literal(name, value)
         self.generic_visit(node)
 
     def _check_assignment(self, statement: ast.stmt, target: ast.AST, value: ast.AST) -> None:
@@ -289,27 +294,12 @@ class _ModuleChecker(ast.NodeVisitor):
 
     # -- predicates -----------------------------------------------------------------
     def _custom_endpoint_configured(self) -> bool:
-        """Does this settings module / storage class point the SDK at a non-AWS endpoint
-        (``AWS_S3_ENDPOINT_URL``, ``endpoint_url``)?"""
+        """Does this settings module / storage class point the SDK at a non-AWS endpoint?"""
         if self.options.check_custom_endpoints:
             return False
-        names = _ENDPOINT_SETTINGS
-        scopes = [self.scope, self.scopes.module]
         owner = self.scope.enclosing_class()
-        if owner is not None:
-            scopes.insert(0, owner)
-        for scope in scopes:
-            for name in names:
-                for binding in scope.bindings.get(name, []):
-                    value = self.resolver.classify(binding.value, binding.scope) if (
-                        binding.value is not None) else None
-                    if value is not None and value.kind is Kind.NONE:
-                        continue
-                    url = value.literal if value is not None else None
-                    if url == "" or (url is not None and is_aws_endpoint(url)):
-                        continue
-                    return True
-        return False
+        scopes = [owner] if owner is not None else []
+        return self.sinks.endpoints.settings_are_custom([*scopes, self.scope, self.scopes.module])
 
     def _is_settings_module(self) -> bool:
         stem = os.path.splitext(os.path.basename(self.filename))[0].lower()

@@ -72,6 +72,9 @@ CONFIG_FACTORIES: FrozenSet[str] = frozenset(
         "configparser.ConfigParser", "configparser.RawConfigParser",
         "configparser.SafeConfigParser", "dotenv.dotenv_values", "dynaconf.Dynaconf",
         "omegaconf.OmegaConf.load", "hydra.compose",
+        # Airflow connections: conn.login / conn.password / conn.extra_dejson[...]
+        "airflow.hooks.base.BaseHook.get_connection",
+        "airflow.hooks.base_hook.BaseHook.get_connection", "airflow.models.Connection",
     }
 )
 STS_METHODS: FrozenSet[str] = frozenset(
@@ -87,9 +90,9 @@ STS_KEYS: FrozenSet[str] = frozenset(
 FROZEN_ATTRIBUTES: FrozenSet[str] = frozenset({"access_key", "secret_key", "token"})
 CREDS_METHODS: FrozenSet[str] = frozenset({"get_credentials", "get_frozen_credentials"})
 #: Calls that pass a credential through unchanged: ``str(key)``, ``key.strip()``.
-TRANSPARENT_FUNCTIONS: FrozenSet[str] = frozenset({"str"})
+TRANSPARENT_FUNCTIONS: FrozenSet[str] = frozenset({"str", "dict"})  # dict(os.environ)
 TRANSPARENT_METHODS: FrozenSet[str] = frozenset(
-    {"strip", "rstrip", "lstrip", "decode", "encode", "format"})
+    {"strip", "rstrip", "lstrip", "decode", "encode", "format", "copy"})
 #: ``x.get(key)``-style config lookups.
 LOOKUP_METHODS: FrozenSet[str] = frozenset({"get", "getstr", "get_value", "str", "__getitem__"})
 

@@ -7,7 +7,7 @@ lambda and comprehension scopes; imports and aliases; ``self.x = ...`` in method
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, NamedTuple, Optional, Tuple, Union
+from typing import Dict, List, NamedTuple, Optional, Set, Tuple, Union
 
 
 class Binding(NamedTuple):
@@ -24,7 +24,8 @@ class Binding(NamedTuple):
 class Scope:
     """A namespace: its bindings, and for classes the ``self.`` attributes of its methods."""
 
-    __slots__ = ("node", "kind", "parent", "bindings", "self_attrs", "item_assigns", "self_name")
+    __slots__ = ("node", "kind", "parent", "bindings", "self_attrs", "item_assigns", "self_name",
+                 "global_names")
 
     def __init__(self, node: ast.AST, kind: str, parent: Optional["Scope"]) -> None:
         self.node = node
@@ -34,6 +35,7 @@ class Scope:
         self.self_attrs: Dict[str, List[Binding]] = {}
         self.item_assigns: Dict[str, Dict[str, List[Binding]]] = {}
         self.self_name: Optional[str] = None  # first parameter of a method
+        self.global_names: Set[str] = set()  # ``global NAME`` declared in this scope
 
     def bind(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
@@ -75,7 +77,9 @@ class ModuleScopes(ast.NodeVisitor):
         scope = self._scope
         if isinstance(target, ast.Name):
             kind = "assign" if value is not None else "unknown"
-            scope.bind(target.id, Binding(kind, value, target.lineno, scope, statement=statement))
+            # ``global KEY`` then ``KEY = ...``: a module binding whose value is resolved here.
+            owner = self.module if target.id in scope.global_names else scope
+            owner.bind(target.id, Binding(kind, value, target.lineno, scope, statement=statement))
         elif isinstance(target, (ast.Tuple, ast.List)):
             values = value.elts if isinstance(value, (ast.Tuple, ast.List)) else None
             if values is not None and len(values) != len(target.elts):
@@ -202,7 +206,11 @@ class ModuleScopes(ast.NodeVisitor):
         while self._stack[scope_index].kind == "comprehension":
             scope_index -= 1
         scope = self._stack[scope_index]
-        scope.bind(node.target.id, Binding("assign", node.value, node.lineno, scope))
+        owner = self.module if node.target.id in scope.global_names else scope
+        owner.bind(node.target.id, Binding("assign", node.value, node.lineno, self._scope))
+
+    def visit_Global(self, node: ast.Global) -> None:
+        self._scope.global_names.update(node.names)
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -279,18 +287,22 @@ def lookup(scope: Scope, name: str, line: int) -> List[Binding]:
     """The bindings a use of ``name`` at ``line`` in ``scope`` may see, latest first.
 
     Follows Python's rule that class bodies are not enclosing scopes of their methods.
-    Within the scope that binds the name, bindings at or before the use come first.
+    When the use runs in the flow of the binding scope (the same scope, or a comprehension
+    in it), bindings at or before the use come first; a function or lambda runs later, so
+    it may see every binding of its enclosing scopes.
     """
     current: Optional[Scope] = scope
     first = True
+    in_flow = True
     while current is not None:
         if current.kind == "class" and not first:
             current = current.parent
             continue
         bindings = current.bindings.get(name)
         if bindings:
-            earlier = [b for b in bindings if b.line <= line]
+            earlier = [b for b in bindings if b.line <= line] if in_flow else []
             return list(reversed(earlier or bindings))
         first = False
+        in_flow = in_flow and current.kind == "comprehension"
         current = current.parent
     return []

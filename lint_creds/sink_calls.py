@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Tuple
 
+from .endpoints import EndpointFinder
 from .findings import (
     Applicability, ArgKind, CredentialArg, Finding, Origin, OriginKind, SinkCall, Span,
 )
@@ -15,10 +16,10 @@ from .patterns import (
 from .rules import RULES_BY_CODE
 from .scopes import DICT_MUTATORS, Scope
 from .sinks import (
-    BOTO_KEYWORDS, GENERIC, SESSION_METHOD_SINKS, SPLAT_KEYS, STORAGE_OPTION_KEYS, SinkSpec,
-    is_aws_endpoint, spec_for_qualname,
+    BOTO_KEYWORDS, GENERIC, S3FS_KEYWORDS, SESSION_METHOD_SINKS, SPLAT_KEYS, STORAGE_OPTION_KEYS,
+    SinkSpec, spec_for_qualname,
 )
-from .values import Kind, Value, ValueResolver, constant_string
+from .values import Kind, Value, ValueResolver
 
 SpanOf = Callable[[ast.AST, Optional[ast.AST]], Span]
 
@@ -53,6 +54,7 @@ class SinkCallAnalyzer:
         self.resolver = resolver
         self.options = options
         self.span_of = span_of
+        self.endpoints = EndpointFinder(resolver)
         self.reported_literals: "set[int]" = set()
 
     # -- which calls are sinks ----------------------------------------------------------
@@ -66,7 +68,7 @@ class SinkCallAnalyzer:
             if qualname in self.options.extra_sinks:
                 keywords = {k.arg: role for k in call.keywords if k.arg
                             for role in [credential_role_of_name(k.arg)] if role is not None}
-                return qualname, SinkSpec({**BOTO_KEYWORDS, **keywords})
+                return qualname, SinkSpec({**S3FS_KEYWORDS, **BOTO_KEYWORDS, **keywords})
         if isinstance(func, ast.Attribute) and func.attr in SESSION_METHOD_SINKS:
             receiver = self.resolver.classify(func.value, scope)
             by_name = func.attr == "set_credentials" and "session" in self.resolver.describe(func.value).lower()
@@ -95,7 +97,7 @@ class SinkCallAnalyzer:
             candidates += options_entries
         if not candidates:
             return None, []
-        custom = self._custom_endpoint(call, scope, spec)
+        custom = self.endpoints.call_is_custom(call, scope, spec)
         classified = [(c, self.resolver.classify(c.value, c.scope)) for c in candidates]
         args: List[CredentialArg] = []
         coded: List[Tuple[_Candidate, Value, str]] = []
@@ -168,35 +170,6 @@ class SinkCallAnalyzer:
         return []
 
     # -- decisions ----------------------------------------------------------------------
-    def _custom_endpoint(self, call: ast.Call, scope: Scope, spec: Optional[SinkSpec]) -> bool:
-        """Does the call talk to something that is not provably AWS?"""
-        endpoints: List[Tuple[ast.AST, Scope]] = []
-        for keyword in call.keywords:
-            if keyword.arg == "endpoint_url":
-                endpoints.append((keyword.value, scope))
-            elif keyword.arg in (None, "storage_options", "client_kwargs"):
-                resolved = self.resolver.resolve_dict(keyword.value, scope)
-                if resolved is not None:
-                    entries = self.resolver.dict_entries(resolved)
-                    endpoints += [(e.value, e.scope) for e in entries.get("endpoint_url", [])]
-                    for nested in entries.get("client_kwargs", []):
-                        inner = self.resolver.resolve_dict(nested.value, nested.scope)
-                        if inner is not None:
-                            endpoints += [(e.value, e.scope) for e in
-                                          self.resolver.dict_entries(inner).get("endpoint_url", [])]
-        if spec is not None and spec.endpoint_index is not None and spec.endpoint_index < len(
-                call.args):
-            endpoints.append((call.args[spec.endpoint_index], scope))
-        for node, node_scope in endpoints:
-            value = self.resolver.classify(node, node_scope)
-            if value is not None and value.kind is Kind.NONE:
-                continue
-            url = constant_string(node) if value is None else value.literal
-            if url is not None and is_aws_endpoint(url):
-                continue
-            return True
-        return False
-
     def _code_for(self, value: Optional[Value], custom_endpoint: bool) -> Optional[str]:
         if value is None:
             return None

@@ -105,7 +105,9 @@ class ValueResolver:
     def _name(self, node: ast.Name, scope: Scope, depth: int) -> Optional[Value]:
         bindings = self.bindings(node, scope)
         if not bindings:
-            if self.scopes.has_star_import:
+            # A star import, or a credential-named name defined elsewhere (another notebook
+            # cell, an exec'd config): configuration this file cannot see.
+            if self.scopes.has_star_import or _is_credential_key(node.id):
                 return Value(Kind.SETTINGS, node, scope)
             return None
         # ``key = os.environ.get(...)`` then ``if not key: key = None``: a credential origin
@@ -258,7 +260,7 @@ class ValueResolver:
         if qualname == "dict" or (isinstance(func, ast.Name) and func.id == "dict"
                                   and qualname is None and not node.args):
             return Value(Kind.DICT, node, scope)
-        if isinstance(func, ast.Name) and func.id in TRANSPARENT_FUNCTIONS and node.args:
+        if isinstance(func, ast.Name) and func.id in TRANSPARENT_FUNCTIONS and len(node.args) == 1:
             return self.classify(node.args[0], scope, depth)
         if isinstance(func, ast.Attribute):
             return self._method_call(node, func, first, scope, depth)
@@ -288,7 +290,10 @@ class ValueResolver:
         if owner is not None and owner.kind is Kind.ENV_READER:
             return Value(Kind.ENV, node, scope, env_name=first)
         if method in LOOKUP_METHODS or method.startswith("get"):
-            key = constant_string(node.args[-1]) if node.args else None
+            # d.get("key", default) and parser.get("section", "option"): the credential-named
+            # constant among the arguments is the key; otherwise the first one.
+            keys = [k for k in map(constant_string, node.args) if k is not None]
+            key = next((k for k in keys if _is_credential_key(k)), keys[0] if keys else None)
             if owner is not None and owner.kind is Kind.CONFIG and owner.env_name == "":
                 return Value(Kind.ENV, node, scope, env_name=first, direct_env=True)
             if owner is not None and owner.kind is Kind.CONFIG:

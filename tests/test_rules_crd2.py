@@ -203,6 +203,33 @@ if not os.getenv("AWS_SECRET_ACCESS_KEY"):
         [],
         id='env-reads-not-passed-to-sinks',
     ),
+    case(
+        """\
+import os
+import boto3
+session = boto3.Session(aws_access_key_id=os.environ["MINIO_KEY"], aws_secret_access_key=os.environ["MINIO_SECRET"])
+s3 = session.resource("s3", endpoint_url="http://minio:9000")
+""",
+        [],
+        id='custom-endpoint-on-the-session-client',
+    ),
+    case(
+        """\
+import os
+STORAGES = {"default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"endpoint_url": "http://minio:9000", "access_key": os.environ["MINIO_KEY"], "secret_key": os.environ["MINIO_SECRET"]}}}
+""",
+        [],
+        id='storages-options-with-custom-endpoint', filename='settings.py',
+    ),
+    case(
+        """\
+import boto3
+session = boto3.Session(profile_name="reports")
+s3 = session.client("s3", endpoint_url="http://minio:9000")
+""",
+        [],
+        id='session-client-without-endpoint-is-still-reported-elsewhere',
+    ),
 ]
 
 FINDINGS = [
@@ -773,6 +800,86 @@ class PrivateStorage(S3Storage):
             '5:8: CRD203 framework setting access_key carries AWS credentials (from os.environ["PRIVATE_KEY"]); storage backends pass it explicitly, which disables the role chain',
         ],
         id='crd203-storages-backend-self-attribute',
+    ),
+    case(
+        """\
+import boto3
+s3 = boto3.client("s3", aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_ACCESS_KEY)
+""",
+        [
+            '2:24: CRD202 AWS access key id from application configuration is passed to boto3.client (from ACCESS_KEY_ID, line 2); let the default credential chain find it',
+            '2:57: CRD202 AWS secret access key from application configuration is passed to boto3.client (from SECRET_ACCESS_KEY, line 2); let the default credential chain find it',
+        ],
+        id='unbound-credential-name',
+    ),
+    case(
+        """\
+import os
+import boto3
+env = os.environ.copy()
+snapshot = dict(os.environ)
+s3 = boto3.client("s3", aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=snapshot.get("AWS_SECRET_ACCESS_KEY"))
+""",
+        [
+            '5:24: CRD201 AWS access key id read from the environment is passed to boto3.client (from env["AWS_ACCESS_KEY_ID"], line 5); boto3 reads the environment itself, remove it',
+            '5:68: CRD201 AWS secret access key read from the environment is passed to boto3.client (from snapshot.get("AWS_SECRET_ACCESS_KEY"), line 5); boto3 reads the environment itself, remove it',
+        ],
+        id='environ-copy-and-dict',
+    ),
+    case(
+        """\
+import boto3
+from airflow.hooks.base import BaseHook
+conn = BaseHook.get_connection("aws_default")
+s3 = boto3.client("s3", aws_access_key_id=conn.login, aws_secret_access_key=conn.password)
+""",
+        [
+            '4:24: CRD202 AWS access key id from application configuration is passed to boto3.client (from conn.login, line 4); let the default credential chain find it',
+            '4:54: CRD202 AWS secret access key from application configuration is passed to boto3.client (from conn.password, line 4); let the default credential chain find it',
+        ],
+        id='airflow-connection',
+    ),
+    case(
+        """\
+import os
+import boto3
+KEY = None
+def init():
+    global KEY
+    KEY = os.environ["S3_KEY"]
+def client():
+    return boto3.client("s3", aws_access_key_id=KEY)
+""",
+        [
+            '8:30: CRD201 AWS access key id read from the environment is passed to boto3.client (from os.environ["S3_KEY"], line 6); boto3 reads the environment itself, remove it',
+        ],
+        id='global-declared-credentials',
+    ),
+    case(
+        """\
+import configparser
+import json
+import boto3
+parser = configparser.ConfigParser()
+data = json.load(open("c.json"))
+s3 = boto3.client("s3", aws_access_key_id=parser.get("aws", "aws_access_key_id", fallback=""), aws_secret_access_key=data.get("aws_secret_access_key", ""))
+""",
+        [
+            '6:24: CRD202 AWS access key id from application configuration is passed to boto3.client (from parser.get("aws", "aws_access_key_id", fallback=""), line 6); let the default credential chain find it',
+            '6:95: CRD202 AWS secret access key from application configuration is passed to boto3.client (from data.get("aws_secret_access_key", ""), line 6); let the default credential chain find it',
+        ],
+        id='lookups-with-defaults',
+    ),
+    case(
+        """\
+import os
+STORAGES = {"default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"bucket_name": "media", "access_key": os.environ["S3_KEY"], "secret_key": os.environ["S3_SECRET"]}}}
+""",
+        [
+            '2:105: CRD203 framework setting access_key carries AWS credentials (from os.environ["S3_KEY"]); storage backends pass it explicitly, which disables the role chain',
+            '2:141: CRD203 framework setting secret_key carries AWS credentials (from os.environ["S3_SECRET"]); storage backends pass it explicitly, which disables the role chain',
+        ],
+        id='crd203-storages-options-dict', filename='config/settings.py',
     ),
 ]
 
