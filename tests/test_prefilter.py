@@ -41,12 +41,11 @@ HIDDEN = {
     "concat-across-comment": 'x = ("#AK"  # it\'s split\n     "IAZ7VQ3KXW5R2MW5FG")\n',
     "backslash-newline-in-string": 'x = "AK\\\nIAZ7VQ3KXW5R2MW5FG"\n',
     "bytes-key-id": 'x = b"\\x41KIAZ7VQ3KXW5R2MW5FG"\n',
-    "fullwidth-import": ("import ｂｏｔｏ３\n"
-                         f"c = ｂｏｔｏ３.client('s3', endpoint_url=None, use_ssl=True, "
-                         f"aws_session_token=None)\nd = ｂｏｔｏ３.Session('{KEY_ID}')\n"),
+    "fullwidth-import": ("import ｂｏｔｏ３\nimport os\n"
+                         "c = ｂｏｔｏ３.Session(os.environ['K'], os.environ['S'])\n"),
     "unicode-escape-cookie": ("# coding: unicode_escape\n"
                               'x = "\\x41KIAZ7VQ3KXW5R2MW5FG"\n'),
-    "latin1-cookie": f"# coding: latin-1\nx = '{KEY_ID}'  # caf\xe9\n",
+    "latin1-cookie-nfkc-identifier": f"# coding: latin-1\n\xaaws_secret = '{SECRET}'\n",
     "splat-escaped-keys": ('def f(**kw): pass\n'
                            f'f(**{{"\\x61ws_access_key_id": "{KEY_ID}"}})\n'),
     "concat-dict-key": f'import os\nos.environ["AWS_" "ACCESS_KEY_ID"] = "{KEY_ID}"\n',
@@ -62,6 +61,11 @@ HIDDEN = {
     "storage-options": ('import pandas as pd\nimport os\n'
                         'pd.read_csv("data.csv", storage_options={"key": os.environ["K"], '
                         '"secret": os.environ["S"]})\n'),
+    "aws-only-name": f'aws_secret = "{SECRET}"\n',
+    "legacy-env-write": 'import os\nos.environ["AWS_SECRET_KEY"] = cfg.secret\n',
+    "security-token-name": f'sec = {{"security_token": "{SECRET * 3}"}}\n',
+    "access-context-secret": f'access_secret_key = "{SECRET}"\n',
+    "access-context-key-id": f'access_token_key_id = "{SECRET}"\n',
     "s3fs": ('import os\nimport s3fs\n'
              'fs = s3fs.S3FileSystem(key=os.environ["K"], secret=os.environ["S"])\n'),
 }
