@@ -49,8 +49,8 @@ class Program(NamedTuple):
     requests: Tuple[Tuple[str, str], ...]
     #: line the working program prints
     stdout: str
-    #: what the original prints on stderr when no static keys are around; None when it
-    #: runs, but as the wrong identity (hard-coded keys)
+    #: the last line the original prints on stderr when only a role offers credentials;
+    #: None when it runs, but as the wrong identity (the one key written in its files)
     original_error: Optional[str]
 
     @property
@@ -108,6 +108,17 @@ PROGRAMS: Tuple[Program, ...] = (
         requests=(("PUT", f"ledger/{DAY}.csv"), ("GET", f"ledger/{DAY}.csv")),
         stdout="exported s3://{bucket}/ledger/" + DAY + ".csv (109 bytes)",
         original_error="KeyError: 'EXPORT_AWS_KEY_ID'",
+    ),
+    Program(
+        name="sync_script",
+        fix_flags=("--unsafe-fixes",),  # CRD302 env writes: unsafe by definition
+        args=("sync_exports.py",),
+        env={"SYNC_BUCKET": "{bucket}"},
+        seed={},
+        requests=(("PUT", "exports/orders.csv"), ("HEAD", "exports/orders.csv"),
+                  ("PUT", "exports/visits.csv"), ("HEAD", "exports/visits.csv")),
+        stdout="copied 2 files to s3://{bucket}/exports/",
+        original_error=None,  # the keys it exports override the role for the whole process
     ),
     Program(
         name="django_media",
