@@ -10,10 +10,10 @@ import os
 from typing import List, Optional, Sequence, Set, Union
 
 from .findings import Analysis, Applicability, Finding, SinkCall, Span
+from .literals import LiteralChecker
 from .options import DEFAULT_OPTIONS, Options
 from .patterns import (
-    CREDENTIAL_ENV_NAMES, SETTINGS_NAMES, Role, credential_role_of_name, find_key_ids,
-    is_aws_credential_name, is_placeholder, looks_like_credential, looks_real, mask,
+    CREDENTIAL_ENV_NAMES, SETTINGS_NAMES, Role, is_placeholder, looks_like_credential,
 )
 from .rules import RULES_BY_CODE
 from .scopes import ModuleScopes, Scope
@@ -67,18 +67,18 @@ class _ModuleChecker(ast.NodeVisitor):
         self.scopes = ModuleScopes(tree)
         self.resolver = ValueResolver(self.scopes, options.settings_objects, lines)
         self.sinks = SinkCallAnalyzer(self.resolver, options, self.span)
+        self.literals = LiteralChecker(options, self.report, self.sinks.reported_literals)
         self.findings: List[Finding] = []
         self.sink_calls: List[SinkCall] = []
         self.scope_stack: List[Scope] = [self.scopes.module]
         self.guards: List[ast.AST] = []
-        self.bound_literals: Set[int] = set()
         self.storage_classes: Set[int] = set()
 
     # -- plumbing -------------------------------------------------------------------
     def run(self) -> None:
         self.settings_module = self._is_settings_module()
         self.visit(self.tree)
-        self._report_key_ids()
+        self.literals.key_ids(self.tree)
 
     def span(self, first: ast.AST, last: Optional[ast.AST]) -> Span:
         last = last or first
@@ -115,13 +115,13 @@ class _ModuleChecker(ast.NodeVisitor):
         self.scope_stack.pop()
 
     def visit_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> None:
-        self._check_defaults(node.args)
+        self.literals.defaults(node.args)
         self._enter(node)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
-        self._check_defaults(node.args)
+        self.literals.defaults(node.args)
         self._enter(node)
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _enter
@@ -153,7 +153,7 @@ class _ModuleChecker(ast.NodeVisitor):
         self._check_config_write_call(node)
         for keyword in node.keywords:
             if keyword.arg is not None:
-                self._check_bound_literal(keyword.arg, keyword.value)
+                self.literals.bound_literal(keyword.arg, keyword.value)
         self.generic_visit(node)
 
     # -- statements: CRD102 (bound literals), CRD203, CRD302 ----------------------------
@@ -178,7 +178,7 @@ class _ModuleChecker(ast.NodeVisitor):
                 continue
             if storage_options and name in _STORAGE_ATTRIBUTES:
                 self._check_settings_value(key, name, value)
-            self._check_bound_literal(name, value)
+            self.literals.bound_literal(name, value)
         self.generic_visit(node)
 
     def _check_assignment(self, statement: ast.stmt, target: ast.AST, value: ast.AST) -> None:
@@ -197,7 +197,7 @@ class _ModuleChecker(ast.NodeVisitor):
             self._check_settings_value(statement, name, value)
         elif name in _STORAGE_ATTRIBUTES and self._in_storage_class(target):
             self._check_settings_value(statement, name, value)
-        self._check_bound_literal(name, value)
+        self.literals.bound_literal(name, value)
 
     def _check_settings_value(self, statement: ast.AST, name: str, value: ast.AST) -> None:
         classified = self.resolver.classify(value, self.scope)
@@ -218,12 +218,12 @@ class _ModuleChecker(ast.NodeVisitor):
     def _check_env_write(self, anchor: ast.AST, env_name: str, value: ast.AST) -> None:
         literal = constant_string(value)
         if literal is not None:
-            self._check_bound_literal(env_name, value)
+            self.literals.bound_literal(env_name, value)
             return
         classified = self.resolver.classify(value, self.scope)
         if classified is not None and classified.kind in (Kind.NONE, Kind.LITERAL, Kind.STS):
             if classified.kind is Kind.LITERAL:  # KEY = "..."; os.environ[...] = KEY
-                self._check_bound_literal(env_name, classified.node)
+                self.literals.bound_literal(env_name, classified.node)
             return  # STS: exporting assumed-role credentials is legitimate role use
         self.report("CRD302", anchor, RULES_BY_CODE["CRD302"].message.format(
             target=env_name, origin=f" (from {self.resolver.describe(value)})"), Applicability.UNSAFE)
@@ -244,53 +244,6 @@ class _ModuleChecker(ast.NodeVisitor):
             for name, value, anchor in _written_pairs(call):
                 if name in SETTINGS_NAMES:
                     self._check_settings_value(anchor, name, value)
-
-    def _check_defaults(self, args: ast.arguments) -> None:
-        positional = [*getattr(args, "posonlyargs", []), *args.args]
-        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
-        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
-        for arg, default in pairs:
-            self._check_bound_literal(arg.arg, default)
-
-    def _check_bound_literal(self, name: str, value: ast.AST) -> None:
-        """CRD102 for a secret or token shaped literal bound to an AWS credential name."""
-        literal = constant_string(value)
-        if literal is None or id(value) in self.bound_literals:
-            return
-        if name in CREDENTIAL_ENV_NAMES or name.upper() in SETTINGS_NAMES:
-            role = CREDENTIAL_ENV_NAMES.get(name) or SETTINGS_NAMES.get(name.upper())
-        elif is_aws_credential_name(name):
-            role = credential_role_of_name(name)
-        else:
-            return
-        if is_placeholder(literal, self.options.allow_values) or not looks_real(literal, None):
-            return
-        if id(value) in self.sinks.reported_literals:
-            return
-        self.bound_literals.add(id(value))
-        shown_role = role.value if role and looks_real(literal, role) else "credential"
-        self.report("CRD102", value, RULES_BY_CODE["CRD102"].message.format(
-            role=shown_role, value=f"'{mask(literal)}'", context=f" bound to {name}"),
-            Applicability.NONE)
-
-    def _report_key_ids(self) -> None:
-        """CRD102 for access-key-id-shaped text in any string literal."""
-        for node in ast.walk(self.tree):
-            if not isinstance(node, ast.Constant) or id(node) in self.bound_literals:
-                continue
-            if id(node) in self.sinks.reported_literals:
-                continue
-            value = node.value
-            if isinstance(value, bytes):
-                value = value.decode("latin-1")
-            if not isinstance(value, str) or len(value) < 20:
-                continue
-            for key_id in find_key_ids(value):
-                if not is_placeholder(key_id, self.options.allow_values):
-                    self.report("CRD102", node, RULES_BY_CODE["CRD102"].message.format(
-                        role="access key id", value=f"'{mask(key_id)}'",
-                        context=" in a string literal"))
-                    break
 
     # -- predicates -----------------------------------------------------------------
     def _custom_endpoint_configured(self) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 from enum import Enum
-from typing import FrozenSet, NamedTuple, Optional, Tuple
+from typing import FrozenSet, Iterable, NamedTuple, Optional, Tuple
 
+from .patterns import SETTINGS_NAMES, credential_role_of_name, is_placeholder
 from .scopes import Scope
 
 #: How many names/attributes the resolver follows before giving up.
@@ -112,3 +113,34 @@ LIBRARY_ROOTS = frozenset(
      "json", "yaml", "configparser", "decouple", "environ", "environs", "dotenv", "pathlib",
      "logging", "collections", "functools", "dataclasses", "enum", "abc", "pytest", "moto",
      "unittest", "django", "flask", "storages", "pandas", "datetime", "time", "re"})
+
+
+def is_credential_key(name: str) -> bool:
+    """Is a key/attribute/variable name credential-like (``aws_secret_key``, ``S3_KEY_ID``)?"""
+    return name.upper() in SETTINGS_NAMES or credential_role_of_name(name) is not None
+
+
+def is_credential(value: Optional[Value]) -> bool:
+    """A credential origin, not a placeholder literal, ``None`` or plumbing."""
+    return value is not None and value.kind in CREDENTIAL_KINDS and not (
+        value.kind is Kind.LITERAL and is_placeholder(value.literal or ""))
+
+
+def is_empty(value: Optional[Value]) -> bool:
+    """``None`` or a placeholder literal such as ``""``."""
+    return value is not None and (value.kind is Kind.NONE or (
+        value.kind is Kind.LITERAL and is_placeholder(value.literal or "")))
+
+
+def strongest(values: Iterable[Optional[Value]]) -> Optional[Value]:
+    """The origin that matters among alternatives (``a or b``, several bindings): a
+    credential origin beats a placeholder literal, a parameter or ``None``."""
+    fallback: Optional[Value] = None
+    for value in values:
+        if value is None:
+            continue
+        if is_credential(value):
+            return value
+        if fallback is None or (fallback.kind is Kind.NONE and value.kind is not Kind.NONE):
+            fallback = value
+    return fallback

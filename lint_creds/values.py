@@ -14,12 +14,10 @@ from .origins import (
     CONFIG_FACTORIES, CONFIG_OBJECTS, CREDENTIAL_KINDS, CREDS_METHODS, ENV_FUNCTIONS, ENV_HELPERS,
     ENV_MAPPINGS, ENV_READER_FACTORIES, FROZEN_ATTRIBUTES, LIBRARY_ROOTS, LOOKUP_METHODS,
     MAX_DEPTH, STS_KEYS, STS_METHODS, TRANSPARENT_FUNCTIONS, TRANSPARENT_METHODS, DictEntry,
-    Kind, Value, constant_string,
+    Kind, Value, constant_string, is_credential_key, is_empty, strongest,
 )
 
-from .patterns import (
-    SETTINGS_NAMES, credential_role_of_name, find_key_ids, is_placeholder, looks_real, mask_all,
-)
+from .source_text import describe
 from .scopes import Binding, ModuleScopes, Scope, lookup
 from .sinks import SESSION_FACTORIES
 
@@ -38,13 +36,7 @@ class ValueResolver:
 
     def describe(self, node: ast.AST, limit: int = 60) -> str:
         """Short source text of an expression for messages, key material masked."""
-        text = _source_segment(self.lines, node)
-        if text is None:
-            text = ast.unparse(node)
-        secrets = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant)
-                   and isinstance(n.value, str) and (looks_real(n.value, None) or find_key_ids(n.value))]
-        text = mask_all(" ".join(text.split()), [k for s in secrets for k in (s, *find_key_ids(s))])
-        return text if len(text) <= limit else text[: limit - 1] + "…"
+        return describe(self.lines, node, limit)
 
     # -- names ----------------------------------------------------------------------
     def qualname(self, node: ast.AST, scope: Scope) -> Optional[str]:
@@ -107,7 +99,7 @@ class ValueResolver:
         if not bindings:
             # A star import, or a credential-named name defined elsewhere (another notebook
             # cell, an exec'd config): configuration this file cannot see.
-            if self.scopes.has_star_import or _is_credential_key(node.id):
+            if self.scopes.has_star_import or is_credential_key(node.id):
                 return Value(Kind.SETTINGS, node, scope)
             return None
         # ``key = os.environ.get(...)`` then ``if not key: key = None``: a credential origin
@@ -160,7 +152,7 @@ class ValueResolver:
             return self._member(owner, node, node.attr, scope, depth)
         if node.attr == "config":  # app.config, current_app.config
             return Value(Kind.CONFIG, node, scope)
-        if _is_credential_key(node.attr):
+        if is_credential_key(node.attr):
             return Value(Kind.SETTINGS, node, scope)
         return None
 
@@ -193,7 +185,7 @@ class ValueResolver:
             return self._class_member(owner, node, member, depth)
         if owner.kind is Kind.ENV_READER:
             return None
-        if _is_credential_key(member):  # cfg["aws_secret_access_key"], config.aws_key
+        if is_credential_key(member):  # cfg["aws_secret_access_key"], config.aws_key
             return Value(Kind.SETTINGS, node, scope)
         return None
 
@@ -205,8 +197,8 @@ class ValueResolver:
             candidates += list(reversed(class_scope.self_attrs.get(member, [])))
         candidates += list(reversed(class_scope.bindings.get(member, [])))
         value = strongest(self._from_binding(b, node, depth) for b in candidates)
-        if _is_credential_key(member) and (not candidates or (
-                self._is_config_class(class_scope) and _is_empty(value))):
+        if is_credential_key(member) and (not candidates or (
+                self._is_config_class(class_scope) and is_empty(value))):
             # An undeclared credential attribute, or a settings class (pydantic
             # ``BaseSettings``) whose empty default is filled in from env/config at run time.
             return Value(Kind.SETTINGS, node, owner.scope)
@@ -237,7 +229,7 @@ class ValueResolver:
             value = self._member(owner, node, key, scope, depth)
             if value is not None or owner.kind in (Kind.DICT, Kind.CLASS, Kind.INSTANCE):
                 return value
-        if _is_credential_key(key):
+        if is_credential_key(key):
             return Value(Kind.SETTINGS, node, scope)
         return None
 
@@ -293,14 +285,14 @@ class ValueResolver:
             # d.get("key", default) and parser.get("section", "option"): the credential-named
             # constant among the arguments is the key; otherwise the first one.
             keys = [k for k in map(constant_string, node.args) if k is not None]
-            key = next((k for k in keys if _is_credential_key(k)), keys[0] if keys else None)
+            key = next((k for k in keys if is_credential_key(k)), keys[0] if keys else None)
             if owner is not None and owner.kind is Kind.CONFIG and owner.env_name == "":
                 return Value(Kind.ENV, node, scope, env_name=first, direct_env=True)
             if owner is not None and owner.kind is Kind.CONFIG:
                 return Value(Kind.SETTINGS, node, scope)
             if owner is not None and owner.kind is Kind.DICT and key is not None:
                 return self._dict_member(owner, key, depth)
-            if key is not None and _is_credential_key(key):
+            if key is not None and is_credential_key(key):
                 return Value(Kind.SETTINGS, node, scope)
         return None
 
@@ -312,16 +304,6 @@ class ValueResolver:
     def resolve_dict(self, node: ast.AST, scope: Scope) -> Optional[Value]:
         """Follow ``node`` to a dict literal (see :func:`dicts.resolve_dict`)."""
         return resolve_dict(node, scope)
-
-
-def _source_segment(lines: Sequence[str], node: ast.AST) -> Optional[str]:
-    """The node's own text when it sits on one line (ast columns are UTF-8 offsets)."""
-    line = getattr(node, "lineno", None)
-    end_line = getattr(node, "end_lineno", None)
-    if line is None or line != end_line or not 0 < line <= len(lines):
-        return None
-    raw = lines[line - 1].encode("utf-8")
-    return raw[node.col_offset:node.end_col_offset].decode("utf-8", "replace")  # type: ignore[attr-defined]
 
 
 def _string_parts(node: ast.AST) -> List[ast.AST]:
@@ -337,36 +319,6 @@ def _keyword(node: ast.Call, name: str) -> Optional[ast.expr]:
         if keyword.arg == name:
             return keyword.value
     return None
-
-
-def _is_credential_key(name: str) -> bool:
-    return name.upper() in SETTINGS_NAMES or credential_role_of_name(name) is not None
-
-
-def _is_credential(value: Optional[Value]) -> bool:
-    """A credential origin, not a placeholder literal, ``None`` or plumbing."""
-    return value is not None and value.kind in CREDENTIAL_KINDS and not (
-        value.kind is Kind.LITERAL and is_placeholder(value.literal or ""))
-
-
-def _is_empty(value: Optional[Value]) -> bool:
-    """``None`` or a placeholder literal such as ``""``."""
-    return value is not None and (value.kind is Kind.NONE or (
-        value.kind is Kind.LITERAL and is_placeholder(value.literal or "")))
-
-
-def strongest(values: Iterable[Optional[Value]]) -> Optional[Value]:
-    """The origin that matters among alternatives (``a or b``, several bindings): a
-    credential origin beats a placeholder literal, a parameter or ``None``."""
-    fallback: Optional[Value] = None
-    for value in values:
-        if value is None:
-            continue
-        if _is_credential(value):
-            return value
-        if fallback is None or (fallback.kind is Kind.NONE and value.kind is not Kind.NONE):
-            fallback = value
-    return fallback
 
 
 def _boolop(self: ValueResolver, node: ast.BoolOp, scope: Scope, depth: int) -> Optional[Value]:
