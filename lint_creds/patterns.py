@@ -97,7 +97,17 @@ def is_placeholder(value: str, extra: Iterable[str] = ()) -> bool:
             if len(set(stripped)) <= 2:  # AKIAXXXXXXXXXXXXXXXX
                 return True
             break
+    if _is_keyboard_run(stripped):  # AKIA1234567890ABCDEF, "abcdefghij..."
+        return True
     return bool(_PLACEHOLDER_WORDS.search(value) or _TEMPLATE.search(value))
+
+
+def _is_keyboard_run(text: str) -> bool:
+    """Mostly ascending runs (``1234567890abcdef``): typed by hand, never generated."""
+    if len(text) < 8:
+        return False
+    steps = sum(ord(b) - ord(a) == 1 for a, b in zip(text, text[1:]))
+    return steps >= 0.6 * (len(text) - 1)
 
 
 def looks_like_key_id(value: str) -> bool:

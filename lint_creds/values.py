@@ -196,6 +196,14 @@ class ValueResolver:
         if owner.kind is Kind.INSTANCE:
             candidates += list(reversed(class_scope.self_attrs.get(member, [])))
         candidates += list(reversed(class_scope.bindings.get(member, [])))
+        if not candidates:  # inherited from an in-file base class
+            for base in getattr(class_scope.node, "bases", []):
+                parent = self.classify(base, class_scope.parent or class_scope, depth)
+                if parent is not None and parent.kind is Kind.CLASS:
+                    value = self._class_member(owner._replace(scope=parent.scope), node, member,
+                                               depth + 1)
+                    if value is not None:
+                        return value
         value = strongest(self._from_binding(b, node, depth) for b in candidates)
         if is_credential_key(member) and (not candidates or (
                 self._is_config_class(class_scope) and is_empty(value))):

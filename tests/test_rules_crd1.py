@@ -146,6 +146,14 @@ def make(key="", secret=None):
         [],
         id='placeholder-default-argument',
     ),
+    case(
+        """\
+import boto3
+s3 = boto3.client("s3", aws_access_key_id="AKIA1234567890ABCDEF", aws_secret_access_key="abcdefghijklmnopqrstuvwxyz0123456789ABCD")
+""",
+        [],
+        id='keyboard-run-dummies',
+    ),
 ]
 
 FINDINGS = [
@@ -167,10 +175,10 @@ s3 = boto3.client(
     case(
         """\
 import boto3
-s = boto3.Session(aws_session_token="FwoGZXIvYXdzEJr//////////wEaDHxyz1234567890abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghij")
+s = boto3.Session(aws_session_token="FwoGZXIvYXdzEJr//////////wEaDPtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA+2O76UMFxFkM+R5Kjp1vRt/1fjORS+6ilI8ihN5KXSc7Tvo+hBKqFYY+kv5ZJr3J1TWDtkwtDDb/xHKas1VOqg6YYZYn9ZhyiA4uoRgnatmUdjAWtGSU8po/7")
 """,
         [
-            "2:18: CRD101 hard-coded AWS session token 'FwoG…ghij' passed to boto3.Session; remove it and use the default credential chain",
+            "2:18: CRD101 hard-coded AWS session token 'FwoG…po/7' passed to boto3.Session; remove it and use the default credential chain",
         ],
         id='session-token-literal',
     ),
@@ -473,10 +481,10 @@ def connect(aws_secret_access_key="hP8Mr5dLx0t1vXcS3JgQkZ6bW9aN2fYe7uTqRpLo"):
     ),
     case(
         """\
-aws_session_token = "FwoGZXIvYXdzEJr//////////wEaDHxyz1234567890abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghij"
+aws_session_token = "FwoGZXIvYXdzEJr//////////wEaDPtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA+2O76UMFxFkM+R5Kjp1vRt/1fjORS+6ilI8ihN5KXSc7Tvo+hBKqFYY+kv5ZJr3J1TWDtkwtDDb/xHKas1VOqg6YYZYn9ZhyiA4uoRgnatmUdjAWtGSU8po/7"
 """,
         [
-            "1:20: CRD102 hard-coded AWS session token 'FwoG…ghij' bound to aws_session_token",
+            "1:20: CRD102 hard-coded AWS session token 'FwoG…po/7' bound to aws_session_token",
         ],
         id='crd102-session-token-bound',
     ),

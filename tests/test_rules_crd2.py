@@ -881,6 +881,22 @@ STORAGES = {"default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": 
         ],
         id='crd203-storages-options-dict', filename='config/settings.py',
     ),
+    case(
+        """\
+import os
+import boto3
+class Base:
+    def __init__(self):
+        self.key = os.environ["AWS_ACCESS_KEY_ID"]
+class Child(Base):
+    def client(self):
+        return boto3.client("s3", aws_access_key_id=self.key)
+""",
+        [
+            '8:34: CRD201 AWS access key id read from the environment is passed to boto3.client (from os.environ["AWS_ACCESS_KEY_ID"], line 5); boto3 reads the environment itself, remove it',
+        ],
+        id='inherited-self-attribute',
+    ),
 ]
 
 test_crd2_table, test_table_discipline, test_one_finding_per_credential_argument = table_tests(
