@@ -54,4 +54,3 @@ def setup_s3(world: World, hermetic_process: None) -> SetUpClient:
         region_name=REGION,
     ).client("s3", endpoint_url=world.s3.url)
     return SetUpClient(client, key.access_key_id)
-

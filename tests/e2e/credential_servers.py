@@ -26,6 +26,7 @@ from .identities import Identity
 Reply = Tuple[int, str, bytes]
 Route = Callable[[BaseHTTPRequestHandler], Reply]
 
+TASK_ROLE_ARN = "arn:aws:iam::123456789012:role/e2e-task-role"
 #: The role name IMDS lists under ``iam/security-credentials/``.
 INSTANCE_PROFILE_NAME = "e2e-instance-profile"
 _NOT_FOUND: Reply = (404, "text/plain", b"not found")
@@ -131,8 +132,7 @@ class ContainerCredentialsServer(LoopbackServer):
     def _credentials(self, handler: BaseHTTPRequestHandler) -> Reply:
         if handler.headers.get("Authorization") != self.authorization_token:
             return (401, "text/plain", b"missing or wrong authorization token")
-        return (200, "application/json", _credentials_json(self.role, RoleArn="arn:aws:iam::"
-                                                          "123456789012:role/e2e-task-role"))
+        return (200, "application/json", _credentials_json(self.role, RoleArn=TASK_ROLE_ARN))
 
 
 class InstanceMetadataServer(LoopbackServer):

@@ -79,8 +79,9 @@ class PreparedRun(NamedTuple):
         set-up client (a program is never given that key)."""
         mine = tuple(r for r in log if r.access_key_id != setup.key_id and (
             r.path == self.bucket or r.path.startswith(self.bucket + "/")))
-        hits = {"container": [f"{h.method} {h.status}" for h in self.endpoints.container.hits],
-                "metadata": [f"{h.method} {h.path} {h.status}" for h in self.endpoints.metadata.hits]}
+        container, metadata = self.endpoints
+        hits = {"container": [f"{h.method} {h.status}" for h in container.hits],
+                "metadata": [f"{h.method} {h.path} {h.status}" for h in metadata.hits]}
         return Outcome(self.case, result.returncode, result.stdout, result.stderr, self.identity,
                        self.bucket, mine, hits)
 

@@ -9,7 +9,6 @@ so the recording is the proof of identity, not moto's acceptance of the request.
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import socket
 import subprocess
@@ -18,6 +17,8 @@ import time
 import urllib.error
 import urllib.request
 from typing import Dict, List, NamedTuple, Optional
+
+from lint_creds.patterns import mask
 
 from .identities import signing_key_id
 
@@ -35,6 +36,11 @@ class S3Request(NamedTuple):
     access_key_id: Optional[str]
     #: ``X-Amz-Security-Token``: present exactly when temporary (role) credentials signed it.
     token: Optional[str]
+
+    def __repr__(self) -> str:
+        # failing tests print these: mask the key id, and the token too
+        return (f"S3Request({self.method} {self.path}, key={mask(self.access_key_id or '')}, "
+                f"token={mask(self.token) if self.token else None})")
 
     @property
     def path(self) -> str:

@@ -15,7 +15,6 @@ All runs happen once, concurrently, in the module fixture ``runs``; the tests re
 from __future__ import annotations
 
 import pathlib
-import re
 from contextlib import ExitStack
 from typing import Any, Dict, List, NamedTuple, Sequence, Tuple
 
@@ -36,8 +35,6 @@ from .s3_server import S3Request
 pytestmark = pytest.mark.e2e
 
 by_name = pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.name)
-#: an expected finding, marked by a trailing ``# CRDnnn`` comment (the fixtures' convention)
-_ANNOTATION = re.compile(r"#\s*(CRD\d{3})\s*$")
 
 #: The originals run where only a role offers credentials; the fixed programs run with each
 #: credential source in turn.
@@ -160,17 +157,8 @@ def test_original_breaks_under_task_role(program: Program, runs: Runs) -> None:
     assert outcome.endpoint_hits == {"container": [], "metadata": []}
 
 
-# -- the fixtures: findings annotated in the originals, none left in the goldens --------------
-@by_name
-def test_original_findings_are_annotated(program: Program) -> None:
-    for path in sorted(program.original.rglob("*.py")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        annotated = [(n, m.group(1)) for n, line in enumerate(lines, 1)
-                     for m in [_ANNOTATION.search(line)] if m]
-        found = [(f.line, f.code) for f in check_source(path.read_bytes(), str(path))]
-        assert found == annotated, path
-
-
+# -- the goldens: no findings left, and they run (tests/test_fixtures.py checks the originals'
+#    annotations) ------------------------------------------------------------------------------
 @by_name
 def test_expected_rewrite_has_no_findings(program: Program) -> None:
     for path in sorted(program.expected.rglob("*.py")):
