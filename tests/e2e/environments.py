@@ -77,8 +77,9 @@ def _ecs_task_role(env: Dict[str, str], world: World, endpoints: Endpoints) -> I
 def _ec2_instance_profile(env: Dict[str, str], world: World, endpoints: Endpoints) -> Identity:
     del env["AWS_EC2_METADATA_DISABLED"]
     env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = endpoints.metadata.url + "/"
-    # One bounded attempt: the server is local, a retry would only hide a failure.
-    env["AWS_METADATA_SERVICE_TIMEOUT"] = "2"
+    # One attempt, generously bounded (a loaded CI box can be slow to answer even on
+    # loopback); a retry would only hide a failure.
+    env["AWS_METADATA_SERVICE_TIMEOUT"] = "10"
     env["AWS_METADATA_SERVICE_NUM_ATTEMPTS"] = "1"
     return world.instance_profile
 
