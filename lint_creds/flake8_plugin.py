@@ -50,6 +50,11 @@ class Plugin:
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         lines = [line.rstrip("\r\n") for line in self._lines]
-        analysis = analyze_tree(self._tree, lines, self._filename, self.options)
+        try:
+            analysis = analyze_tree(self._tree, lines, self._filename, self.options)
+        except RecursionError:
+            # Nesting deeper than the engine's visitors reach (pyflakes gives up sooner):
+            # report nothing rather than abort the whole flake8 run.
+            return
         for finding in analysis.findings:
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

@@ -1,6 +1,7 @@
 """The flake8 front end, exercised through real flake8 in subprocesses."""
 from __future__ import annotations
 
+import ast
 import pathlib
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from typing import Dict, List
 import pytest
 
 from lint_creds import __version__
+from lint_creds.engine import analyze_tree
+from lint_creds.flake8_plugin import Plugin
 
 KEY = "AKIA7KLFYYLBEG3RHDSV"
 ENV_CLIENT = (
@@ -151,6 +154,17 @@ def test_never_crashes_on_odd_input(tmp_path: pathlib.Path) -> None:
         "./unicode.py:2:40: CRD201",  # characters, not UTF-8 bytes
         "./weird_calls.py:10:38: CRD102",
     ]
+
+
+def test_plugin_survives_nesting_deeper_than_the_engine_reaches() -> None:
+    """flake8 hands over any tree ``ast.parse`` built; the plugin must not raise."""
+    shallow = "import os, boto3\nboto3.client('s3', aws_access_key_id=os.environ['K'] + x)\n"
+    deep = "x = " + " + ".join(["a"] * 800) + "\n" + shallow
+    with pytest.raises(RecursionError):  # the precondition: too deep for the engine
+        analyze_tree(ast.parse(deep), deep.splitlines())
+    assert list(Plugin(ast.parse(deep), deep.splitlines(True)).run()) == []
+    rows = list(Plugin(ast.parse(shallow), shallow.splitlines(True)).run())
+    assert [(line, col, message[:6]) for line, col, message, _ in rows] == [(2, 19, "CRD201")]
 
 
 OPTION_SOURCES = {
