@@ -7,7 +7,7 @@ import ast
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from .scopes import Scope
-from .sinks import SESSION_METHOD_SINKS, SinkSpec, is_aws_endpoint
+from .sinks import ENDPOINT_KEYWORDS, SESSION_METHOD_SINKS, SinkSpec, is_aws_endpoint
 from .values import Kind, ValueResolver, constant_string
 
 #: Settings / storage-class attributes that point the SDK at another service.
@@ -43,7 +43,7 @@ class EndpointFinder:
                    spec: Optional[SinkSpec]) -> List[Located]:
         endpoints: List[Located] = []
         for keyword in call.keywords:
-            if keyword.arg == "endpoint_url":
+            if keyword.arg in ENDPOINT_KEYWORDS:
                 endpoints.append((keyword.value, scope))
             elif keyword.arg in (None, "storage_options", "client_kwargs"):
                 endpoints += self._dict_endpoints(keyword.value, scope, nested=True)

@@ -63,7 +63,7 @@ class SinkCallAnalyzer:
         qualname = self.resolver.qualname(func, scope)
         if qualname:
             spec = spec_for_qualname(qualname)
-            if spec is not None:
+            if spec is not None and _protocol_matches(spec, call):
                 return qualname, spec
             if qualname in self.options.extra_sinks:
                 keywords = {k.arg: role for k in call.keywords if k.arg
@@ -242,6 +242,15 @@ class SinkCallAnalyzer:
             sink=sink, origin=origin,
             origin_short="get_credentials()" if code == "CRD301" else "",
         ).replace("  ", " ")
+
+
+def _protocol_matches(spec: SinkSpec, call: ast.Call) -> bool:
+    """``fsspec.filesystem("s3", ...)`` is a sink, ``fsspec.filesystem("gcs", ...)`` not."""
+    if not spec.protocols:
+        return True
+    protocol = call.args[0] if call.args else next(
+        (k.value for k in call.keywords if k.arg == "protocol"), None)
+    return isinstance(protocol, ast.Constant) and protocol.value in spec.protocols
 
 
 def _builds_a_dict(func: ast.AST) -> bool:

@@ -41,6 +41,9 @@ class SinkSpec(NamedTuple):
     #: What a fix does: drop the credential "arguments", drop the whole "statement"
     #: (``session.set_credentials(...)``), or "none" (the call builds credentials itself).
     fix: str = "arguments"
+    #: For generic filesystem factories: the first argument (the protocol) must be one of
+    #: these for the call to be an AWS sink; empty means any call is.
+    protocols: FrozenSet[str] = frozenset()
 
 
 _CLIENT = SinkSpec(
@@ -59,6 +62,10 @@ _LEGACY = SinkSpec(LEGACY_BOTO_KEYWORDS, {0: A, 1: S},
                    params=("aws_access_key_id", "aws_secret_access_key"))
 _S3FS = SinkSpec(S3FS_KEYWORDS, {2: A, 3: S, 4: T}, endpoint_index=1,
                  params=("anon", "endpoint_url", "key", "secret", "token"))
+#: ``fsspec.filesystem("s3", key=..., secret=...)``: a sink only for the S3 protocols.
+_FSSPEC = SinkSpec(S3FS_KEYWORDS, protocols=frozenset({"s3", "s3a"}))
+#: ``pyarrow.fs.S3FileSystem(access_key=..., secret_key=..., session_token=...)``.
+_ARROW = SinkSpec({"access_key": A, "secret_key": S, "session_token": T})
 #: Any other call passing ``aws_access_key_id=`` and friends.
 GENERIC = SinkSpec(BOTO_KEYWORDS)
 _STORAGES = SinkSpec(STORAGES_KEYWORDS)
@@ -78,6 +85,9 @@ QUALIFIED_SINKS: Dict[str, SinkSpec] = {
     "boto.connection.AWSAuthConnection": _LEGACY,
     "s3fs.S3FileSystem": _S3FS,
     "s3fs.core.S3FileSystem": _S3FS,
+    "fsspec.filesystem": _FSSPEC,
+    "pyarrow.fs.S3FileSystem": _ARROW,
+    "pyarrow._s3fs.S3FileSystem": _ARROW,
     "storages.backends.s3boto3.S3Boto3Storage": _STORAGES,
     "storages.backends.s3.S3Storage": _STORAGES,
     "storages.backends.s3boto3.S3StaticStorage": _STORAGES,
@@ -120,6 +130,10 @@ def spec_for_qualname(qualname: str) -> Optional[SinkSpec]:
         if qualname.startswith(package) and qualname.rsplit(".", 1)[-1].startswith(function_prefix):
             return prefixed_spec
     return None
+
+
+#: Keywords that point a client at an endpoint (boto3/s3fs, pyarrow).
+ENDPOINT_KEYWORDS: FrozenSet[str] = frozenset({"endpoint_url", "endpoint_override"})
 
 
 def is_aws_endpoint(url: str) -> bool:

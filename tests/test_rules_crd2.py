@@ -230,6 +230,25 @@ s3 = session.client("s3", endpoint_url="http://minio:9000")
         [],
         id='session-client-without-endpoint-is-still-reported-elsewhere',
     ),
+    case(
+        """\
+import os
+import fsspec
+gcs = fsspec.filesystem("gcs", token=os.environ["GOOGLE_APPLICATION_CREDENTIALS"])
+abfs = fsspec.filesystem("abfs", account_name="acct", account_key=os.environ["AZURE_KEY"])
+""",
+        [],
+        id='fsspec-other-protocols',
+    ),
+    case(
+        """\
+import os
+from pyarrow import fs
+minio = fs.S3FileSystem(access_key=os.environ["MINIO_KEY"], secret_key=os.environ["MINIO_SECRET"], endpoint_override="localhost:9000", scheme="http")
+""",
+        [],
+        id='pyarrow-custom-endpoint-override',
+    ),
 ]
 
 FINDINGS = [
@@ -896,6 +915,22 @@ class Child(Base):
             '8:34: CRD201 AWS access key id read from the environment is passed to boto3.client (from os.environ["AWS_ACCESS_KEY_ID"], line 5); boto3 reads the environment itself, remove it',
         ],
         id='inherited-self-attribute',
+    ),
+    case(
+        """\
+import os
+import fsspec
+from pyarrow import fs
+s3 = fsspec.filesystem("s3", key=os.environ["AWS_ACCESS_KEY_ID"], secret=os.environ["AWS_SECRET_ACCESS_KEY"])
+arrow = fs.S3FileSystem(access_key=os.environ["AWS_ACCESS_KEY_ID"], session_token=os.environ["AWS_SESSION_TOKEN"])
+""",
+        [
+            '4:29: CRD201 AWS access key id read from the environment is passed to fsspec.filesystem (from os.environ["AWS_ACCESS_KEY_ID"], line 4); boto3 reads the environment itself, remove it',
+            '4:66: CRD201 AWS secret access key read from the environment is passed to fsspec.filesystem (from os.environ["AWS_SECRET_ACCESS_KEY"], line 4); boto3 reads the environment itself, remove it',
+            '5:24: CRD201 AWS access key id read from the environment is passed to pyarrow.fs.S3FileSystem (from os.environ["AWS_ACCESS_KEY_ID"], line 5); boto3 reads the environment itself, remove it',
+            '5:68: CRD201 AWS session token read from the environment is passed to pyarrow.fs.S3FileSystem (from os.environ["AWS_SESSION_TOKEN"], line 5); boto3 reads the environment itself, remove it',
+        ],
+        id='fsspec-and-pyarrow-filesystems',
     ),
 ]
 
