@@ -175,6 +175,49 @@ s3 = boto3.client("s3", endpoint_url="http://localhost:4566", aws_access_key_id=
     ),
     case(
         """\
+import boto3
+frozen = boto3.Session().get_credentials().get_frozen_credentials()
+kwargs = {"aws_access_key_id": frozen.access_key, "aws_secret_access_key": frozen.secret_key}
+s3 = boto3.client("s3", **kwargs)
+""",
+        [
+            '4:24: CRD301 frozen AWS access key id from get_credentials() is passed to boto3.client (from frozen.access_key, line 3); pass the session instead so role credentials keep refreshing',
+            '4:24: CRD301 frozen AWS secret access key from get_credentials() is passed to boto3.client (from frozen.secret_key, line 3); pass the session instead so role credentials keep refreshing',
+        ],
+        id='frozen-credentials-in-a-splatted-dict',
+    ),
+    case(
+        """\
+import boto3
+import pandas as pd
+creds = boto3.Session(profile_name="analytics").get_credentials()
+df = pd.read_csv("s3://bucket/a.csv", storage_options={"key": creds.access_key, "secret": creds.secret_key, "token": creds.token})
+""",
+        [
+            '4:55: CRD301 frozen AWS access key id from get_credentials() is passed to pd.read_csv (from creds.access_key, line 4); pass the session instead so role credentials keep refreshing',
+            '4:80: CRD301 frozen AWS secret access key from get_credentials() is passed to pd.read_csv (from creds.secret_key, line 4); pass the session instead so role credentials keep refreshing',
+            '4:108: CRD301 frozen AWS session token from get_credentials() is passed to pd.read_csv (from creds.token, line 4); pass the session instead so role credentials keep refreshing',
+        ],
+        id='frozen-credentials-in-storage-options',
+    ),
+    case(
+        """\
+import aioboto3
+async def main():
+    session = aioboto3.Session()
+    creds = await session.get_credentials()
+    frozen = await creds.get_frozen_credentials()
+    async with session.client("s3", aws_access_key_id=frozen.access_key, aws_secret_access_key=frozen.secret_key) as s3:
+        await s3.list_buckets()
+""",
+        [
+            '6:36: CRD301 frozen AWS access key id from get_credentials() is passed to session.client (from frozen.access_key, line 6); pass the session instead so role credentials keep refreshing',
+            '6:73: CRD301 frozen AWS secret access key from get_credentials() is passed to session.client (from frozen.secret_key, line 6); pass the session instead so role credentials keep refreshing',
+        ],
+        id='frozen-credentials-async',
+    ),
+    case(
+        """\
 import os
 os.environ["AWS_ACCESS_KEY_ID"] = config["aws"]["key_id"]
 os.environ["AWS_SECRET_ACCESS_KEY"] = secret
@@ -239,6 +282,20 @@ os.environ["AWS_SECRET_ACCESS_KEY"] = KEY
             "3:6: CRD102 hard-coded AWS secret access key 'hP8M…RpLo' bound to AWS_SECRET_ACCESS_KEY",
         ],
         id='env-write-of-a-literal-is-crd102',
+    ),
+    case(
+        """\
+import os
+import boto3
+creds = boto3.Session().get_credentials().get_frozen_credentials()
+os.environ["AWS_ACCESS_KEY_ID"] = creds.access_key
+os.environ["AWS_SESSION_TOKEN"] = creds.token
+""",
+        [
+            '4:0: CRD302 code writes AWS credential variable AWS_ACCESS_KEY_ID (from creds.access_key); the process then pins static keys and overrides the role chain',
+            '5:0: CRD302 code writes AWS credential variable AWS_SESSION_TOKEN (from creds.token); the process then pins static keys and overrides the role chain',
+        ],
+        id='env-write-of-frozen-credentials',
     ),
 ]
 
