@@ -170,9 +170,10 @@ class _ModuleChecker(ast.NodeVisitor):
         entries = [(constant_string(k), k, v) for k, v in zip(node.keys, node.values)
                    if k is not None]
         # STORAGES = {"default": {"BACKEND": ..., "OPTIONS": {"access_key": ...}}}
-        storage_options = self.settings_module and not any(
+        custom = not self.options.check_custom_endpoints and any(
             name == "endpoint_url" and self.sinks.endpoints.is_custom(value, self.scope)
             for name, _, value in entries)
+        storage_options = self.settings_module and not custom
         for name, key, value in entries:
             if name is None:
                 continue

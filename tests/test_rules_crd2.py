@@ -932,6 +932,19 @@ arrow = fs.S3FileSystem(access_key=os.environ["AWS_ACCESS_KEY_ID"], session_toke
         ],
         id='fsspec-and-pyarrow-filesystems',
     ),
+    case(
+        """\
+import os
+AWS_ACCESS_KEY_ID = os.environ["MINIO_ACCESS_KEY"]
+AWS_S3_ENDPOINT_URL = "http://minio:9000"
+STORAGES = {"default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"endpoint_url": "http://minio:9000", "secret_key": os.environ["MINIO_SECRET"]}}}
+""",
+        [
+            '2:0: CRD203 framework setting AWS_ACCESS_KEY_ID carries AWS credentials (from os.environ["MINIO_ACCESS_KEY"]); storage backends pass it explicitly, which disables the role chain',
+            '4:118: CRD203 framework setting secret_key carries AWS credentials (from os.environ["MINIO_SECRET"]); storage backends pass it explicitly, which disables the role chain',
+        ],
+        id='crd203-custom-endpoint-option', filename='settings.py', options=Options(check_custom_endpoints=True),
+    ),
 ]
 
 test_crd2_table, test_table_discipline, test_one_finding_per_credential_argument = table_tests(
