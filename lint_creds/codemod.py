@@ -22,7 +22,9 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from dataclasses import replace
-from typing import Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, TypeVar, Union
+from typing import (
+    Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, TypeVar, Union,
+)
 
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext
@@ -310,8 +312,9 @@ class _Planner:
                     self.edits.drop.discard(statement)
                     del self.setting_drops[index]
                     finding = self.analysis.findings[index]
-                    self.outcomes[index] = Outcome(finding, False, (
-                        f"{getattr(_assigned_name(statement), 'value', '')} is still used at line {user}"))
+                    name = getattr(_assigned_name(statement), "value", "")
+                    self.outcomes[index] = Outcome(
+                        finding, False, f"{name} is still used at line {user}")
                     changed = True
 
     def _remaining_user(self, statement: cst.BaseSmallStatement) -> Optional[int]:
@@ -464,7 +467,8 @@ def _end_args(kept: List[cst.Arg], last: cst.Arg) -> List[cst.Arg]:
         return kept
     closing = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else (
         last.whitespace_after_arg)
-    comma = new_last.comma.with_changes(whitespace_after=_closing(own, closing))  # type: ignore[union-attr]
+    comma = new_last.comma.with_changes(  # type: ignore[union-attr]
+        whitespace_after=_closing(own, closing))
     kept[-1] = new_last.with_changes(comma=comma, whitespace_after_arg=cst.SimpleWhitespace(""))
     return kept
 
@@ -565,7 +569,8 @@ class _Remover(cst.CSTTransformer):
             return updated_node
         kept = _without(original_node.elements, updated_node.elements, self.edits.drop)
         if kept and original_node.elements[-1] in self.edits.drop:
-            return _end_elements(updated_node, kept, updated_node.elements[-1])  # type: ignore[arg-type]
+            last = updated_node.elements[-1]
+            return _end_elements(updated_node, kept, last)  # type: ignore[arg-type]
         if kept:
             return updated_node.with_changes(elements=kept)
         return updated_node.with_changes(
@@ -624,8 +629,13 @@ def _is_pure(node: cst.BaseExpression, scope: Optional[Scope]) -> bool:
     return False
 
 
-def _dead_assignments(wrapper: MetadataWrapper, candidates: Set[str]) -> Set[cst.CSTNode]:
-    """Statements ``name = <pure value>`` whose name is a candidate and is never read."""
+def _dead_assignments(wrapper: MetadataWrapper, candidates: Set[str],
+                      public_globals: bool) -> Set[cst.CSTNode]:
+    """Statements ``name = <pure value>`` whose name is a candidate and is never read here.
+
+    A public module-level name may be imported by other modules, which this file cannot
+    see: it goes only when ``public_globals`` (an unsafe fix), as ruff's F841 leaves
+    module-level names alone."""
     resolved = wrapper.resolve_many({ScopeProvider, ParentNodeProvider})
     scopes, parents = resolved[ScopeProvider], resolved[ParentNodeProvider]
     exported = "__all__" in wrapper.module.code
@@ -634,7 +644,8 @@ def _dead_assignments(wrapper: MetadataWrapper, candidates: Set[str]) -> Set[cst
         if isinstance(scope, ClassScope):  # class attributes are read through ``self.``
             continue
         for name in candidates:
-            if exported and isinstance(scope, GlobalScope):
+            if isinstance(scope, GlobalScope) and (exported or not (
+                    public_globals or name.startswith("_"))):
                 continue
             statements = [_assigning_statement(a, parents) for a in scope.assignments[name]]
             if not statements or any(s is None for s in statements) or any(
@@ -722,7 +733,7 @@ class RemoveHandPassedCredentials(CodemodCommand):
         removed = set(edits.drop)
         for _ in range(_MAX_PRUNE_ROUNDS):  # a dead name can make the next one dead
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-            dead = _dead_assignments(wrapper, candidates)
+            dead = _dead_assignments(wrapper, candidates, public_globals=self.unsafe_fixes)
             if not dead:
                 break
             removed |= dead

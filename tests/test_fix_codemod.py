@@ -203,30 +203,48 @@ SAFE = [
         import os
         import boto3
 
-        KEY = os.environ["AWS_ACCESS_KEY_ID"]
-        SECRET = os.environ["AWS_SECRET_ACCESS_KEY"]
-        s3 = boto3.client("s3", aws_access_key_id=KEY, aws_secret_access_key=SECRET)
-        print(KEY[:4])
+        def f():
+            KEY = os.environ["AWS_ACCESS_KEY_ID"]
+            SECRET = os.environ["AWS_SECRET_ACCESS_KEY"]
+            s3 = boto3.client("s3", aws_access_key_id=KEY, aws_secret_access_key=SECRET)
+            print(KEY[:4])
         ''', '''
         import os
         import boto3
 
-        KEY = os.environ["AWS_ACCESS_KEY_ID"]
-        s3 = boto3.client("s3")
-        print(KEY[:4])
+        def f():
+            KEY = os.environ["AWS_ACCESS_KEY_ID"]
+            s3 = boto3.client("s3")
+            print(KEY[:4])
         ''', "feeding-name-still-used-is-kept"),
     case('''
         import os
         import boto3
 
-        raw = os.environ["AWS_ACCESS_KEY_ID"]
-        key = raw.strip()
-        s3 = boto3.client("s3", aws_access_key_id=key, aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
+        def make():
+            raw = os.environ["AWS_ACCESS_KEY_ID"]
+            key = raw.strip()
+            return boto3.client("s3", aws_access_key_id=key, aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
         ''', '''
         import boto3
 
-        s3 = boto3.client("s3")
+        def make():
+            return boto3.client("s3")
         ''', "chain-of-dead-names"),
+    case('''
+        import os
+        import boto3
+
+        KEY_ID = os.environ["AWS_ACCESS_KEY_ID"]
+        _SECRET = os.environ["AWS_SECRET_ACCESS_KEY"]
+        s3 = boto3.client("s3", aws_access_key_id=KEY_ID, aws_secret_access_key=_SECRET)
+        ''', '''
+        import os
+        import boto3
+
+        KEY_ID = os.environ["AWS_ACCESS_KEY_ID"]
+        s3 = boto3.client("s3")
+        ''', "public-module-names-may-be-imported-elsewhere"),
     case('''
         import os
         import boto3
