@@ -118,7 +118,7 @@ def _fmt(value: Optional[float], digits: int = 3) -> str:
 
 
 CORPUS_HEADER = ("tool", "wall s", "CPU s", "peak RSS MB", "files/s", "MB/s", "× check",
-                 "× read floor", "× parse floor", "runs")
+                 "× read floor", "× parse floor", "runs", "exit")
 
 
 def corpus_rows(results: Results, corpus: str) -> List[List[str]]:
@@ -141,6 +141,7 @@ def corpus_rows(results: Results, corpus: str) -> List[List[str]]:
             _fmt(ratio(results, (corpus, tool), (corpus, "floor-read"))),
             _fmt(ratio(results, (corpus, tool), (corpus, "floor-parse"))),
             str(entry["runs"]),
+            ",".join(str(code) for code in entry.get("returncodes", [])),
         ])
     return rows
 
