@@ -28,6 +28,7 @@ from typing import (
 
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext
+from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.codemod.visitors._remove_imports import RemovedNodeVisitor
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
 from libcst.metadata import Assignment, ClassScope, GlobalScope, Scope
@@ -694,7 +695,11 @@ class RemoveHandPassedCredentials(CodemodCommand):
     def transform_module(self, tree: cst.Module) -> cst.Module:
         """The codemod plus libcst's queued import removal; a module whose first
         statements were removed does not start with blank lines."""
-        result = super().transform_module(tree)
+        # Not ``super().transform_module``: that wraps (deep-copies) the tree for metadata
+        # this command does not declare; the queued import removal is all we need of it.
+        result = self.transform_module_impl(tree)
+        if RemoveImportsVisitor.CONTEXT_KEY in self.context.scratch:
+            result = RemoveImportsVisitor(self.context).transform_module(result)
         if result is tree or not result.body or not tree.body:
             return result
         first = result.body[0]
@@ -729,19 +734,24 @@ class RemoveHandPassedCredentials(CodemodCommand):
             return tree
         self._queue_imports(wrapper, edits.drop)
         module = tree.visit(_Remover(edits, planner.parents))
-        candidates = _names_in(edits.drop)
+        assigned = {name for scope in set(planner.scopes.values()) if scope is not None
+                    for name in _names_in(edits.drop) if name in scope.assignments}
+        candidates = set(assigned)  # only names some statement assigns can be pruned
         removed = set(edits.drop)
-        for _ in range(_MAX_PRUNE_ROUNDS):  # a dead name can make the next one dead
+        for _ in range(_MAX_PRUNE_ROUNDS if candidates else 0):
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
             dead = _dead_assignments(wrapper, candidates, public_globals=self.unsafe_fixes)
             if not dead:
                 break
             removed |= dead
             self._queue_imports(wrapper, dead)
-            candidates |= _names_in(dead)
+            fresh = _names_in(dead) - candidates  # a dead name can make the next one dead
+            candidates |= fresh
             pruning = _Edits()
             pruning.drop = dead
             module = module.visit(_Remover(pruning, wrapper.resolve(ParentNodeProvider)))
+            if not fresh:
+                break
         self.report = _credit_removed(self.report, planner.removed_spans(removed))
         return module
 
