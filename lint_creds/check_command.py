@@ -71,7 +71,11 @@ def run(args: argparse.Namespace) -> int:
                     len(results), sum(r.noqa_suppressed for r in results), held_back,
                     settings.root)
     excerpts = args.format == "text" and not args.output and sys.stdout.isatty()
-    _emit(render(args.format, report, excerpts), args.output)
+    try:
+        _emit(render(args.format, report, excerpts), args.output)
+    except OSError as error:
+        _error(f"cannot write the report to {args.output}: {error.strerror or error}")
+        return 2
     if args.format != "text" or args.output:  # the text report already lists them
         for path, reason in problems:
             _error(f"cannot analyse {path}: {reason}")

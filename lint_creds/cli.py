@@ -50,6 +50,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         return int(module.run(args))
     except KeyboardInterrupt:  # pragma: no cover - interactive
         return 130
+    except BrokenPipeError:  # `lint-creds check | head`: the reader left, stop quietly
+        sys.stderr.close()
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

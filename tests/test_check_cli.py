@@ -111,6 +111,12 @@ def test_output_file(tmp_path: pathlib.Path) -> None:
         f"app.py:3:25: {CRD101_MESSAGE}\nFound 1 finding in 1 file (1 file checked).\n")
 
 
+def test_unwritable_output_exits_2(tmp_path: pathlib.Path) -> None:
+    write(tmp_path, "app.py", HARD_CODED)
+    out = run_cli("check", "--output", "no/such/dir/report.txt", cwd=tmp_path, check_code=2)
+    assert "cannot write the report to no/such/dir/report.txt" in out.stderr
+
+
 def test_directories_skip_default_excludes_and_walk_notebooks(tmp_path: pathlib.Path) -> None:
     for skipped in (".venv/lib/x.py", "node_modules/a.py", "build/b.py", "__pycache__/c.py"):
         write(tmp_path, skipped, HARD_CODED)
