@@ -44,7 +44,8 @@ def dump(entries: Iterable[Tuple[str, str, str]]) -> str:
 
     counts = Counter(entries)
     rows = [{"code": code, "path": path, "fingerprint": digest, "count": count}
-            for (code, path, digest), count in sorted(counts.items(), key=lambda i: (i[0][1], i[0][0], i[0][2]))]
+            for (code, path, digest), count in sorted(
+                counts.items(), key=lambda item: (item[0][1], item[0][0], item[0][2]))]
     return json.dumps({"version": FORMAT_VERSION, "tool": "lint-creds", "findings": rows},
                       indent=2) + "\n"
 

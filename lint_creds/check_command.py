@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the gate; returns the exit code."""
     paths: List[str] = list(args.paths) or ["."]
     lookup = [args.stdin_filename if p == "-" and args.stdin_filename else p for p in paths]
-    overrides: Dict[str, Any] = {flag: getattr(args, flag.replace("-", "_")) for flag in _LIST_FLAGS}
+    overrides: Dict[str, Any] = {
+        flag: getattr(args, flag.replace("-", "_")) for flag in _LIST_FLAGS}
     overrides["check-custom-endpoints"] = args.check_custom_endpoints
     overrides["baseline"] = args.baseline
     try:

@@ -68,7 +68,8 @@ def discover(paths: Sequence[str], excludes: Sequence[str] = DEFAULT_EXCLUDES) -
             yield Target(path)
 
 
-def _walk(directory: str, excludes: Sequence[str], seen: "set[Tuple[int, int]]") -> Iterator[Target]:
+def _walk(directory: str, excludes: Sequence[str],
+          seen: "set[Tuple[int, int]]") -> Iterator[Target]:
     try:
         with os.scandir(directory) as entries:
             ordered = sorted(entries, key=lambda e: e.name)

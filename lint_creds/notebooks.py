@@ -91,6 +91,7 @@ def _code_cells(cells: List[Any], path: str) -> List[Cell]:
 def _blank_magic(line: str) -> str:
     """Keep the line (so numbers stay right) but drop IPython-only syntax."""
     stripped = line.lstrip()
-    if stripped.startswith(_MAGIC_PREFIXES) or stripped.endswith("?") and stripped[:-1].isidentifier():
+    help_request = stripped.endswith("?") and stripped[:-1].isidentifier()  # obj?
+    if stripped.startswith(_MAGIC_PREFIXES) or help_request:
         return ""
     return line

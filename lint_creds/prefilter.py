@@ -12,8 +12,8 @@ needs somewhere in the module (case-insensitively, a superset of what the engine
 - CRD102 on a name needs a credential-shaped name (patterns.credential_role_of_name) with an
   AWS context: every such name spells ``aws`` (``aws_secret``, ``aws_key``), ``access_key``,
   ``secret_key``/``secret_access_key``, ``key_id`` or ``session_token``/``security_token``
-  (``[_-]`` optional), so the context words (``amazon``, ``access`` ...) need no anchor; CRD102 on a bare literal needs an access key id
-  prefix (``AKIA``, ``ASIA`` ...).
+  (``[_-]`` optional), so the context words (``amazon``, ``access`` ...) need no anchor;
+  CRD102 on a bare literal needs an access key id prefix (``AKIA``, ``ASIA`` ...).
 - CRD203 and CRD302 need an ``AWS_*`` name or a django-storages class (``storage``/``s3``).
 
 Anchors can hide from a byte search in three ways, each handled:
@@ -53,6 +53,7 @@ _JOIN = re.compile(rb"[\"'](?:[\s\\\"']|(?<=[\"'\s])[rbuf]{1,2}(?=[\"']))*[\"']"
 _COMMENTED_JOIN = re.compile(rb"[\"'][ \t\f\\]*#[^\n]*\n(?:[ \t\f]*(?:#[^\n]*)?\n)*[ \t\f]*"
                              rb"[rbuf]{0,2}[\"']")
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+
 
 class Anchors:
     """The anchors for one set of options, searched in lower-case bytes."""

@@ -187,7 +187,8 @@ def _check_chunk(paths: Sequence[str], options: Options) -> List[FileResult]:
     return [check_path(path, options) for path in paths]
 
 
-def check_paths(paths: Sequence[str], options: Options, jobs: Optional[int] = None) -> List[FileResult]:
+def check_paths(paths: Sequence[str], options: Options,
+                jobs: Optional[int] = None) -> List[FileResult]:
     """Check every path, in order; ``jobs`` caps worker processes (default: CPU count,
     1 disables the pool)."""
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)

@@ -52,7 +52,8 @@ def test_duplicates_are_counted(tmp_path: pathlib.Path) -> None:
     run_cli("check", "--baseline", "baseline.json", cwd=tmp_path, check_code=0)
     write(tmp_path, "app.py", "import boto3\n" + line * 3)  # a third copy is new
     out = run_cli("check", "--baseline", "baseline.json", cwd=tmp_path, check_code=1)
-    assert out.stdout.splitlines()[-1] == "Found 1 finding in 1 file (1 file checked, 2 in the baseline)."
+    assert out.stdout.splitlines()[-1] == (
+        "Found 1 finding in 1 file (1 file checked, 2 in the baseline).")
 
 
 def test_baseline_from_config_relative_to_the_project(tmp_path: pathlib.Path) -> None:

@@ -118,7 +118,8 @@ def test_bad_configuration_exits_2_from_the_cli(tmp_path: pathlib.Path) -> None:
 
 def test_bad_flag_value_exits_2(tmp_path: pathlib.Path) -> None:
     out = run_cli("check", "--select", "CRD9", ".", cwd=tmp_path, check_code=2)
-    assert "lint-creds: error: command line: `select` has unknown rule code or prefix 'CRD9'" in out.stderr
+    assert ("lint-creds: error: command line: `select` has unknown rule code or prefix 'CRD9'"
+            in out.stderr)
 
 
 def test_invalid_toml_exits_2(tmp_path: pathlib.Path) -> None:

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import subprocess
 import sys
-import textwrap
 
 import pytest
 from test_check_cli import KEY_ID, run_cli

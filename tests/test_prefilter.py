@@ -109,8 +109,10 @@ def hiding_variants(source: str) -> Iterator[str]:
         quote, body = text[0], text[1:-1]
         if "\\" in body:
             continue
-        pieces = [f"({quote}{body[:k]}{quote} {quote}{body[k:]}{quote})" for k in range(1, len(body))]
-        pieces.append(quote + "".join(f"\\x{ord(c):02x}" if ord(c) < 128 else c for c in body) + quote)
+        pieces = [f"({quote}{body[:k]}{quote} {quote}{body[k:]}{quote})"
+                  for k in range(1, len(body))]
+        escaped = "".join(f"\\x{ord(c):02x}" if ord(c) < 128 else c for c in body)
+        pieces.append(quote + escaped + quote)
         for piece in pieces:
             yield source[:start] + piece + source[end:]
 

@@ -62,7 +62,8 @@ def test_json(tree: pathlib.Path) -> None:
              "message": CRD101_MESSAGE.split(" ", 1)[1], "path": "src/app.py", "cell": None,
              "line": 3, "column": 25, "end_line": 3, "end_column": 65, "fix": "unsafe"},
         ],
-        "errors": [{"path": "src/broken.py", "reason": "syntax error: '(' was never closed (line 2)"}],
+        "errors": [{"path": "src/broken.py",
+                    "reason": "syntax error: '(' was never closed (line 2)"}],
         "summary": {"files_checked": 3, "findings": 2, "errors": 1, "suppressed_by_noqa": 0,
                     "suppressed_by_baseline": 0},
     }
@@ -133,8 +134,8 @@ def test_text_excerpt_masks_key_material() -> None:
 @pytest.mark.parametrize("line, expected", [
     pytest.param('k = "AKIAZ7VQ3KXW5R2MW5FG"', 'k = "AKIA…W5FG"', id="key-id"),
     pytest.param('s = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzRealKey90"', 's = "wJal…ey90"', id="secret"),
-    pytest.param("url = 'prefixAKIAZ7VQ3KXW5R2MW5FGsuffix'", "url = 'prefixAKIAZ7VQ3KXW5R2MW5FGsuffix'",
-                 id="glued-is-not-a-key"),
+    pytest.param("url = 'prefixAKIAZ7VQ3KXW5R2MW5FGsuffix'",
+                 "url = 'prefixAKIAZ7VQ3KXW5R2MW5FGsuffix'", id="glued-is-not-a-key"),
     pytest.param('path = "/usr/local/lib/python3/site"', 'path = "/usr/local/lib/python3/site"',
                  id="paths-untouched"),
 ])

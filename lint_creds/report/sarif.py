@@ -16,7 +16,8 @@ from ..rules import RULES, RULES_BY_CODE
 from ..runner import Reported
 from . import Report
 
-SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+              "sarif-schema-2.1.0.json")
 FINGERPRINT_KEY = "lintCreds/v1"
 ROOT_ID = "%SRCROOT%"
 _RULE_INDEX = {rule.code: index for index, rule in enumerate(RULES)}
@@ -69,6 +70,10 @@ def _result(finding: Reported, root: str, occurrence: int) -> Dict[str, Any]:
     }
 
 
+def _root_uri(root: str) -> str:
+    return "file://" + quote(root.replace(os.sep, "/").rstrip("/") + "/")
+
+
 def render(report: Report, excerpts: bool = False) -> str:
     """The SARIF log."""
     root = os.path.abspath(report.root)
@@ -92,7 +97,7 @@ def render(report: Report, excerpts: bool = False) -> str:
                 "semanticVersion": __version__,
                 "rules": [rule_descriptor(rule.code) for rule in RULES],
             }},
-            "originalUriBaseIds": {ROOT_ID: {"uri": "file://" + quote(root.replace(os.sep, "/").rstrip("/") + "/")}},
+            "originalUriBaseIds": {ROOT_ID: {"uri": _root_uri(root)}},
             "columnKind": "unicodeCodePoints",
             "invocations": [{"executionSuccessful": not report.problems,
                              "toolExecutionNotifications": notifications}],
