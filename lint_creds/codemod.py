@@ -34,7 +34,9 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 from libcst.metadata import Assignment, ClassScope, GlobalScope, Scope
 
 from .engine import analyze_source
-from .findings import Analysis, Applicability, ArgKind, Finding, SinkCall, Span
+from .findings import (
+    Analysis, Applicability, ArgKind, CredentialArg, Finding, SinkCall, Span,
+)
 from .options import DEFAULT_OPTIONS, Options
 from .patterns import CREDENTIAL_ENV_NAMES
 from .sinks import SESSION_METHOD_SINKS, SinkSpec, spec_for_qualname
@@ -181,17 +183,24 @@ class _Planner:
         self.outcomes: Dict[int, Outcome] = {}
         #: Writer calls (``os.environ.update``) whose entries the plan removes.
         self.writers: Set[cst.Call] = set()
+        self.shared: Dict[Span, int] = {}
+        self.fixing: List[Span] = []  # spans of the sink calls the plan may fix
         #: finding index -> the ``NAME = ...`` setting statement its fix removes.
         self.setting_drops: Dict[int, cst.BaseSmallStatement] = {}
 
     # -- the plan ---------------------------------------------------------------------
     def plan(self) -> Tuple[_Edits, FixReport]:
         findings = self.analysis.findings
-        reasons: Dict[SinkCall, Optional[str]] = {}
-        for sink in self.analysis.sink_calls:
-            reason = sink_reason(sink, self.options, self.unsafe_fixes)
-            reasons[sink] = reason if reason is not None else self._attempt(
-                lambda: self._plan_sink(sink))
+        reasons = {s: sink_reason(s, self.options, self.unsafe_fixes)
+                   for s in self.analysis.sink_calls}
+        # Dicts (and item assignments) that also feed a call left alone must stay whole.
+        self.shared = {(a.container or a.span): s.span.line for s, reason in reasons.items()
+                       if reason is not None for a in s.args
+                       if a.kind in (ArgKind.SPLAT_ENTRY, ArgKind.OPTION_ENTRY)}
+        self.fixing = [s.span for s, reason in reasons.items() if reason is None]
+        for sink, reason in reasons.items():
+            if reason is None:
+                reasons[sink] = self._attempt(lambda: self._plan_sink(sink))
         for index, finding in enumerate(findings):
             owner = innermost_sink(finding, self.analysis.sink_calls)
             if owner is not None:
@@ -217,6 +226,9 @@ class _Planner:
         except _Unfixable as problem:
             self.edits = saved
             return str(problem)
+        except (LookupError, ValueError, TypeError, AttributeError) as error:
+            self.edits = saved  # engine and tree disagree: leave the code alone, say so
+            return f"internal error while planning the fix ({type(error).__name__}: {error})"
         saved.merge(self.edits)
         self.edits = saved
         return None
@@ -236,10 +248,24 @@ class _Planner:
             elif arg.kind is ArgKind.POSITIONAL:
                 removed.add(int(arg.key))
                 self._drop(positional[int(arg.key)])
-            elif arg.container is None:  # ``kwargs["aws_access_key_id"] = ...``
-                self._drop(self._node_at(arg.span, cst.BaseSmallStatement))
+            elif (arg.container or arg.span) in self.shared:
+                raise _Unfixable(f"the {arg.key!r} entry also feeds the call on line "
+                                 f"{self.shared[arg.container or arg.span]}, which is not fixed")
+            elif not _contains(sink.span, arg.container or arg.span):
+                self._check_dict_only_feeds(arg.container or arg.span)
+                self._drop_entry(arg)
             else:
-                self._drop(self._node_at(arg.span, (cst.DictElement, cst.Arg)))
+                self._drop_entry(arg)
+        self._rename_positionals(sink, spec, positional, removed)
+
+    def _drop_entry(self, arg: CredentialArg) -> None:
+        if arg.container is None:  # ``kwargs["aws_access_key_id"] = ...``
+            self._drop(self._node_at(arg.span, cst.BaseSmallStatement))
+        else:
+            self._drop(self._node_at(arg.span, (cst.DictElement, cst.Arg)))
+
+    def _rename_positionals(self, sink: SinkCall, spec: Optional[SinkSpec],
+                            positional: List[cst.Arg], removed: Set[int]) -> None:
         if removed:
             params = spec.params if spec is not None else ()
             for index in range(max(removed) + 1, len(positional)):
@@ -247,6 +273,35 @@ class _Planner:
                     raise _Unfixable(f"cannot name positional argument {index + 1} of "
                                      f"{sink.sink} after removing the credentials before it")
                 self.edits.rename[positional[index]] = params[index]
+
+    def _check_dict_only_feeds(self, where: Span) -> None:
+        """A named credentials dict may lose entries only if nothing but fixed sink calls
+        (and its own item assignments) uses it: a MinIO client may share it."""
+        node = next((n for n in self.at.get(where, []) if isinstance(
+            n, (cst.Dict, cst.Call, cst.BaseSmallStatement))), None)
+        statement = node if isinstance(node, cst.BaseSmallStatement) else self.parents.get(node)
+        target = _assigned_name(statement) if statement is not None else None
+        if target is None and isinstance(statement, cst.Assign):
+            target = _subscript_base(statement)
+        scope = self.scopes.get(target) if target is not None else None
+        if target is None or scope is None:
+            raise _Unfixable("could not prove what else uses the credentials dict")
+        for assignment in scope.assignments[target.value]:
+            for access in assignment.references:
+                position = self.positions.get(access.node)
+                if position is None:
+                    raise _Unfixable(f"{target.value} is used where it cannot be tracked")
+                span = _span_of(position)
+                if not (any(_contains(f, span) for f in self.fixing)
+                        or self._item_assignment(access.node)):
+                    raise _Unfixable(f"the credentials dict {target.value} is also used on "
+                                     f"line {span.line}")
+
+    def _item_assignment(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` the ``d`` of ``d["key"] = value``?"""
+        subscript = self.parents.get(node)
+        return isinstance(subscript, cst.Subscript) and isinstance(
+            self.parents.get(subscript), cst.AssignTarget)
 
     def _keyword(self, call: cst.Call, name: str) -> cst.Arg:
         for arg in call.args:
@@ -330,7 +385,8 @@ class _Planner:
                 while holder is not None and not isinstance(holder, cst.BaseSmallStatement):
                     holder = self.parents.get(holder)
                 if holder not in self.edits.drop:
-                    return self.positions[access.node].start.line
+                    position = self.positions.get(access.node)
+                    return position.start.line if position is not None else 0
         return None
 
     def removed_spans(self, nodes: Iterable[cst.CSTNode]) -> List[Span]:
@@ -385,6 +441,14 @@ def _assigned_name(statement: cst.CSTNode) -> Optional[cst.Name]:
         return target if isinstance(target, cst.Name) else None
     if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
         return statement.target
+    return None
+
+
+def _subscript_base(statement: cst.Assign) -> Optional[cst.Name]:
+    """``d`` of the item assignment ``d["key"] = value``."""
+    target = statement.targets[0].target if len(statement.targets) == 1 else None
+    if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+        return target.value
     return None
 
 

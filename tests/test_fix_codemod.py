@@ -398,6 +398,22 @@ SAFE = [
             # end
         })
         ''', "dict-closing-lines"),
+    case('''
+        import os
+        import boto3
+
+        creds = {"aws_access_key_id": os.environ["AWS_ACCESS_KEY_ID"], "aws_secret_access_key": os.environ["AWS_SECRET_ACCESS_KEY"]}
+        creds["region_name"] = "eu-west-1"
+        s3 = boto3.client("s3", **creds)
+        sqs = boto3.client("sqs", **creds)
+        ''', '''
+        import boto3
+
+        creds = {}
+        creds["region_name"] = "eu-west-1"
+        s3 = boto3.client("s3", **creds)
+        sqs = boto3.client("sqs", **creds)
+        ''', "dict-shared-by-two-fixed-calls"),
 ]
 
 UNSAFE = [
@@ -584,6 +600,14 @@ NO_OP = [
     case('''
         DOC = "rotate {KEY} next week"
         ''', "", "key-in-a-string-is-reported-only"),
+    case('''
+        import os
+        import boto3
+
+        creds = {"aws_access_key_id": os.environ["AWS_ACCESS_KEY_ID"], "aws_secret_access_key": os.environ["AWS_SECRET_ACCESS_KEY"]}
+        s3 = boto3.client("s3", **creds)
+        minio = boto3.client("s3", endpoint_url="http://localhost:9000", **creds)
+        ''', "", "dict-shared-with-a-minio-client"),
 ]
 
 
