@@ -14,7 +14,8 @@ from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from .config import ConfigError, Settings, load_settings
 from .files import Target, discover, is_excluded
-from .fixer import FileResult, FixSettings, fix_files
+from .fixer import FileResult, FixSettings, fix_bytes, fix_files
+from .options import Options
 
 #: Flags that override ``[tool.lint-creds]`` keys of the same name.
 _LIST_FLAGS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "allow-values",
@@ -26,7 +27,10 @@ PROGRESS_THRESHOLD = 100
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``fix`` subcommand's options."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to fix")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="files or directories to fix; - fixes stdin to stdout")
+    parser.add_argument("--stdin-filename", metavar="PATH",
+                        help="name used for source read from stdin (messages, config lookup)")
     parser.add_argument("--diff", action="store_true",
                         help="print a unified diff of the changes to stdout; write nothing")
     parser.add_argument("--check", action="store_true",
@@ -47,7 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _settings(args: argparse.Namespace) -> Settings:
     """``[tool.lint-creds]`` (found from the paths) with the flags on top."""
     overrides: Dict[str, Any] = {f: getattr(args, f.replace("-", "_")) for f in _LIST_FLAGS}
-    return load_settings(args.paths, overrides, args.config)
+    lookup = [args.stdin_filename or "." if p == "-" else p for p in args.paths]
+    return load_settings(lookup, overrides, args.config)
 
 
 def _targets(paths: Sequence[str], settings: Settings) -> List[Target]:
@@ -78,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"lint-creds: {error}\n")
         return 2
     options = config.options
+    if "-" in args.paths:
+        return _run_stdin(args, options)
     targets = _targets(args.paths, config)
     paths = [t.path for t in targets if t.problem is None]
     settings = FixSettings(options, args.unsafe_fixes, write=not (args.diff or args.check),
@@ -93,6 +100,29 @@ def run(args: argparse.Namespace) -> int:
     errors = [(t.path, t.problem or "") for t in targets if t.problem is not None]
     errors += [(r.path, r.error) for r in results if r.error is not None]
     summary = Summary(results, errors, settings)
+    sys.stderr.write(summary.render(quiet=args.quiet))
+    if errors:
+        return 2
+    return 1 if args.check and summary.changed else 0
+
+
+def _run_stdin(args: argparse.Namespace, options: Options) -> int:
+    """``lint-creds fix -``: source on stdin, the fixed source (or the diff) on stdout."""
+    if args.paths != ["-"]:
+        sys.stderr.write("lint-creds: `-` (stdin) cannot be combined with other paths\n")
+        return 2
+    name = args.stdin_filename or "-"
+    settings = FixSettings(options, args.unsafe_fixes, write=False, diff=args.diff)
+    data = sys.stdin.buffer.read()
+    result, new_data = fix_bytes(data, name, settings)
+    if args.diff:
+        sys.stdout.write(result.diff)
+    elif not args.check:
+        sys.stdout.buffer.write(new_data if new_data is not None else data)
+        sys.stdout.flush()
+    errors = [(name, result.error)] if result.error is not None else []
+    wording = settings._replace(write=not (args.diff or args.check))  # stdout is the fix
+    summary = Summary([result], errors, wording)
     sys.stderr.write(summary.render(quiet=args.quiet))
     if errors:
         return 2

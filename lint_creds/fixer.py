@@ -21,7 +21,6 @@ from typing import Callable, Iterable, Iterator, List, NamedTuple, Optional, Seq
 
 from .engine import analyze_source
 from .files import FileProblem, read_bytes
-from .findings import Analysis
 from .options import DEFAULT_OPTIONS, Options
 
 #: Batches smaller than this run in-process: a pool costs more to start than it saves.
@@ -121,53 +120,53 @@ def fix_file(path: str, settings: FixSettings = FixSettings()) -> FileResult:
         data = read_bytes(path)
     except FileProblem as problem:
         return FileResult(path, error=problem.reason)
+    result, new_data = fix_bytes(data, path, settings)
+    if new_data is not None and settings.write:
+        try:
+            write_atomically(path, new_data)
+        except OSError as error:
+            held = tuple(o._replace(fixed=False, reason="not written") if o.fixed else o
+                         for o in result.outcomes)  # type: ignore[attr-defined]
+            return FileResult(path, outcomes=held, error=f"could not write: {_describe(error)}")
+    return result
+
+
+def fix_bytes(data: bytes, path: str, settings: FixSettings = FixSettings()
+              ) -> Tuple[FileResult, Optional[bytes]]:
+    """Fix source bytes without touching the disk: the result, and the new bytes when
+    they differ (``path`` names the source in messages and for the engine)."""
     try:
         decoded = decode(data)
     except (SyntaxError, UnicodeDecodeError) as error:
         reason = error.msg if isinstance(error, SyntaxError) else str(error)
-        return FileResult(path, error=f"cannot decode: {reason}")
+        return FileResult(path, error=f"cannot decode: {reason}"), None
     try:
         analysis = analyze_source(decoded.text, path, settings.options)
     except (SyntaxError, ValueError, RecursionError) as error:
-        return FileResult(path, error=_describe(error))
-    return _fix_decoded(path, data, decoded, analysis, settings)
-
-
-def _fix_decoded(path: str, data: bytes, decoded: Decoded, analysis: Analysis,
-                 settings: FixSettings) -> FileResult:
+        return FileResult(path, error=_describe(error)), None
     if not analysis.findings:
-        return FileResult(path)
+        return FileResult(path), None
     from .codemod import fix_source  # libcst only for flagged files
 
     try:
         text, report = fix_source(decoded.text, path, settings.options, settings.unsafe_fixes,
                                   analysis)
     except Exception as error:  # a libcst failure on one file must not stop the run
-        return FileResult(path, error=f"could not rewrite: {_describe(error)}")
+        return FileResult(path, error=f"could not rewrite: {_describe(error)}"), None
     outcomes = tuple(report.outcomes)
-    if text == decoded.text:
-        return FileResult(path, outcomes=outcomes)
+    new_data = encode(text, decoded)
+    if new_data == data:
+        return FileResult(path, outcomes=outcomes), None
     try:
         ast.parse(text, path)
     except (SyntaxError, ValueError) as error:
         unfixed = tuple(o._replace(fixed=False, reason="the fixed code would not parse")
-                        for o in report.outcomes)
-        return FileResult(path, outcomes=unfixed,
-                          error=f"fix produced code that does not parse ({_describe(error)}); "
-                                "file left unchanged")
-    new_data = encode(text, decoded)
-    if new_data == data:
-        return FileResult(path, outcomes=outcomes)
-    before = data.decode(decoded.encoding)
-    diff = unified_diff(path, before, new_data.decode(decoded.encoding)) if settings.diff else ""
-    if settings.write:
-        try:
-            write_atomically(path, new_data)
-        except OSError as error:
-            return FileResult(path, outcomes=tuple(o._replace(fixed=False, reason="not written")
-                                                   for o in report.outcomes),
-                              error=f"could not write: {_describe(error)}")
-    return FileResult(path, True, outcomes, diff)
+                        for o in outcomes)
+        return FileResult(path, outcomes=unfixed, error=(
+            f"fix produced code that does not parse ({_describe(error)}); left unchanged")), None
+    diff = unified_diff(path, data.decode(decoded.encoding),
+                        new_data.decode(decoded.encoding)) if settings.diff else ""
+    return FileResult(path, True, outcomes, diff), new_data
 
 
 def _describe(error: BaseException) -> str:

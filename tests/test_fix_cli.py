@@ -222,3 +222,22 @@ def test_progress_bar_only_on_a_terminal(tmp_path: pathlib.Path) -> None:
     text = output.decode()
     assert "] 120/120" in text and "\r[" in text
     assert text.rstrip().endswith("120 files scanned, 0 changed")
+
+
+def test_stdin_to_stdout(tmp_path: pathlib.Path) -> None:
+    def run(*args: str, data: bytes) -> "subprocess.CompletedProcess[bytes]":
+        return subprocess.run([str(CONSOLE), "fix", *args], cwd=tmp_path, input=data,
+                              capture_output=True, timeout=300)
+
+    crlf = ENV_CLIENT.replace("\n", "\r\n").encode()
+    fixed = run("-", "--stdin-filename", "app/env.py", data=crlf)
+    assert fixed.returncode == 0
+    assert fixed.stdout == FIXED_CLIENT.replace("\n", "\r\n").encode()
+    assert fixed.stderr == b"1 file scanned, 1 changed\nfixed 2: CRD201 x2\n"
+    assert run("--check", "-", data=crlf).returncode == 1
+    assert run("-", data=b"x = 1\n").stdout == b"x = 1\n"
+    diff = run("--diff", "-", "--stdin-filename", "env.py", data=ENV_CLIENT.encode())
+    assert diff.stdout.startswith(b"--- a/env.py\n+++ b/env.py\n")
+    broken = run("-", data=b"def f(:\n")
+    assert broken.returncode == 2 and broken.stdout == b"def f(:\n"
+    assert run("-", "other.py", data=b"").returncode == 2
