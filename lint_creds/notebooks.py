@@ -1,12 +1,14 @@
 """Jupyter notebooks: the Python code cells as one module, and the way back to ``cell N``.
 
 Cells are joined in order so that a key assigned in one cell and passed to ``boto3`` in a
-later one is still traced. IPython magics (``%time``, ``!pip``, ``?obj``) are blanked, and
-cells run by a cell magic (``%%bash``) are skipped, keeping every line number in place.
+later one is still traced. IPython magics (``%time``, ``!pip``, ``obj?``, ``files = !ls``)
+are blanked and cells run by a cell magic (``%%bash``) are skipped, keeping every line
+number in place.
 """
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, List, NamedTuple, Optional, Sequence, Tuple
 
 from .files import FileProblem
@@ -14,6 +16,8 @@ from .files import FileProblem
 #: Cell magics whose body is still Python.
 _PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture", "%%prun", "%%debug")
 _MAGIC_PREFIXES = ("%", "!", "?")
+#: ``files = !ls`` and ``t = %timeit -o f()``: IPython assigns a magic's output.
+_MAGIC_ASSIGNMENT = re.compile(r"\s*[\w.]+(?:\s*,\s*[\w.]+)*\s*=\s*[!%]")
 
 
 class Cell(NamedTuple):
@@ -92,6 +96,6 @@ def _blank_magic(line: str) -> str:
     """Keep the line (so numbers stay right) but drop IPython-only syntax."""
     stripped = line.lstrip()
     help_request = stripped.endswith("?") and stripped[:-1].isidentifier()  # obj?
-    if stripped.startswith(_MAGIC_PREFIXES) or help_request:
+    if stripped.startswith(_MAGIC_PREFIXES) or help_request or _MAGIC_ASSIGNMENT.match(line):
         return ""
     return line

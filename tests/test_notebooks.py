@@ -29,7 +29,7 @@ def test_key_in_one_cell_used_in_a_later_cell(tmp_path: pathlib.Path) -> None:
         ["MD", "# Setup"],
         ["%matplotlib inline\n", "import boto3\n", f"KEY = '{KEY_ID}'  # noqa: CRD102"],
         ["!pip install s3fs\n", "s3 = boto3.client(\n", "    's3',\n",
-         "    aws_access_key_id=KEY)"],
+         "    aws_access_key_id=KEY)\n", "files = !ls\n", "t = %timeit -o f()\n", "len?"],
     ))
     out = run_cli("check", "nb.ipynb", cwd=tmp_path, check_code=1)
     assert out.stdout == (
@@ -48,7 +48,7 @@ def test_a_broken_cell_is_reported_and_the_others_checked(tmp_path: pathlib.Path
     assert out.stdout.splitlines() == [
         "nb.ipynb:cell 1, line 2, col 24: CRD101 hard-coded AWS access key id 'AKIA…W5FG' "
         "passed to boto3.client; remove it and use the default credential chain",
-        "nb.ipynb: error: cell 2: syntax error: invalid syntax (line 1)",
+        "nb.ipynb: error: cell 2: syntax error: invalid syntax (line 2)",  # line 1 is a magic
         "Found 1 finding in 1 file (1 file checked, 1 could not be analysed).",
     ]
 
