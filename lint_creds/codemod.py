@@ -20,6 +20,8 @@ reason. Run it on its own with::
 from __future__ import annotations
 
 import argparse
+import ast
+import re
 from collections import Counter
 from dataclasses import replace
 from typing import (
@@ -42,6 +44,7 @@ from .patterns import CREDENTIAL_ENV_NAMES
 from .sinks import SESSION_METHOD_SINKS, SinkSpec, spec_for_qualname
 
 HELD_BACK = "unsafe fix held back (apply it with --unsafe-fixes)"
+_GUARD = re.compile(r"the call is inside a branch that tests the credentials \(line (\d+)\)")
 NO_FIX = "no automatic fix for this finding"
 #: Codes reported on a sink call's arguments (the rest are reported on statements).
 SINK_CODES = frozenset({"CRD101", "CRD201", "CRD202", "CRD301"})
@@ -106,7 +109,9 @@ def statement_reason(finding: Finding, unsafe_fixes: bool) -> Optional[str]:
 
 def wants_libcst(analysis: Analysis, options: Options, unsafe_fixes: bool) -> bool:
     """Does the module have anything the codemod could change?  (Skip libcst if not.)"""
-    return any(sink_reason(s, options, unsafe_fixes) is None for s in analysis.sink_calls) or any(
+    return any(sink_reason(s, options, unsafe_fixes) is None or (
+        unsafe_fixes and _GUARD.fullmatch(s.blocked or "") is not None)
+        for s in analysis.sink_calls) or any(
         f.code not in SINK_CODES and statement_reason(f, unsafe_fixes) is None
         for f in analysis.findings)
 
@@ -154,10 +159,17 @@ class _Edits:
     def __init__(self) -> None:
         self.drop: Set[cst.CSTNode] = set()
         self.rename: Dict[cst.Arg, str] = {}
+        #: ``if``/``else`` statements replaced by their ``else`` body (guard simplification).
+        self.collapse: Set[cst.If] = set()
 
     def merge(self, other: "_Edits") -> None:
         self.drop |= other.drop
         self.rename.update(other.rename)
+        self.collapse |= other.collapse
+
+    def removed(self) -> List[cst.CSTNode]:
+        """Nodes whose code disappears (for imports and dead names)."""
+        return [*self.drop, *[n for i in self.collapse for n in (i.test, i.body)]]
 
 
 class _Unfixable(Exception):
@@ -201,6 +213,9 @@ class _Planner:
         for sink, reason in reasons.items():
             if reason is None:
                 reasons[sink] = self._attempt(lambda: self._plan_sink(sink))
+        for line, guarded in self._guarded(reasons).items():
+            if self._attempt(lambda: self._plan_guard(line, guarded)) is None:
+                reasons.update({sink: None for sink in guarded})
         for index, finding in enumerate(findings):
             owner = innermost_sink(finding, self.analysis.sink_calls)
             if owner is not None:
@@ -257,6 +272,37 @@ class _Planner:
             else:
                 self._drop_entry(arg)
         self._rename_positionals(sink, spec, positional, removed)
+
+    # -- guards -------------------------------------------------------------------------
+    def _guarded(self, reasons: Mapping[SinkCall, Optional[str]]) -> Dict[int, List[SinkCall]]:
+        """Sink calls blocked only by an ``if`` that tests the credentials, by its line."""
+        found: Dict[int, List[SinkCall]] = {}
+        if self.unsafe_fixes:
+            for sink, reason in reasons.items():
+                match = _GUARD.fullmatch(reason or "")
+                if match is not None:
+                    found.setdefault(int(match.group(1)), []).append(sink)
+        return found
+
+    def _plan_guard(self, line: int, sinks: List[SinkCall]) -> None:
+        """``if <credentials set>: client(creds) else: client()`` -> ``client()``: when the
+        ``if`` branch without its credentials is the ``else`` branch, both do the same."""
+        guard = next((n for n, p in self.positions.items() if isinstance(n, cst.If)
+                      and p.start.line == line and _contains(_span_of(p), sinks[0].span)), None)
+        if guard is None or not isinstance(guard.orelse, cst.Else):
+            raise _Unfixable("the guard is not a plain if/else")
+        body = _span_of(self.positions[guard.body])
+        if not all(_contains(body, sink.span) for sink in sinks) or not _is_pure(
+                guard.test, self.scopes.get(guard.test)):
+            raise _Unfixable("the guard does more than test the credentials")
+        for sink in sinks:
+            self._plan_sink(sink)
+        without = guard.body.visit(_Remover(self.edits, self.parents))
+        if _meaning(without) != _meaning(guard.orelse.body):
+            raise _Unfixable("the branch that tests the credentials differs from its else "
+                             "branch by more than the credentials")
+        self.edits = _Edits()
+        self.edits.collapse.add(guard)
 
     def _drop_entry(self, arg: CredentialArg) -> None:
         if arg.container is None:  # ``kwargs["aws_access_key_id"] = ...``
@@ -565,7 +611,7 @@ class _Remover(cst.CSTTransformer):
         super().__init__()
         self.edits = edits
         self.touched: Set[cst.CSTNode] = set()
-        for node in [*edits.drop, *edits.rename]:
+        for node in [*edits.drop, *edits.rename, *edits.collapse]:
             while node is not None and node not in self.touched:
                 self.touched.add(node)
                 node = parents.get(node)  # type: ignore[assignment]
@@ -578,6 +624,8 @@ class _Remover(cst.CSTTransformer):
             return cst.RemoveFromParent()
         if original_node not in self.touched:
             return original_node
+        if original_node in self.edits.collapse:
+            return _else_body(original_node)  # type: ignore[arg-type]
         return super().on_leave(original_node, updated_node)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
@@ -593,7 +641,7 @@ class _Remover(cst.CSTTransformer):
                       updated: Sequence[cst.BaseStatement]) -> List[cst.BaseStatement]:
         """A removed statement's leading blank lines pass to the next kept statement, so
         removals do not glue paragraphs together (its comments go with it)."""
-        if len(originals) == len(updated):
+        if len(originals) == len(updated) or any(o in self.edits.collapse for o in originals):
             return list(updated)
         result: List[cst.BaseStatement] = []
         remaining = iter(updated)
@@ -642,6 +690,24 @@ class _Remover(cst.CSTTransformer):
             elements=(), lbrace=cst.LeftCurlyBrace(), rbrace=cst.RightCurlyBrace())
 
 
+def _meaning(block: cst.BaseSuite) -> List[str]:
+    """A block's statements as ``ast`` dumps: equal blocks do the same, whatever their
+    comments and formatting."""
+    body = block.body if isinstance(block, cst.IndentedBlock) else [
+        cst.SimpleStatementLine(list(block.body))]  # type: ignore[arg-type]
+    return [ast.dump(ast.parse(cst.Module(body=[statement]).code)) for statement in body]
+
+
+def _else_body(guard: cst.If) -> "cst.FlattenSentinel[cst.BaseStatement]":
+    """The statements of the ``else`` branch, in place of the whole ``if`` (whose own
+    comments described the test that is gone; its blank lines stay)."""
+    statements = list(guard.orelse.body.body)  # type: ignore[union-attr]
+    blanks = [line for line in guard.leading_lines if line.comment is None]
+    statements[0] = statements[0].with_changes(leading_lines=[
+        *blanks, *getattr(statements[0], "leading_lines", [])])
+    return cst.FlattenSentinel(statements)
+
+
 def _leading_blanks(statement: cst.BaseStatement) -> int:
     count = 0
     for line in getattr(statement, "leading_lines", ()):
@@ -685,6 +751,11 @@ def _is_pure(node: cst.BaseExpression, scope: Optional[Scope]) -> bool:
             isinstance(e.slice, cst.Index) and _is_pure(e.slice.value, scope) for e in node.slice)
     if isinstance(node, (cst.BooleanOperation, cst.BinaryOperation)):
         return _is_pure(node.left, scope) and _is_pure(node.right, scope)
+    if isinstance(node, cst.Comparison):  # "AWS_ACCESS_KEY_ID" in os.environ
+        return _is_pure(node.left, scope) and all(
+            _is_pure(c.comparator, scope) for c in node.comparisons)
+    if isinstance(node, cst.UnaryOperation):
+        return _is_pure(node.expression, scope)
     if isinstance(node, cst.Call):
         names = {q.name for q in scope.get_qualified_names_for(node.func)} if scope else set()
         method = isinstance(node.func, cst.Attribute) and node.func.attr.value in _PURE_METHODS
@@ -794,14 +865,14 @@ class RemoveHandPassedCredentials(CodemodCommand):
 
     def _apply(self, tree: cst.Module, wrapper: MetadataWrapper, edits: _Edits,
                planner: _Planner) -> cst.Module:
-        if not edits.drop and not edits.rename:
+        if not edits.drop and not edits.rename and not edits.collapse:
             return tree
-        self._queue_imports(wrapper, edits.drop)
+        self._queue_imports(wrapper, edits.removed())
         module = tree.visit(_Remover(edits, planner.parents))
         assigned = {name for scope in set(planner.scopes.values()) if scope is not None
-                    for name in _names_in(edits.drop) if name in scope.assignments}
+                    for name in _names_in(edits.removed()) if name in scope.assignments}
         candidates = set(assigned)  # only names some statement assigns can be pruned
-        removed = set(edits.drop)
+        removed = set(edits.removed())
         for _ in range(_MAX_PRUNE_ROUNDS if candidates else 0):
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
             dead = _dead_assignments(wrapper, candidates, public_globals=self.unsafe_fixes)

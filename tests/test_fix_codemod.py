@@ -565,8 +565,16 @@ NO_OP = [
         if os.environ.get("AWS_ACCESS_KEY_ID"):
             s3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
         else:
-            s3 = boto3.client("s3")
-        ''', "", "guarded-branch"),
+            s3 = boto3.client("s3", region_name="eu-west-1")
+        ''', "", "guarded-branch-else-differs"),
+    case('''
+        import os
+        import boto3
+
+        if os.environ.get("AWS_ACCESS_KEY_ID"):
+            s3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
+        s3 = boto3.client("s3")
+        ''', "", "guarded-branch-without-else"),
     case('''
         import boto3
 
@@ -687,3 +695,59 @@ def test_fixed_counts_per_rule() -> None:
     assert [(o.finding.code, o.reason) for o in safe.left()] == [("CRD101", HELD_BACK)] * 2
     assert dict(fix_source(source, "m.py", unsafe_fixes=True)[1].fixed_by_code()) == {
         "CRD201": 2, "CRD101": 2}
+
+
+GUARDS = [
+    case('''
+        import os
+        import boto3
+
+        if os.environ.get("AWS_ACCESS_KEY_ID"):
+            s3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
+        else:
+            s3 = boto3.client("s3")
+        print(s3)
+        ''', '''
+        import boto3
+
+        s3 = boto3.client("s3")
+        print(s3)
+        ''', "if-else-collapses", unsafe=True),
+    case('''
+        import os
+        import boto3
+
+
+        def make():
+            # use the keys when they are there
+            if "AWS_ACCESS_KEY_ID" in os.environ:
+                return boto3.client(
+                    "s3",
+                    region_name="eu-west-1",
+                    aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+                    aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+                )
+            else:
+                # the role
+                return boto3.client("s3", region_name="eu-west-1")
+        ''', '''
+        import boto3
+
+
+        def make():
+            # the role
+            return boto3.client("s3", region_name="eu-west-1")
+        ''', "branches-equal-up-to-formatting", unsafe=True),
+]
+
+
+@pytest.mark.parametrize("before, after, unsafe", GUARDS)
+def test_guard_that_only_tests_the_credentials_collapses(before: str, after: str,
+                                                         unsafe: bool) -> None:
+    fixed, report = fix_source(before, "module.py", unsafe_fixes=True)
+    assert fixed == after
+    assert not report.left()
+    assert fix(fixed, unsafe=True) == fixed
+    safe, held = fix_source(before, "module.py")  # never without --unsafe-fixes
+    assert safe == before
+    assert all("tests the credentials" in (o.reason or "") for o in held.outcomes)
