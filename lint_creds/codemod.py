@@ -5,11 +5,14 @@ codemod runs :func:`lint_creds.engine.analyze_source` on the module, turns the e
 records (sink calls, statement findings) into a plan of node removals, matched to libcst
 nodes by their source spans, and applies it. Three passes:
 
-1. remove credential arguments, dict entries and credential statements (the plan);
+1. remove credential arguments, dict entries and credential statements (the plan), and
+   collapse an ``if``/``else`` that only tests the credentials when both branches agree
+   once the credentials are gone (unsafe);
 2. remove assignments that fed only the removed code and are now dead, until nothing
-   changes (an ``os.environ`` read or a literal bound to an unused name);
+   changes (an ``os.environ`` read or a literal bound to an unused name; public
+   module-level names only with unsafe fixes, other modules may import them);
 3. remove the imports the removed code used, if nothing else uses them (queued with
-   ``RemoveImportsVisitor``, which libcst's ``CodemodCommand`` runs at the end).
+   ``RemoveImportsVisitor`` and run at the end, as libcst's ``CodemodCommand`` does).
 
 Anything the plan cannot prove is left alone and reported as an :class:`Outcome` with a
 reason. Run it on its own with::
@@ -44,8 +47,9 @@ from .patterns import CREDENTIAL_ENV_NAMES
 from .sinks import SESSION_METHOD_SINKS, SinkSpec, spec_for_qualname
 
 HELD_BACK = "unsafe fix held back (apply it with --unsafe-fixes)"
-_GUARD = re.compile(r"the call is inside a branch that tests the credentials \(line (\d+)\)")
 NO_FIX = "no automatic fix for this finding"
+#: The engine's ``SinkCall.blocked`` text for a call under an ``if`` that tests credentials.
+_GUARD = re.compile(r"the call is inside a branch that tests the credentials \(line (\d+)\)")
 #: Codes reported on a sink call's arguments (the rest are reported on statements).
 SINK_CODES = frozenset({"CRD101", "CRD201", "CRD202", "CRD301"})
 #: Calls that write their arguments into the environment.
