@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from . import baseline as baselines
 from .config import ConfigError, Settings, load_settings
-from .files import FileProblem, Target, discover, is_excluded
+from .files import FileProblem, collect
 from .runner import FileResult, Reported, check_data, check_paths
 
 _LIST_FLAGS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "allow-values",
@@ -37,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="exit 0 even when there are findings (errors still exit 2)")
     parser.add_argument("--stdin-filename", metavar="PATH",
                         help="name used for source read from stdin (messages, config lookup)")
+    parser.add_argument("--force-exclude", action="store_true",
+                        help="apply exclude patterns to paths named on the command line too "
+                        "(pre-commit hooks pass this)")
     parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                         help="worker processes for large runs (default: CPU count; 1 = none)")
 
@@ -94,7 +97,7 @@ def _check(paths: Sequence[str], settings: Settings, args: argparse.Namespace) -
             name = args.stdin_filename or "-"
             results.append(check_data(sys.stdin.buffer.read(), name, settings.options))
             continue
-        for target in _targets(path, settings):
+        for target in collect([path], settings.excludes, settings.root, args.force_exclude):
             if target.problem:
                 results.append(FileResult(target.path, problem=target.problem, analysed=False))
             else:
@@ -104,28 +107,6 @@ def _check(paths: Sequence[str], settings: Settings, args: argparse.Namespace) -
     for (index, _), result in zip(pending, checked):
         results[index] = result
     return results
-
-
-def _targets(path: str, settings: Settings) -> List[Target]:
-    """Discovered files; a file named explicitly is excluded too when it matches (so a
-    pre-commit run honours ``exclude``), but a missing path is always reported."""
-    if os.path.isfile(path) and _excluded(path, settings):
-        return []
-    return [target._replace(path=_display(target.path))
-            for target in discover([path], settings.excludes)]
-
-
-def _display(path: str) -> str:
-    """``./src/a.py`` -> ``src/a.py``, as ruff and flake8 print paths."""
-    while path.startswith("./") and len(path) > 2:
-        path = path[2:]
-    return path
-
-
-def _excluded(path: str, settings: Settings) -> bool:
-    relative = baselines.relative_path(path, settings.root)
-    return is_excluded(path, settings.excludes) or (
-        not relative.startswith("..") and is_excluded(relative, settings.excludes))
 
 
 def _with_fingerprint(finding: Reported, root: str) -> Reported:

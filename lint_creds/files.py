@@ -5,13 +5,14 @@ import fnmatch
 import os
 import re
 import stat
-from typing import Iterable, Iterator, NamedTuple, Optional, Sequence, Tuple
+from typing import Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 #: Directories nobody wants linted; pruned before descending.
 DEFAULT_EXCLUDES: Tuple[str, ...] = (
     ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "node_modules", "__pycache__",
     "build", "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-    ".eggs", "*.egg-info", "site-packages",
+    ".eggs", "*.egg-info", "site-packages", ".direnv", ".ipynb_checkpoints", "__pypackages__",
+    "_build", "buck-out", ".pytype", ".pants.d",
 )
 SOURCE_SUFFIXES: Tuple[str, ...] = (".py", ".pyi", ".ipynb")
 #: Files larger than this are reported, not read (a generated blob is not source).
@@ -46,16 +47,23 @@ def is_excluded(path: str, patterns: Iterable[str]) -> bool:
     return False
 
 
-def discover(paths: Sequence[str], excludes: Sequence[str] = DEFAULT_EXCLUDES) -> Iterator[Target]:
-    """Every source file under ``paths``, in a stable order.
+def discover(paths: Sequence[str], excludes: Sequence[str] = DEFAULT_EXCLUDES,
+             root: Optional[str] = None, force_exclude: bool = False) -> Iterator[Target]:
+    """Every source file under ``paths``, in a stable order, selected as ruff does.
 
-    Files named explicitly are analysed whatever their suffix; directories are walked for
-    :data:`SOURCE_SUFFIXES`, pruning excluded directories before descending and never
-    following a symlinked directory twice (symlink loops are reported, not followed).
+    Paths named explicitly are analysed whatever their suffix and even when they match an
+    exclude, unless ``force_exclude`` (pre-commit hooks pass it, since pre-commit names
+    every staged file). Directories are walked for :data:`SOURCE_SUFFIXES`; an entry is
+    excluded when the part of its path below the named directory matches a pattern, or its
+    path from the project ``root`` does. Excluded directories are pruned before descending
+    and a symlinked directory is never followed twice (loops are reported, not followed).
     """
     for path in paths:
         if not os.path.lexists(path):
             yield Target(path, "no such file or directory")
+            continue
+        if force_exclude and (is_excluded(path, excludes) or _excluded_from_root(
+                path, root, excludes, path_patterns_only=False)):
             continue
         try:
             info = os.stat(path)
@@ -63,12 +71,25 @@ def discover(paths: Sequence[str], excludes: Sequence[str] = DEFAULT_EXCLUDES) -
             yield Target(path, _reason(error))
             continue
         if stat.S_ISDIR(info.st_mode):
-            yield from _walk(path, excludes, {(info.st_dev, info.st_ino)})
+            yield from _walk(path, path, root, excludes, {(info.st_dev, info.st_ino)})
         else:
             yield Target(path)
 
 
-def _walk(directory: str, excludes: Sequence[str],
+def _excluded_from_root(path: str, root: Optional[str], excludes: Sequence[str],
+                        path_patterns_only: bool = True) -> bool:
+    """Match the path relative to the project root. Below a directory named on the command
+    line only path patterns (``src/gen/*``) apply this way: a bare name (``fixtures``) must
+    not exclude the very directory the user asked for."""
+    if root is None:
+        return False
+    if path_patterns_only:
+        excludes = [p for p in excludes if "/" in p.rstrip("/")]
+    relative = os.path.relpath(os.path.abspath(path), root)
+    return bool(excludes) and not relative.startswith("..") and is_excluded(relative, excludes)
+
+
+def _walk(directory: str, named: str, root: Optional[str], excludes: Sequence[str],
           seen: "set[Tuple[int, int]]") -> Iterator[Target]:
     try:
         with os.scandir(directory) as entries:
@@ -78,7 +99,8 @@ def _walk(directory: str, excludes: Sequence[str],
         return
     for entry in ordered:
         path = entry.path
-        if is_excluded(path, excludes):
+        if is_excluded(os.path.relpath(path, named), excludes) or _excluded_from_root(
+                path, root, excludes):
             continue
         try:
             is_dir = entry.is_dir()
@@ -97,12 +119,27 @@ def _walk(directory: str, excludes: Sequence[str],
                 if entry.is_symlink():
                     yield Target(path, "symlink loop: the directory was already visited")
                 continue
-            yield from _walk(path, excludes, seen | {key})
+            yield from _walk(path, named, root, excludes, seen | {key})
         elif entry.name.endswith(SOURCE_SUFFIXES):
             if entry.is_symlink() and not os.path.exists(path):
                 yield Target(path, "broken symlink or symlink loop")
                 continue
             yield Target(path)
+
+
+def collect(paths: Sequence[str], excludes: Sequence[str], root: Optional[str] = None,
+            force_exclude: bool = False) -> List[Target]:
+    """:func:`discover` for the command line: paths shown as users typed them
+    (``./src/a.py`` -> ``src/a.py``, as ruff and flake8 print them)."""
+    return [target._replace(path=display_path(target.path))
+            for target in discover(paths, excludes, root, force_exclude)]
+
+
+def display_path(path: str) -> str:
+    """Drop leading ``./`` components."""
+    while path.startswith("./") and len(path) > 2:
+        path = path[2:]
+    return path
 
 
 def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:

@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from .config import ConfigError, Settings, load_settings
-from .files import Target, discover, is_excluded
+from .files import collect
 from .fixer import FileResult, FixSettings, fix_bytes, fix_files
 from .options import Options
 
@@ -42,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for flag in _LIST_FLAGS:
         parser.add_argument(f"--{flag}", metavar="LIST", help=f"comma separated; overrides "
                             f"`{flag}` in [tool.lint-creds]")
+    parser.add_argument("--force-exclude", action="store_true",
+                        help="apply exclude patterns to paths named on the command line too "
+                        "(pre-commit hooks pass this)")
     parser.add_argument("-j", "--jobs", type=int, default=None,
                         help="worker processes for large batches (default: all cores)")
     parser.add_argument("-q", "--quiet", action="store_true",
@@ -55,26 +58,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(lookup, overrides, args.config)
 
 
-def _targets(paths: Sequence[str], settings: Settings) -> List[Target]:
-    """Discovered files; a file named explicitly is skipped too when it matches an exclude
-    (so a pre-commit hook honours ``exclude``); a missing path is always reported."""
-    targets: List[Target] = []
-    for path in paths:
-        relative = os.path.relpath(os.path.abspath(path), settings.root)
-        if os.path.isfile(path) and (is_excluded(path, settings.excludes) or (
-                not relative.startswith("..") and is_excluded(relative, settings.excludes))):
-            continue
-        targets += [t._replace(path=_display(t.path)) for t in discover([path], settings.excludes)]
-    return targets
-
-
-def _display(path: str) -> str:
-    """``./src/a.py`` -> ``src/a.py``, as ``check`` prints paths."""
-    while path.startswith("./") and len(path) > 2:
-        path = path[2:]
-    return path
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``lint-creds fix``; returns the exit code."""
     try:
@@ -85,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     options = config.options
     if "-" in args.paths:
         return _run_stdin(args, options)
-    targets = _targets(args.paths, config)
+    targets = collect(args.paths, config.excludes, config.root, args.force_exclude)
     paths = [t.path for t in targets if t.problem is None]
     settings = FixSettings(options, args.unsafe_fixes, write=not (args.diff or args.check),
                            diff=args.diff)

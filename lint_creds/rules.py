@@ -123,7 +123,7 @@ s3 = boto3.client(
     aws_access_key_id="AKIAZ3MSJV4WWNKWW5FG",
     aws_secret_access_key="hP8Mr5dLx0t1vXcS3JgQkZ6bW9aN2fYe7uTqRpLo",
 )
-''',
+''',  # noqa: CRD102 - a made-up key, shown as the bad example
         use_instead='''
 import boto3
 
@@ -151,7 +151,7 @@ s3 = boto3.client("s3")
         why_bad="A key in source control is a leaked key. " + _AFTER_FIX,
         example='''
 AWS_ACCESS_KEY_ID = "AKIAZ3MSJV4WWNKWW5FG"
-''',
+''',  # noqa: CRD102 - a made-up key, shown as the bad example
         use_instead='''
 # nothing: let boto3's default credential chain find a role or a profile
 ''',

@@ -132,12 +132,28 @@ def test_explicit_file_of_any_suffix_is_checked(tmp_path: pathlib.Path) -> None:
     assert out.stdout.startswith("script:3:25: CRD101")
 
 
-def test_explicit_files_honour_configured_excludes(tmp_path: pathlib.Path) -> None:
-    """pre-commit passes staged files by name; ``extend-exclude`` must still apply."""
+def test_force_exclude_applies_excludes_to_named_files(tmp_path: pathlib.Path) -> None:
+    """pre-commit passes staged files by name; with --force-exclude (which the shipped hooks
+    pass) ``extend-exclude`` still applies, as in ruff."""
     write(tmp_path, "pyproject.toml", '[tool.lint-creds]\nextend-exclude = ["fixtures"]\n')
     write(tmp_path, "fixtures/bad.py", HARD_CODED)
-    out = run_cli("check", "fixtures/bad.py", cwd=tmp_path, check_code=0)
+    out = run_cli("check", "--force-exclude", "fixtures/bad.py", cwd=tmp_path, check_code=0)
     assert out.stdout == "No findings (0 files checked).\n"
+    out = run_cli("check", "--force-exclude", "fixtures", cwd=tmp_path, check_code=0)
+    assert out.stdout == "No findings (0 files checked).\n"
+
+
+def test_named_paths_are_checked_even_when_excluded(tmp_path: pathlib.Path) -> None:
+    """Without --force-exclude a path named on the command line is checked (ruff's rule),
+    directories included; walking ``.`` still skips it."""
+    write(tmp_path, "pyproject.toml", '[tool.lint-creds]\nextend-exclude = ["fixtures"]\n')
+    write(tmp_path, "fixtures/sub/bad.py", HARD_CODED)
+    assert run_cli("check", "fixtures/sub/bad.py", cwd=tmp_path, check_code=1).stdout.startswith(
+        "fixtures/sub/bad.py:3:25: CRD101")
+    assert run_cli("check", "fixtures", cwd=tmp_path, check_code=1).stdout.startswith(
+        "fixtures/sub/bad.py:3:25: CRD101")
+    assert run_cli("check", ".", cwd=tmp_path, check_code=0).stdout == (
+        "No findings (0 files checked).\n")
 
 
 def test_no_command_and_bad_flags_exit_2(tmp_path: pathlib.Path) -> None:
