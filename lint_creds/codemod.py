@@ -660,7 +660,7 @@ class _Remover(cst.CSTTransformer):
                 missing = blanks - _leading_blanks(statement)
                 if missing > 0:
                     statement = statement.with_changes(leading_lines=[
-                        *[cst.EmptyLine()] * missing, *statement.leading_lines])
+                        *[cst.EmptyLine(indent=False)] * missing, *statement.leading_lines])
             blanks = None
             result.append(statement)
         return result

@@ -536,6 +536,26 @@ UNSAFE = [
         ''', '''
         print("configured")
         ''', "crd102-literal-env-write", unsafe=True),
+    case('''
+        import os
+
+        def main(section):
+            s3 = 1
+
+            # pin the INI keys for the aws CLI
+            os.environ["AWS_ACCESS_KEY_ID"] = section["access_key_id"]
+            os.environ["AWS_SECRET_ACCESS_KEY"] = section["secret_access_key"]
+            os.environ["AWS_DEFAULT_REGION"] = section.get("region", "eu-west-1")
+            return s3
+        ''', '''
+        import os
+
+        def main(section):
+            s3 = 1
+
+            os.environ["AWS_DEFAULT_REGION"] = section.get("region", "eu-west-1")
+            return s3
+        ''', "crd302-in-a-function-keeps-the-blank-line", unsafe=True),
 ]
 
 #: Must come back byte-identical, even with --unsafe-fixes.
