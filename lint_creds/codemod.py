@@ -376,16 +376,31 @@ class _Planner:
             self._drop_writer_entry(nodes)
 
     def _plan_env_literal(self, finding: Finding) -> None:
-        """CRD102 is fixable only where a literal key is written into the environment."""
+        """CRD102 is fixable only where a literal key is written into the environment,
+        directly or through a name (``KEY = "AKIA..."; os.environ[...] = KEY``); a name
+        left unused afterwards goes with the dead assignments."""
         literal = self._node_at(finding.span, cst.BaseExpression)
-        parent = self.parents.get(literal)
+        if self._drop_env_write(literal):
+            return
+        statement = self.parents.get(literal)
+        target = _assigned_name(statement) if statement is not None else None
+        scope = self.scopes.get(target) if target is not None else None
+        if target is not None and scope is not None:
+            reads = [a.node for s in scope.assignments[target.value] for a in s.references]
+            if reads and all(self._drop_env_write(read) for read in reads):
+                return
+        raise _Unfixable(NO_FIX + " (the literal is not written into the environment)")
+
+    def _drop_env_write(self, value: cst.CSTNode) -> bool:
+        """Plan the removal of the environment write of ``value``, if it is one."""
+        parent = self.parents.get(value)
         if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
             target = parent.targets[0].target
             if isinstance(target, cst.Subscript) and self._qualified(target.value) == {
                     "os.environ"} and _subscript_key(target) in CREDENTIAL_ENV_NAMES:
                 self._drop(parent)
-                return
-        if isinstance(parent, (cst.Arg, cst.DictElement)):
+                return True
+        if isinstance(parent, (cst.Arg, cst.DictElement)) and parent.value is value:
             call = self._enclosing_call(parent)
             if call is not None and self._qualified(call.func) & _ENV_WRITERS:
                 if isinstance(parent, cst.Arg) and parent.keyword is None:
@@ -393,8 +408,8 @@ class _Planner:
                 else:
                     self._drop(parent)
                     self.writers.add(call)
-                return
-        raise _Unfixable(NO_FIX + " (the literal is not written into the environment)")
+                return True
+        return False
 
     def _drop_writer_entry(self, nodes: Sequence[cst.CSTNode]) -> None:
         for node in nodes:

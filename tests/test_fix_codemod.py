@@ -556,6 +556,16 @@ UNSAFE = [
             os.environ["AWS_DEFAULT_REGION"] = section.get("region", "eu-west-1")
             return s3
         ''', "crd302-in-a-function-keeps-the-blank-line", unsafe=True),
+    case('''
+        import os
+
+        SECRET = "{SECRET}"
+        os.environ["AWS_SECRET_ACCESS_KEY"] = SECRET
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", "{KEY}")
+        print("configured")
+        ''', '''
+        print("configured")
+        ''', "crd102-named-literal-env-write", unsafe=True),
 ]
 
 #: Must come back byte-identical, even with --unsafe-fixes.
@@ -636,6 +646,13 @@ NO_OP = [
         s3 = boto3.client("s3", **creds)
         minio = boto3.client("s3", endpoint_url="http://localhost:9000", **creds)
         ''', "", "dict-shared-with-a-minio-client"),
+    case('''
+        import os
+
+        KEY = "{KEY}"
+        os.environ["AWS_ACCESS_KEY_ID"] = KEY
+        print(KEY[:4])
+        ''', "", "named-literal-also-read-elsewhere"),
 ]
 
 
