@@ -21,7 +21,9 @@ FLOOR = "#7f7f7f"
 
 def bars(results: Dict[str, Any], path: str) -> None:
     """One horizontal panel per corpus, log-scaled seconds, lint-creds in red."""
-    corpora = [c for c, runs in results["runs"].items() if runs]
+    order = ("one", "small", "site", "dense")
+    corpora = sorted((c for c, runs in results["runs"].items() if runs),
+                     key=lambda c: order.index(c) if c in order else 99)
     fig, axes = plt.subplots(len(corpora), 1, figsize=(9, 2.2 + 0.42 * sum(
         len(results["runs"][c]) for c in corpora)), squeeze=False)
     labels = results.get("labels", {})

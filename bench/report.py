@@ -201,6 +201,14 @@ def direct_section(direct: Optional[Dict[str, Any]]) -> str:
             f"analysed.{crashes}\n\n{table}")
 
 
+CORPUS_ORDER = ("one", "small", "site", "dense")
+
+
+def _ordered(names: Dict[str, Any]) -> List[str]:
+    """Corpus names smallest first, unknown ones last."""
+    return sorted(names, key=lambda n: (CORPUS_ORDER.index(n) if n in CORPUS_ORDER else 99, n))
+
+
 def _nested(name: str) -> str:
     """An importtime name with its nesting shown by non-breaking spaces outside the code span."""
     depth = (len(name) - len(name.lstrip(" "))) // 2
@@ -247,21 +255,26 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
         "A run that ends in a Python traceback counts as a failure, whatever its exit code.",
         "",
         f"Last run: {meta.get('date', '?')}, {meta.get('machine', '?')}, Python "
-        f"{meta.get('python', '?')}, {meta.get('repeats', '?')} timed runs per command "
-        f"(mode: {meta.get('mode', '?')}).",
+        f"{meta.get('python', '?')}; timed runs per command: "
+        + ("see each table's runs column" if meta.get("mode") != "full" else
+           str(meta.get("repeats", "?")))
+        + f" (mode: {meta.get('mode', '?')}).",
         "",
         "## Corpora",
         "",
-        *[corpus_line(name, info) for name, info in results.get("corpora", {}).items()],
+        *[corpus_line(name, results["corpora"][name]) for name in _ordered(results.get("corpora", {}))],
         "",
         "## Targets (issue 6)",
         "",
+        *([] if meta.get("mode") == "full" else [
+            f"_This page comes from a {meta.get('mode', 'partial')} run, not the full one: "
+            "rows marked 'not measured' need `python3 bench/run.py`._", ""]),
         markdown_table(("measure", "target", "measured", "verdict"), target_rows(results)),
         "",
     ]
     if chart:
         parts += [f"![median wall time per tool and corpus]({chart})", ""]
-    for corpus in results.get("runs", {}):
+    for corpus in _ordered(results.get("runs", {})):
         parts += [f"## {corpus}", "", markdown_table(CORPUS_HEADER, corpus_rows(results, corpus)), ""]
     parts += ["## Scaling: `check` on 1x, 2x, 4x, 8x site", ""]
     if results.get("scaling"):
