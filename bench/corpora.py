@@ -193,14 +193,15 @@ def _inject_into(dest: str, relpaths: Sequence[str]) -> List[Tuple[str, str, int
     return done
 
 
-def build_scale(site: Corpus, root: str) -> List[Corpus]:
-    """1x, 2x, 4x, 8x site: the first k of :data:`SCALE_COPIES` hard-linked copies."""
+def build_scale(site: Corpus, root: str, sizes: Sequence[int] = (1, 2, 4, 8)) -> List[Corpus]:
+    """k times site for each k of ``sizes``: the first k of up to :data:`SCALE_COPIES`
+    hard-linked copies (distinct paths, shared bytes)."""
     copies = []
-    for index in range(SCALE_COPIES):
+    for index in range(min(max(sizes), SCALE_COPIES)):
         copy = _derived(site, os.path.join(root, "scale"), f"c{index}", lambda rels: rels)
         copies.append(copy.paths[0])
     return [Corpus(f"site x{k}", copies[:k], site.files * k, site.bytes * k)
-            for k in (1, 2, 4, 8)]
+            for k in sizes if k <= len(copies)]
 
 
 def one_corpus() -> Corpus:

@@ -70,6 +70,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--scale-repeats", type=int, default=1,
                         help="timed runs per size in the scaling run (default 1)")
     parser.add_argument("--no-scaling", action="store_true", help="skip the 1x-8x scaling run")
+    parser.add_argument("--scale-sizes", default="1,2,4,8",
+                        help="multiples of site for the scaling run (default 1,2,4,8)")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile run")
     parser.add_argument("--write-docs", action="store_true",
                         help="regenerate docs/benchmarks.md even for a partial run")
@@ -160,10 +162,12 @@ def _failure(code: int, err_path: str) -> str:
     return f"exit {code}: {detail}".replace("|", "/")
 
 
-def scaling_run(site: corpora.Corpus, repeats: int) -> List[Dict[str, Any]]:
+def scaling_run(site: corpora.Corpus, repeats: int,
+                multiples: Sequence[int] = (1, 2, 4, 8)) -> List[Dict[str, Any]]:
     """``check`` on 1x, 2x, 4x, 8x site (hard-linked copies), alternating sizes per round."""
     log("building the scaling copies (hard links, cached) ...")
-    sizes = {f"x{c.files // site.files}": c for c in corpora.build_scale(site, CORPUS_ROOT)}
+    sizes = {f"x{c.files // site.files}": c
+             for c in corpora.build_scale(site, CORPUS_ROOT, multiples)}
     tool = tools.TOOLS["check"]
     os.makedirs(os.path.join(OUT_DIR, "logs"), exist_ok=True)
     samples: Dict[str, List[measure.Sample]] = {key: [] for key in sizes}
@@ -365,7 +369,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         results["runs"][name] = time_corpus(corpus, plan[name], rounds, slow)
     if scale:
         results["scaling"] = scaling_run(corpora.build_site(
-            envs.site_packages("site"), CORPUS_ROOT, envs.stamp("site")), args.scale_repeats)
+            envs.site_packages("site"), CORPUS_ROOT, envs.stamp("site")), args.scale_repeats,
+            [int(k) for k in args.scale_sizes.split(",")])
     if not args.no_profile and (only is None or "check" in only):
         target = (built.get(args.profile_corpus) or built.get("dense") or built.get("small")
                   or built.get("one"))
