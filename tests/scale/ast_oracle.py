@@ -224,8 +224,10 @@ def _counterpart(a: ast.stmt, b: ast.stmt) -> bool:
         return False
     if isinstance(a, ast.Assign):
         return [ast.dump(t) for t in a.targets] == [ast.dump(t) for t in b.targets]  # type: ignore[attr-defined]
-    if isinstance(a, (ast.Import, ast.ImportFrom)):
-        return getattr(a, "module", None) == getattr(b, "module", None)
+    if isinstance(a, ast.ImportFrom):
+        return (a.module, a.level) == (b.module, b.level)  # type: ignore[attr-defined]
+    if isinstance(a, ast.Import):  # ``import os, boto3`` -> ``import boto3``: same statement
+        return bool({x.name for x in a.names} & {x.name for x in b.names})  # type: ignore[attr-defined]
     if isinstance(a, ast.Expr) and isinstance(a.value, ast.Call):
         return isinstance(b.value, ast.Call) and ast.dump(a.value.func) == ast.dump(  # type: ignore[attr-defined]
             b.value.func)  # type: ignore[attr-defined]

@@ -1,7 +1,9 @@
 """The oracle itself must be able to fail: allowed and forbidden rewrites."""
 from __future__ import annotations
 
+import pathlib
 import textwrap
+from typing import List, Tuple
 
 import pytest
 
@@ -56,6 +58,17 @@ ALLOWED = [
         def setup(cfg):
             pass
         """), id="env-writes-leave-pass"),
+    pytest.param(*_pair(
+        """
+        import os
+        import boto3
+        boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+                     aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
+        """,
+        """
+        import boto3
+        boto3.client("s3")
+        """), id="whole-import-statement-removed"),
     pytest.param(*_pair(
         """
         AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID")
@@ -139,3 +152,31 @@ def test_forbidden_rewrites_are_caught(before: str, after: str, expected: str) -
 def test_identical_source_passes() -> None:
     source = "import boto3\nboto3.client('s3')\n"
     assert violations(source, source) == []
+
+
+ROOT = pathlib.Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def golden_pairs() -> List[Tuple[pathlib.Path, pathlib.Path]]:
+    """(input, golden output) for every checked-in fixer golden."""
+    pairs = []
+    for expected in sorted((ROOT / "fix").rglob("*.expected.py")):
+        stem = expected.name.split(".")[0]
+        pairs.append((expected.with_name(f"{stem}.py"), expected))
+    for expected in sorted(ROOT.glob("e2e/*/expected/**/*.py")):
+        parts = list(expected.relative_to(ROOT).parts)
+        parts[2] = "original"
+        pairs.append((ROOT.joinpath(*parts), expected))
+    return pairs
+
+
+@pytest.mark.parametrize(("original", "expected"), golden_pairs(),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_fixer_golden_satisfies_the_oracle(original: pathlib.Path,
+                                                 expected: pathlib.Path) -> None:
+    assert violations(original.read_text(encoding="utf-8"),
+                      expected.read_text(encoding="utf-8")) == []
+
+
+def test_goldens_are_found() -> None:
+    assert len(golden_pairs()) >= 10
