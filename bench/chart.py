@@ -57,9 +57,10 @@ def scaling(results: Dict[str, Any], path: str) -> None:
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot(mb, [r["wall"] for r in rows], "o-", color="#d62728", label="wall s")
     ax.plot([0, mb[-1]], [0, rows[0]["wall"] / mb[0] * mb[-1]], ":", color="#d62728",
-            label="linear from 1x")
+            label="wall, linear from 1x")
+    ax.plot(mb, [r["cpu"] for r in rows], "o-", color="#ff7f0e", label="CPU s (all processes)")
     ax.set_xlabel("corpus MB (1x, 2x, 4x, 8x site)")
-    ax.set_ylabel("median wall seconds")
+    ax.set_ylabel("median seconds")
     right = ax.twinx()
     right.plot(mb, [r.get("parent_rss_mb") or r["max_rss_mb"] for r in rows], "s--",
                color="#1f77b4", label="parent peak RSS MB")

@@ -151,11 +151,11 @@ def scaling_rows(results: Results) -> List[List[str]]:
     rows = []
     for row in results.get("scaling", []):
         if row.get("error"):
-            rows.append([f"{row['copies']}x", f"failed: {row['error']}", "", "", "", "", "", ""])
+            rows.append([f"{row['copies']}x", f"failed: {row['error']}", "", "", "", "", "", "", ""])
             continue
         mb = row["bytes"] / 1e6
         rows.append([f"{row['copies']}x", f"{row['files']:,}", f"{mb:,.0f}", _fmt(row["wall"]),
-                     _fmt(row["cpu"]), _fmt(row["wall"] / mb * 1000),
+                     _fmt(row["cpu"]), _fmt(row["wall"] / mb * 1000), _fmt(row["cpu"] / mb * 1000),
                      _fmt(row.get("parent_rss_mb")), _fmt(row["max_rss_mb"])])
     return rows
 
@@ -267,8 +267,9 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
         "## Targets (issue 6)",
         "",
         *([] if meta.get("mode") == "full" else [
-            f"_This page comes from a {meta.get('mode', 'partial')} run, not the full one: "
-            "rows marked 'not measured' need `python3 bench/run.py`._", ""]),
+            f"_This page was made by a run other than the full one (mode: "
+            f"{meta.get('mode', 'partial')}): rows marked 'not measured' need "
+            "`python3 bench/run.py`._", ""]),
         markdown_table(("measure", "target", "measured", "verdict"), target_rows(results)),
         "",
     ]
@@ -279,7 +280,7 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
     parts += ["## Scaling: `check` on 1x, 2x, 4x, 8x site", ""]
     if results.get("scaling"):
         parts += [markdown_table(("size", "files", "MB", "wall s", "CPU s", "wall ms per MB",
-                                  "parent peak RSS MB", "largest process MB"),
+                                  "CPU ms per MB", "parent peak RSS MB", "largest process MB"),
                                  scaling_rows(results)), ""]
         if scaling_chart:
             parts += [f"![check wall time and peak RSS against corpus size]({scaling_chart})", ""]

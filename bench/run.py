@@ -317,7 +317,7 @@ def merged(previous_path: str, new: Dict[str, Any]) -> Dict[str, Any]:
     for key in ("scaling", "profile", "structural", "notes"):
         if new.get(key):
             old[key] = new[key]
-    old["meta"] = {**new["meta"], "mode": "merged partial runs", "date": new["meta"]["date"]}
+    old["meta"] = {**new["meta"], "mode": "partial runs, merged", "date": new["meta"]["date"]}
     return old
 
 
