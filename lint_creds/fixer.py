@@ -87,29 +87,72 @@ def unified_diff(path: str, before: str, after: str) -> str:
 
 
 def write_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` (a symlink's target) with ``data`` via a temporary sibling file,
-    keeping its mode (and owner when allowed)."""
+    """Replace ``path`` (a symlink's target) with ``data`` atomically, keeping its mode (and
+    owner when allowed).
+
+    Readers and a killed run see the old bytes or the new ones, never a mix. On Linux the
+    data goes into an anonymous ``O_TMPFILE`` inode that gets a name only once it is
+    complete, so a kill while writing leaves nothing behind; the only window for a
+    leftover temporary name is between the ``link`` and the ``rename`` system calls.
+    Elsewhere a named temporary sibling is written, then renamed.
+    """
     target = os.path.realpath(path)
     if not os.access(target, os.W_OK):
         raise PermissionError(13, "file is not writable", path)
     info = os.stat(target)
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target) or ".",
-                                         prefix=".lint-creds-", suffix=".tmp")
+    directory = os.path.dirname(target) or "."
+    handle = _anonymous_file(directory)
+    if handle is None:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".lint-creds-",
+                                             suffix=".tmp")
+    else:
+        temporary = ""
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, stat.S_IMODE(info.st_mode))
-        try:
-            os.chown(temporary, info.st_uid, info.st_gid)
-        except OSError:  # only root may give a file away; the mode is what matters
-            pass
+        _write_all(handle, data, info)
+        if not temporary:
+            temporary = os.path.join(directory, f".lint-creds-{os.getpid()}-{id(data):x}.tmp")
+            _name_anonymous_file(handle, temporary, directory)
         os.replace(temporary, target)
     except BaseException:
-        if os.path.exists(temporary):
+        if temporary and os.path.lexists(temporary):
             os.unlink(temporary)
         raise
+    finally:
+        os.close(handle)
+
+
+def _anonymous_file(directory: str) -> Optional[int]:
+    """An unnamed file in ``directory`` (Linux ``O_TMPFILE``), or None where unsupported."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(directory, flag | os.O_WRONLY, 0o600)
+    except OSError:  # the filesystem does not support it
+        return None
+
+
+def _name_anonymous_file(handle: int, name: str, directory: str) -> None:
+    """``linkat(AT_SYMLINK_FOLLOW)`` of the ``/proc`` link; ``os.link`` only calls
+    ``linkat`` (rather than ``link``, which would link the magic link itself) when given a
+    directory descriptor, which an absolute source path then ignores."""
+    directory_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.link(f"/proc/self/fd/{handle}", name, src_dir_fd=directory_fd, follow_symlinks=True)
+    finally:
+        os.close(directory_fd)
+
+
+def _write_all(handle: int, data: bytes, info: os.stat_result) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle, view):]
+    os.fchmod(handle, stat.S_IMODE(info.st_mode))
+    try:
+        os.fchown(handle, info.st_uid, info.st_gid)
+    except OSError:  # only root may give a file away; the mode is what matters
+        pass
+    os.fsync(handle)
 
 
 def fix_file(path: str, settings: FixSettings = FixSettings()) -> FileResult:
