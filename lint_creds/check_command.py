@@ -4,15 +4,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from . import baseline as baselines
-from .config import ConfigError, Settings, load_settings
+from .config import ConfigError, Settings, add_config_arguments, settings_from_args
 from .files import FileProblem, collect
 from .runner import FileResult, Reported, check_data, check_paths
 
-_LIST_FLAGS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "allow-values",
-               "settings-objects", "extra-sinks")
 FORMAT_NAMES = ("text", "json", "sarif", "github")
 
 
@@ -23,23 +21,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMAT_NAMES, default="text",
                         help="report format (default: text)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
-    parser.add_argument("--config", metavar="FILE",
-                        help="pyproject.toml to read instead of searching upwards")
-    for flag in _LIST_FLAGS:
-        parser.add_argument(f"--{flag}", metavar="LIST", help=f"comma separated; overrides "
-                            f"`{flag}` in [tool.lint-creds]")
-    parser.add_argument("--check-custom-endpoints", action="store_true", default=None,
-                        help="also report env/settings credentials sent to non-AWS endpoints")
+    add_config_arguments(parser)
     parser.add_argument("--baseline", metavar="FILE", help="report only findings not in FILE")
     parser.add_argument("--write-baseline", metavar="FILE",
                         help="record the current findings in FILE and exit 0")
     parser.add_argument("--exit-zero", action="store_true",
                         help="exit 0 even when there are findings (errors still exit 2)")
-    parser.add_argument("--stdin-filename", metavar="PATH",
-                        help="name used for source read from stdin (messages, config lookup)")
-    parser.add_argument("--force-exclude", action="store_true",
-                        help="apply exclude patterns to paths named on the command line too "
-                        "(pre-commit hooks pass this)")
     parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                         help="worker processes for large runs (default: CPU count; 1 = none)")
 
@@ -47,13 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the gate; returns the exit code."""
     paths: List[str] = list(args.paths) or ["."]
-    lookup = [args.stdin_filename if p == "-" and args.stdin_filename else p for p in paths]
-    overrides: Dict[str, Any] = {
-        flag: getattr(args, flag.replace("-", "_")) for flag in _LIST_FLAGS}
-    overrides["check-custom-endpoints"] = args.check_custom_endpoints
-    overrides["baseline"] = args.baseline
     try:
-        settings = load_settings(lookup, overrides, args.config)
+        settings = settings_from_args(args, paths, baseline=args.baseline)
     except ConfigError as error:
         _error(str(error))
         return 2

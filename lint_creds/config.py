@@ -195,3 +195,35 @@ def load_settings(paths: Sequence[str], overrides: Optional[Mapping[str, Any]] =
         baseline = os.path.join(root, baseline)  # relative to the config file
     return Settings(options, tuple(excludes), root, path,
                     os.path.abspath(baseline) if baseline else None)
+
+
+#: ``[tool.lint-creds]`` keys that ``check`` and ``fix`` also take as flags (flags win).
+LIST_FLAGS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "allow-values",
+              "settings-objects", "extra-sinks")
+
+
+def add_config_arguments(parser: Any) -> None:
+    """The flags ``check`` and ``fix`` share: the config file, overrides of its keys, the
+    name of stdin, and exclusion of named paths."""
+    parser.add_argument("--config", metavar="FILE",
+                        help="pyproject.toml to read instead of searching upwards")
+    for flag in LIST_FLAGS:
+        parser.add_argument(f"--{flag}", metavar="LIST", help=f"comma separated; overrides "
+                            f"`{flag}` in [tool.{SECTION}]")
+    parser.add_argument("--check-custom-endpoints", action="store_true", default=None,
+                        help="also report env/settings credentials sent to non-AWS endpoints")
+    parser.add_argument("--stdin-filename", metavar="PATH",
+                        help="name used for source read from stdin (messages, config lookup)")
+    parser.add_argument("--force-exclude", action="store_true",
+                        help="apply exclude patterns to paths named on the command line too "
+                        "(pre-commit hooks pass this)")
+
+
+def settings_from_args(args: Any, paths: Sequence[str], **extra: Any) -> Settings:
+    """``[tool.lint-creds]`` found from ``paths`` (stdin by its ``--stdin-filename``), with
+    the flags of :func:`add_config_arguments` and ``extra`` keys on top."""
+    lookup = [(args.stdin_filename or ".") if path == "-" else path for path in paths]
+    overrides: Dict[str, Any] = {flag: getattr(args, flag.replace("-", "_")) for flag in LIST_FLAGS}
+    overrides["check-custom-endpoints"] = args.check_custom_endpoints
+    overrides.update(extra)
+    return load_settings(lookup, overrides, args.config)

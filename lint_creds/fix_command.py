@@ -7,19 +7,16 @@ summary goes to stderr; exit codes are 0 ok, 1 would change (``--check``), 2 err
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections import Counter
-from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
+from typing import List, Optional, Sequence, TextIO, Tuple
 
-from .config import ConfigError, Settings, load_settings
+from .config import ConfigError, add_config_arguments, settings_from_args
 from .files import collect
 from .fixer import FileResult, FixSettings, fix_bytes, fix_files
 from .options import Options
 
 #: Flags that override ``[tool.lint-creds]`` keys of the same name.
-_LIST_FLAGS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "allow-values",
-               "settings-objects", "extra-sinks")
 
 #: Show a progress bar on a terminal for batches at least this large.
 PROGRESS_THRESHOLD = 100
@@ -29,39 +26,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``fix`` subcommand's options."""
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="files or directories to fix; - fixes stdin to stdout")
-    parser.add_argument("--stdin-filename", metavar="PATH",
-                        help="name used for source read from stdin (messages, config lookup)")
     parser.add_argument("--diff", action="store_true",
                         help="print a unified diff of the changes to stdout; write nothing")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if any file would change")
     parser.add_argument("--unsafe-fixes", action="store_true",
                         help="also apply fixes that may change which identity the code runs as")
-    parser.add_argument("--config", metavar="FILE",
-                        help="pyproject.toml to read instead of searching upwards")
-    for flag in _LIST_FLAGS:
-        parser.add_argument(f"--{flag}", metavar="LIST", help=f"comma separated; overrides "
-                            f"`{flag}` in [tool.lint-creds]")
-    parser.add_argument("--force-exclude", action="store_true",
-                        help="apply exclude patterns to paths named on the command line too "
-                        "(pre-commit hooks pass this)")
+    add_config_arguments(parser)
     parser.add_argument("-j", "--jobs", type=int, default=None,
                         help="worker processes for large batches (default: all cores)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print only errors, not the summary")
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    """``[tool.lint-creds]`` (found from the paths) with the flags on top."""
-    overrides: Dict[str, Any] = {f: getattr(args, f.replace("-", "_")) for f in _LIST_FLAGS}
-    lookup = [args.stdin_filename or "." if p == "-" else p for p in args.paths]
-    return load_settings(lookup, overrides, args.config)
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``lint-creds fix``; returns the exit code."""
     try:
-        config = _settings(args)
+        config = settings_from_args(args, args.paths)
     except ConfigError as error:
         sys.stderr.write(f"lint-creds: {error}\n")
         return 2
