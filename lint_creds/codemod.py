@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import re
 from collections import Counter
 from dataclasses import replace
 from typing import (
@@ -44,12 +43,9 @@ from .findings import (
 )
 from .options import DEFAULT_OPTIONS, Options
 from .patterns import CREDENTIAL_ENV_NAMES
-from .sinks import SESSION_METHOD_SINKS, SinkSpec, spec_for_qualname
 
 HELD_BACK = "unsafe fix held back (apply it with --unsafe-fixes)"
 NO_FIX = "no automatic fix for this finding"
-#: The engine's ``SinkCall.blocked`` text for a call under an ``if`` that tests credentials.
-_GUARD = re.compile(r"the call is inside a branch that tests the credentials \(line (\d+)\)")
 #: Codes reported on a sink call's arguments (the rest are reported on statements).
 SINK_CODES = frozenset({"CRD101", "CRD201", "CRD202", "CRD301"})
 #: Calls that write their arguments into the environment.
@@ -114,7 +110,7 @@ def statement_reason(finding: Finding, unsafe_fixes: bool) -> Optional[str]:
 def wants_libcst(analysis: Analysis, options: Options, unsafe_fixes: bool) -> bool:
     """Does the module have anything the codemod could change?  (Skip libcst if not.)"""
     return any(sink_reason(s, options, unsafe_fixes) is None or (
-        unsafe_fixes and _GUARD.fullmatch(s.blocked or "") is not None)
+        unsafe_fixes and s.guard_line is not None)
         for s in analysis.sink_calls) or any(
         f.code not in SINK_CODES and statement_reason(f, unsafe_fixes) is None
         for f in analysis.findings)
@@ -141,10 +137,6 @@ def report_without_fixing(analysis: Analysis, options: Options, unsafe_fixes: bo
                   else statement_reason(finding, unsafe_fixes)) or NO_FIX
         outcomes.append(Outcome(finding, False, reason))
     return FixReport(tuple(outcomes))
-
-
-def _spec_of(sink: str) -> Optional[SinkSpec]:
-    return spec_for_qualname(sink) or SESSION_METHOD_SINKS.get(sink.rsplit(".", 1)[-1])
 
 
 def _contains(outer: Span, inner: Span) -> bool:
@@ -255,8 +247,7 @@ class _Planner:
     # -- sink calls -----------------------------------------------------------------------
     def _plan_sink(self, sink: SinkCall) -> None:
         call = self._node_at(sink.span, cst.Call)
-        spec = _spec_of(sink.sink)
-        if spec is not None and spec.fix == "statement":
+        if sink.fix == "statement":
             self._drop(self._statement_of(call, f"the result of {sink.sink}() is used"))
             return
         positional = [a for a in call.args if a.keyword is None and not a.star]
@@ -275,7 +266,7 @@ class _Planner:
                 self._drop_entry(arg)
             else:
                 self._drop_entry(arg)
-        self._rename_positionals(sink, spec, positional, removed)
+        self._rename_positionals(sink, positional, removed)
 
     # -- guards -------------------------------------------------------------------------
     def _guarded(self, reasons: Mapping[SinkCall, Optional[str]]) -> Dict[int, List[SinkCall]]:
@@ -283,9 +274,8 @@ class _Planner:
         found: Dict[int, List[SinkCall]] = {}
         if self.unsafe_fixes:
             for sink, reason in reasons.items():
-                match = _GUARD.fullmatch(reason or "")
-                if match is not None:
-                    found.setdefault(int(match.group(1)), []).append(sink)
+                if sink.guard_line is not None and reason == sink.blocked:
+                    found.setdefault(sink.guard_line, []).append(sink)
         return found
 
     def _plan_guard(self, line: int, sinks: List[SinkCall]) -> None:
@@ -314,10 +304,10 @@ class _Planner:
         else:
             self._drop(self._node_at(arg.span, (cst.DictElement, cst.Arg)))
 
-    def _rename_positionals(self, sink: SinkCall, spec: Optional[SinkSpec],
-                            positional: List[cst.Arg], removed: Set[int]) -> None:
+    def _rename_positionals(self, sink: SinkCall, positional: List[cst.Arg],
+                            removed: Set[int]) -> None:
         if removed:
-            params = spec.params if spec is not None else ()
+            params = sink.params
             for index in range(max(removed) + 1, len(positional)):
                 if index >= len(params):
                     raise _Unfixable(f"cannot name positional argument {index + 1} of "

@@ -106,6 +106,14 @@ class SinkCall(NamedTuple):
     blocked: Optional[str]
     applicability: Applicability
     codes: FrozenSet[str]
+    #: The callee's parameter names in positional order (``SinkSpec.params``), so a fixer
+    #: can name the positionals that follow removed credentials.
+    params: Tuple[str, ...] = ()
+    #: What a fix does (``SinkSpec.fix``): "arguments", "statement" or "none".
+    fix: str = "arguments"
+    #: Line of the ``if`` that tests the credentials, when that test is the only reason the
+    #: call is blocked (a fixer may still collapse the whole branch).
+    guard_line: Optional[int] = None
 
 
 class Analysis(NamedTuple):

@@ -126,8 +126,11 @@ class SinkCallAnalyzer:
             if code == "CRD101":  # an inline literal is reported once, as CRD101
                 self.reported_literals.update(
                     id(n) for n in ast.walk(candidate.value) if isinstance(n, ast.Constant))
+        guard_line = getattr(guard, "lineno", None) if blocked == _guard_reason(guard) else None
         sink_call = SinkCall(self.span_of(call, None), display, tuple(args), blocked,
-                             applicability, frozenset(code for _, _, code in coded))
+                             applicability, frozenset(code for _, _, code in coded),
+                             spec.params if spec else (), spec.fix if spec else "arguments",
+                             guard_line)
         return sink_call, findings
 
     def _arguments(self, call: ast.Call, scope: Scope, spec: SinkSpec) -> List[_Candidate]:
@@ -207,7 +210,7 @@ class SinkCallAnalyzer:
         if any(isinstance(a, ast.Starred) for a in call.args):
             return "the call passes *args; positions cannot be rewritten safely"
         if guard is not None and _guard_mentions(guard, [(c, v) for c, v, _ in coded]):
-            return f"the call is inside a branch that tests the credentials (line {guard.lineno})"  # type: ignore[attr-defined]
+            return _guard_reason(guard)
         return None
 
     @staticmethod
@@ -259,6 +262,11 @@ def _builds_a_dict(func: ast.AST) -> bool:
     if isinstance(func, ast.Name):
         return func.id == "dict"
     return isinstance(func, ast.Attribute) and func.attr in DICT_MUTATORS
+
+
+def _guard_reason(guard: Optional[ast.AST]) -> str:
+    line = getattr(guard, "lineno", "?")
+    return f"the call is inside a branch that tests the credentials (line {line})"
 
 
 def _guard_mentions(guard: ast.AST, coded: Iterable[Tuple[_Candidate, Value]]) -> bool:
