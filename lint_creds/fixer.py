@@ -42,7 +42,7 @@ class FileResult(NamedTuple):
 
     path: str
     changed: bool = False
-    #: ``lint_creds.codemod.Outcome`` records (kept untyped here so this module never
+    #: ``lint_creds.fix_report.Outcome`` records (kept untyped here so this module never
     #: imports libcst).
     outcomes: Tuple[object, ...] = ()
     diff: str = ""

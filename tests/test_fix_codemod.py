@@ -8,7 +8,8 @@ from typing import List, Tuple
 
 import pytest
 
-from lint_creds.codemod import HELD_BACK, fix_source
+from lint_creds.codemod import fix_source
+from lint_creds.fix_report import HELD_BACK
 from lint_creds.options import Options
 
 KEY = "AKIA4CAIPE5FRAEBJ2M4"  # a made-up key that has the shape of a real one

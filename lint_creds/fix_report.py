@@ -1,0 +1,105 @@
+"""What a fix run did or would do with each finding, and why not: the fixer's report.
+
+Pure records and decisions over the engine's :class:`~lint_creds.findings.Analysis`, with no
+libcst, so a run can tell whether a module needs the codemod at all before parsing it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import NamedTuple, Optional, Sequence, Tuple
+
+from .findings import Analysis, Applicability, Finding, SinkCall, Span
+from .options import Options
+
+HELD_BACK = "unsafe fix held back (apply it with --unsafe-fixes)"
+NO_FIX = "no automatic fix for this finding"
+#: Codes reported on a sink call's arguments (the rest are reported on statements).
+SINK_CODES = frozenset({"CRD101", "CRD201", "CRD202", "CRD301"})
+
+
+class Outcome(NamedTuple):
+    """What the fixer did with one finding: fixed, or why not."""
+
+    finding: Finding
+    fixed: bool
+    reason: Optional[str] = None
+
+
+class FixReport(NamedTuple):
+    """The outcomes of one module, in the engine's finding order."""
+
+    outcomes: Tuple[Outcome, ...] = ()
+
+    def fixed_by_code(self) -> Counter:
+        """How many findings each rule had fixed."""
+        return Counter(o.finding.code for o in self.outcomes if o.fixed)
+
+    def left(self) -> Tuple[Outcome, ...]:
+        """The findings that were not fixed, each with its reason."""
+        return tuple(o for o in self.outcomes if not o.fixed)
+
+
+def fixable(applicability: Applicability, unsafe_fixes: bool) -> bool:
+    """May a fix of this applicability be applied (ruff's rule)?"""
+    return applicability is Applicability.SAFE or (
+        unsafe_fixes and applicability is Applicability.UNSAFE)
+
+
+def sink_reason(sink: SinkCall, options: Options, unsafe_fixes: bool) -> Optional[str]:
+    """Why a sink call's credentials will not be removed, or None if they may be."""
+    if sink.blocked is not None:
+        return sink.blocked
+    unselected = sorted(sink.codes - options.select)
+    if unselected:
+        return f"the call also has {', '.join(unselected)} credentials, which are not selected"
+    if not fixable(sink.applicability, unsafe_fixes):
+        return HELD_BACK if sink.applicability is Applicability.UNSAFE else NO_FIX
+    return None
+
+
+def statement_reason(finding: Finding, unsafe_fixes: bool) -> Optional[str]:
+    """Why a statement finding (CRD102/203/302) will not be fixed, or None if it may be."""
+    if finding.not_fixable_reason:
+        return finding.not_fixable_reason
+    if finding.code == "CRD102" and unsafe_fixes:  # fixable where it is an env write
+        return None
+    if not fixable(finding.applicability, unsafe_fixes):
+        return HELD_BACK if finding.applicability is Applicability.UNSAFE else NO_FIX
+    return None
+
+
+def wants_libcst(analysis: Analysis, options: Options, unsafe_fixes: bool) -> bool:
+    """Does the module have anything the codemod could change?  (Skip libcst if not.)"""
+    return any(sink_reason(s, options, unsafe_fixes) is None or (
+        unsafe_fixes and s.guard_line is not None)
+        for s in analysis.sink_calls) or any(
+        f.code not in SINK_CODES and statement_reason(f, unsafe_fixes) is None
+        for f in analysis.findings)
+
+
+def innermost_sink(finding: Finding, sinks: Sequence[SinkCall]) -> Optional[SinkCall]:
+    """The sink call a sink-argument finding belongs to."""
+    if finding.code not in SINK_CODES:
+        return None
+    holding = [s for s in sinks if contains(s.span, finding.span)]
+    return min(holding, key=_size) if holding else None
+
+
+def _size(sink: SinkCall) -> Tuple[int, int]:
+    return (sink.span.end_line - sink.span.line, sink.span.end_col - sink.span.col)
+
+
+def report_without_fixing(analysis: Analysis, options: Options, unsafe_fixes: bool) -> FixReport:
+    """The outcomes of a module the codemod does not touch."""
+    outcomes = []
+    for finding in analysis.findings:
+        sink = innermost_sink(finding, analysis.sink_calls)
+        reason = (sink_reason(sink, options, unsafe_fixes) if sink is not None
+                  else statement_reason(finding, unsafe_fixes)) or NO_FIX
+        outcomes.append(Outcome(finding, False, reason))
+    return FixReport(tuple(outcomes))
+
+
+def contains(outer: Span, inner: Span) -> bool:
+    return (outer.line, outer.col) <= (inner.line, inner.col) and (
+        inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col)
