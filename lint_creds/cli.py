@@ -10,7 +10,6 @@ import importlib
 import sys
 from typing import List, Optional, Sequence
 
-from . import __version__
 
 #: subcommand -> (module, one-line help). Each module has ``add_arguments(parser)`` and
 #: ``run(args) -> int``.
@@ -21,13 +20,25 @@ SUBCOMMANDS = {
 }
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, reading package metadata only when asked (it is slow to import)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: object, values: object,
+                 option_string: Optional[str] = None) -> None:
+        from . import __version__
+
+        sys.stdout.write(f"lint-creds {__version__}\n")
+        parser.exit()
+
+
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lint-creds",
         description="Find and remove hand-passed AWS credentials so boto3 uses its default, "
         "role-aware credential chain.",
     )
-    parser.add_argument("--version", action="version", version=f"lint-creds {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="show the version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = next((a for a in argv if a in SUBCOMMANDS), None)
     for name, (module_name, help_text) in SUBCOMMANDS.items():
