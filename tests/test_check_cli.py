@@ -185,7 +185,8 @@ def test_check_never_imports_libcst_and_defers_heavy_modules(tmp_path: pathlib.P
         from lint_creds.cli import main
         code = main(["check", "."])
         loaded = sorted(m for m in ("libcst", "json", "tomllib", "tomli",
-                        "concurrent.futures", "flake8") if m in sys.modules)
+                        "concurrent.futures", "flake8", "importlib.metadata")
+                        if m in sys.modules)
         print("\\nLOADED", loaded, code)
         """)
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
