@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import List, Optional, Sequence, Set, Union
+import sys
+from contextlib import contextmanager
+from typing import Iterator, List, Optional, Sequence, Set, Union
 
 from .findings import Analysis, Applicability, Finding, SinkCall, Span
 from .literals import LiteralChecker
@@ -51,10 +53,27 @@ def check_source(source: Union[str, bytes], filename: str = "<stdin>",
 def analyze_tree(tree: ast.Module, lines: Sequence[str], filename: str = "<stdin>",
                  options: Options = DEFAULT_OPTIONS) -> Analysis:
     """Analyse an already parsed module (flake8 hands us its tree)."""
-    checker = _ModuleChecker(tree, lines, filename, options)
-    checker.run()
+    with _recursion_headroom():
+        checker = _ModuleChecker(tree, lines, filename, options)
+        checker.run()
     findings = sorted(set(checker.findings), key=lambda f: (f.span, f.code, f.message))
     return Analysis(tuple(findings), tuple(checker.sink_calls))
+
+
+#: Frames the recursive visitors may use: about two a level of nesting, so real generated
+#: tables (sympy's resolvent_lookup.py is 568 levels deep) pass, while 3.9/3.10, whose
+#: Python frames still use the C stack, stay far from its end.
+RECURSION_LIMIT = 4000
+
+
+@contextmanager
+def _recursion_headroom() -> Iterator[None]:
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 class _ModuleChecker(ast.NodeVisitor):

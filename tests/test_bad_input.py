@@ -149,3 +149,13 @@ def test_notebook_that_is_not_json(tmp_path: pathlib.Path) -> None:
     (tmp_path / "nb.ipynb").write_text("{'cells': oops", encoding="utf-8")
     out = run_cli("check", ".", cwd=tmp_path, check_code=2)
     assert out.stdout.startswith("nb.ipynb: error: not a valid notebook: not JSON (")
+
+
+def test_deep_but_real_nesting_is_analysed(tmp_path: pathlib.Path) -> None:
+    """Generated tables as deep as sympy's resolvent_lookup.py (568 levels) are analysed,
+    not refused: the engine gives its recursive visitors headroom."""
+    table = " + ".join(["x"] * 600)  # a left-nested chain of 600 BinOp levels
+    (tmp_path / "tables.py").write_text(f"import boto3\nT = {table}\nc = {CALL}\n",
+                                        encoding="utf-8")
+    out = run_cli("check", "tables.py", cwd=tmp_path, check_code=1)
+    assert out.stdout.startswith(f"tables.py:3:24: {CRD101}")
