@@ -79,9 +79,10 @@ def encode(text: str, decoded: Decoded) -> bytes:
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
-    """A ``git diff``-style unified diff of one file."""
-    lines = difflib.unified_diff(before.splitlines(True), after.splitlines(True),
-                                 f"a/{path}", f"b/{path}")
+    """A unified diff of one file: ``git diff`` headers (``a/x.py``, ``b/x.py``) for relative
+    paths, the path itself for absolute ones (as ``diff -u`` prints them)."""
+    old, new = (path, path) if os.path.isabs(path) else (f"a/{path}", f"b/{path}")
+    lines = difflib.unified_diff(before.splitlines(True), after.splitlines(True), old, new)
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
                    for line in lines)
 

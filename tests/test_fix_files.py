@@ -138,7 +138,7 @@ def test_diff_mode_writes_nothing(tmp_path: pathlib.Path) -> None:
     assert path.read_text() == ENV_CLIENT
     assert result.changed
     assert result.diff == unified_diff(str(path), ENV_CLIENT, FIXED_CLIENT)
-    assert result.diff.splitlines()[:3] == [f"--- a/{path}", f"+++ b/{path}", "@@ -1,3 +1,2 @@"]
+    assert result.diff.splitlines()[:3] == [f"--- {path}", f"+++ {path}", "@@ -1,3 +1,2 @@"]
 
 
 def _tree(root: pathlib.Path, count: int) -> List[str]:
