@@ -42,10 +42,9 @@ from .fix_report import (
     report_without_fixing, sink_reason, statement_reason, wants_libcst,
 )
 from .options import DEFAULT_OPTIONS, Options
+from .origins import ENV_WRITERS
 from .patterns import CREDENTIAL_ENV_NAMES
 
-#: Calls that write their arguments into the environment.
-_ENV_WRITERS = frozenset({"os.putenv", "os.environ.update", "os.environ.setdefault"})
 #: Calls whose result may be dropped with the name they were bound to (reads, no effects).
 _PURE_CALLS = frozenset({"os.getenv", "os.environ.get", "decouple.config"})
 _PURE_METHODS = frozenset({"get", "str", "strip", "rstrip", "lstrip"})
@@ -281,7 +280,7 @@ class _Planner:
                 return True
         if isinstance(parent, (cst.Arg, cst.DictElement)) and parent.value is value:
             call = self._enclosing_call(parent)
-            if call is not None and self._qualified(call.func) & _ENV_WRITERS:
+            if call is not None and self._qualified(call.func) & ENV_WRITERS:
                 if isinstance(parent, cst.Arg) and parent.keyword is None:
                     self._drop(self._statement_of(call, "the write's result is used"))
                 else:

@@ -20,6 +20,7 @@ from .patterns import (
 from .rules import RULES_BY_CODE
 from .scopes import ModuleScopes, Scope
 from .sink_calls import SinkCallAnalyzer
+from .origins import ENV_WRITERS
 from .values import Kind, ValueResolver, constant_string
 
 #: Module-level names that mark a Django-style settings module.
@@ -29,7 +30,6 @@ _SETTINGS_MARKERS = frozenset(
 #: Class attributes of django-storages backends that carry credentials.
 _STORAGE_ATTRIBUTES = {"access_key": Role.ACCESS_KEY, "secret_key": Role.SECRET_KEY,
                        "security_token": Role.TOKEN, "session_token": Role.TOKEN}
-_ENV_WRITE_METHODS = frozenset({"update", "setdefault", "__setitem__"})
 #: Origins that are not credentials a setting can carry (plumbing, role assumption, None).
 _NOT_SETTINGS_CREDENTIALS = frozenset({Kind.NONE, Kind.PARAM, Kind.STS})
 _CONFIG_WRITE_METHODS = frozenset({"update", "from_mapping"})
@@ -250,9 +250,7 @@ class _ModuleChecker(ast.NodeVisitor):
 
     def _check_env_write_call(self, call: ast.Call) -> None:
         func = call.func
-        qualname = self.resolver.qualname(func, self.scope) or ""
-        if qualname == "os.putenv" or (
-                qualname.startswith("os.environ.") and func.attr in _ENV_WRITE_METHODS):  # type: ignore[attr-defined]
+        if self.resolver.qualname(func, self.scope) in ENV_WRITERS:
             for name, value, anchor in _written_pairs(call):
                 if name in CREDENTIAL_ENV_NAMES:
                     self._check_env_write(anchor, name, value)

@@ -59,6 +59,9 @@ class Value(NamedTuple):
 
 ENV_MAPPINGS: FrozenSet[str] = frozenset({"os.environ"})
 ENV_FUNCTIONS: FrozenSet[str] = frozenset({"os.getenv", "os.environ.get", "os.environ.pop"})
+#: Calls that write variables into the environment (CRD302, and what the fixer removes).
+ENV_WRITERS: FrozenSet[str] = frozenset(
+    {"os.putenv", "os.environ.update", "os.environ.setdefault", "os.environ.__setitem__"})
 #: Module-level helpers that read one variable (``decouple.config("NAME")``); the
 #: reader objects of django-environ and environs are ENV_READER_FACTORIES instead.
 ENV_HELPERS: FrozenSet[str] = frozenset({"decouple.config"})

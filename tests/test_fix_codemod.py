@@ -532,6 +532,16 @@ UNSAFE = [
     case('''
         import os
 
+        os.environ.__setitem__("AWS_ACCESS_KEY_ID", cfg.key)
+        os.environ.__setitem__("AWS_DEFAULT_REGION", cfg.region)
+        ''', '''
+        import os
+
+        os.environ.__setitem__("AWS_DEFAULT_REGION", cfg.region)
+        ''', "crd302-env-setitem-call", unsafe=True),
+    case('''
+        import os
+
         os.environ["AWS_ACCESS_KEY_ID"] = "{KEY}"
         print("configured")
         ''', '''
