@@ -164,3 +164,25 @@ def test_parallel_results_equal_sequential(tmp_path: pathlib.Path) -> None:
     assert _summary(sequential) == _summary(parallel)
     assert sum(r.changed for r in parallel) == 20
     assert sum(r.error is not None for r in parallel) == 6
+
+
+def test_a_rewrite_that_does_not_parse_is_never_written(
+        tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fault injection: were the codemod ever to emit broken code, the file keeps its bytes
+    and the run says why (the guard in fixer.py is otherwise unreachable)."""
+    import lint_creds.codemod as codemod
+
+    def broken(source: str, *args: object, **kwargs: object) -> Tuple[str, object]:
+        text, report = fix_source(source, *args, **kwargs)  # type: ignore[arg-type]
+        return text + "def broken(:\n", report
+
+    monkeypatch.setattr(codemod, "fix_source", broken)
+    path = tmp_path / "env.py"
+    path.write_text(ENV_CLIENT)
+    result = fix_file(str(path))
+    assert path.read_text() == ENV_CLIENT
+    assert not result.changed
+    assert result.error is not None and result.error.startswith(
+        "fix produced code that does not parse (syntax error at line")
+    assert {o.reason for o in result.outcomes} == {"the fixed code would not parse"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["env.py"]
