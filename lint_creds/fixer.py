@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from .engine import analyze_source
+from .fix_report import report_without_fixing, wants_libcst
 from .files import FileProblem, read_bytes
 from .options import DEFAULT_OPTIONS, Options
 
@@ -190,7 +191,10 @@ def fix_bytes(data: bytes, path: str, settings: FixSettings = FixSettings()
         return FileResult(path, error=_describe(error)), None
     if not analysis.findings:
         return FileResult(path), None
-    from .codemod import fix_source  # libcst only for flagged files
+    if not wants_libcst(analysis, settings.options, settings.unsafe_fixes):
+        report = report_without_fixing(analysis, settings.options, settings.unsafe_fixes)
+        return FileResult(path, outcomes=tuple(report.outcomes)), None
+    from .codemod import fix_source  # libcst only for modules with something to fix
 
     try:
         text, report = fix_source(decoded.text, path, settings.options, settings.unsafe_fixes,

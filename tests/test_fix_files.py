@@ -186,3 +186,25 @@ def test_a_rewrite_that_does_not_parse_is_never_written(
         "fix produced code that does not parse (syntax error at line")
     assert {o.reason for o in result.outcomes} == {"the fixed code would not parse"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["env.py"]
+
+
+def test_nothing_fixable_means_no_libcst(tmp_path: pathlib.Path) -> None:
+    """Held-back (unsafe) findings only: the fixer reports them without importing libcst."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "literal.py"
+    path.write_text(LITERAL_SOURCE)
+    code = ("import sys; from lint_creds.fixer import fix_file;"
+            f"r = fix_file({str(path)!r});"
+            "print(r.changed, sorted({o.reason for o in r.outcomes}), 'libcst' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == (
+        "False ['unsafe fix held back (apply it with --unsafe-fixes)'] False")
+
+
+LITERAL_SOURCE = (
+    'import boto3\nboto3.client("s3", aws_access_key_id="AKIAZ3MSJV4WWNKWW5FG", '
+    'aws_secret_access_key="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")\n'
+)
