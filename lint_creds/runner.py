@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, List, NamedTuple, Optional, Sequence, Tuple
 
 from .engine import check_source
 from .files import FileProblem, read_bytes, split_lines
@@ -202,8 +202,3 @@ def check_paths(paths: Sequence[str], options: Options,
         for chunk_results in pool.map(_check_chunk, chunks, [options] * len(chunks)):
             results += chunk_results
     return results
-
-
-def all_findings(results: Iterable[FileResult]) -> List[Reported]:
-    """Every finding of ``results`` in report order."""
-    return [finding for result in results for finding in result.findings]
