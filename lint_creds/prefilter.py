@@ -2,31 +2,35 @@
 their parse is what makes ``lint-creds check`` fast enough for every commit.
 
 The screen must never drop a true finding, so it looks for *anchors*: text that every finding
-needs somewhere in the module (case-insensitively, a superset of what the engine matches).
+needs somewhere in the module.  Each anchor below is required by a test case in which it is
+the only one (tests/test_prefilter.py); the scale tests compare findings with and without the
+screen over whole corpora.
 
-- SDK sinks are reached through imports of ``boto3``/``botocore``/``aioboto3``/``boto``
-  (``boto``), ``s3fs`` (``s3``), ``storages`` and ``storage_options=`` (``storage``); the
-  generic sink is any call with ``aws_access_key_id=`` & co. or a splatted dict with those
-  keys (``aws``); ``set_credentials``/``get_credentials`` (``credentials``); the user's
-  ``extra-sinks`` (their last dotted part, which any call to them must spell).
-- CRD102 on a name needs a credential-shaped name (patterns.credential_role_of_name) with an
-  AWS context: every such name spells ``aws`` (``aws_secret``, ``aws_key``), ``access_key``,
-  ``secret_key``/``secret_access_key``, ``key_id`` or ``session_token``/``security_token``
-  (``[_-]`` optional), so the context words (``amazon``, ``access`` ...) need no anchor;
-  CRD102 on a bare literal needs an access key id prefix (``AKIA``, ``ASIA`` ...).
-- CRD203 and CRD302 need an ``AWS_*`` name or a django-storages class (``storage``/``s3``).
+- **Sinks** whose credential parameters are not credential names (below) are spelled in the
+  module: ``boto`` (positional arguments of boto3, botocore, aioboto3, aiobotocore and legacy
+  boto), ``S3FileSystem`` (s3fs's ``key=``/``secret=``), ``fsspec``, ``storage_options=``,
+  ``set_credentials``, and the last dotted part of each configured ``extra-sinks`` entry.
+  Every other sink (the generic ``aws_access_key_id=`` call or splatted dict, pyarrow's
+  ``access_key=``, django-storages' options) takes parameters with credential names.
+- **Credential names** (CRD102 bindings, CRD203 settings, CRD302 environment writes, the
+  keyword names of every sink): each spells ``access_key``, ``secret_key`` /
+  ``secret_access_key``, ``key_id``, ``session_token``, ``security_token``, ``sts_token`` or
+  ``aws_secret`` / ``aws_key`` / ``aws_id`` (case-insensitive, ``[_-]`` optional), the
+  shapes :func:`lint_creds.patterns.credential_role_of_name` accepts.
+- **Key ids** in any string (CRD102): the full upper-case access key id shape.
 
-Anchors can hide from a byte search in three ways, each handled:
+Anchors can hide from a byte search in three ways, each handled behind a cheap test that
+decides whether the slow path is needed at all:
 
-- identifiers are NFKC-normalised by Python (``ｂｏｔｏ３`` is ``boto3``): a file with
-  non-ASCII bytes or a coding cookie is also searched decoded and normalised;
+- identifiers are NFKC-normalised by Python (``ｂｏｔｏ３`` is ``boto3``): a file with a coding
+  cookie, or with non-ASCII text that NFKC would change, is also searched decoded and
+  normalised;
 - escapes (``"\\x41KIA"``) and backslash-continued strings: escapes are decoded over the whole
   file (a superset of the string values) before searching again;
-- implicit concatenation (``"AK" "IA..."``): quotes, whitespace and string prefixes between
-  two quotes are deleted before searching again; when a comment sits between two string
-  parts, the file is parsed and its string constants searched.
-
-Every anchor is required by a test case where it is the only one (tests/test_prefilter.py).
+- implicit concatenation (``"AK" "IA..."``): an anchor split between two string parts has a
+  word character on each side of the join, which a single regex finds; only then are quotes,
+  whitespace and string prefixes between two quotes deleted and the text searched again.  When
+  a comment sits between the two parts, the file is parsed and its string constants searched.
 """
 from __future__ import annotations
 
@@ -34,40 +38,52 @@ import re
 from typing import Iterable, Iterator, Optional
 
 from .options import Options
-from .patterns import KEY_ID_PREFIXES
+from .patterns import KEY_ID_FULL_RE
 
-_ANCHOR_WORDS = ("boto", "s3", "storage", "aws", "set_credentials")
-#: Credential-shaped names; each pattern starts with a literal so ``re`` scans at memchr speed.
-_ANCHOR_PATTERNS = (
-    r"session[_\-]?token", r"security[_\-]?token", r"access[_\-]?key",
-    r"secret[_\-]?(?:access[_\-]?)?key", r"key[_\-]?id",
-    # access key id prefixes (AKIA, ASIA ...) in one pattern: one scan instead of twelve
-    "a(?:" + "|".join(prefix[1:].lower() for prefix in KEY_ID_PREFIXES) + ")",
+#: Sink names, searched in lower-case bytes with ``in`` (memchr speed).
+_SINK_WORDS = ("boto", "s3filesystem", "fsspec", "storage_options", "set_credentials")
+#: Credential-name shapes, grouped under a word each contains, so the regexes run only on
+#: files that contain the word (one ``in`` scan instead of one regex scan per shape).
+_NAME_SHAPES = (
+    (b"key", (r"access[_\-]?key", r"secret[_\-]?(?:access[_\-]?)?key", r"key[_\-]?id",
+              r"aws[_\-]?key")),
+    (b"token", (r"(?:session|security|sts)[_\-]?token",)),
+    (b"aws", (r"aws[_\-]?(?:secret|id)",)),
 )
+#: A key id is matched case-sensitively: ``Malaysia`` must not pass for ``ASIA``.
+_KEY_ID = re.compile(KEY_ID_FULL_RE.pattern.encode())
+#: Escapes that can spell an anchor character (``\n`` or ``\\`` cannot).
+_ESCAPE_HINT = re.compile(rb"\\[xuUN0-7\r\n]")
 #: One escape sequence of a (non-raw) string literal, decoded by :func:`_unescape`.
 _ESCAPE = re.compile(rb"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}\n]*\}|"
                      rb"[0-7]{1,3}|\r?\n|\r|.)", re.DOTALL)
 #: Implicit concatenation: quotes, whitespace and string prefixes between two quotes.
-_JOIN = re.compile(rb"[\"'](?:[\s\\\"']|(?<=[\"'\s])[rbuf]{1,2}(?=[\"']))*[\"']")
-#: Implicit concatenation across a comment: a quote, then a comment, then a quote.
-_COMMENTED_JOIN = re.compile(rb"[\"'][ \t\f\\]*#[^\n]*\n(?:[ \t\f]*(?:#[^\n]*)?\n)*[ \t\f]*"
-                             rb"[rbuf]{0,2}[\"']")
+_JOIN = re.compile(rb"[\"'](?:[\s\\\"']|(?<=[\"'\s])[rbufRBUF]{1,2}(?=[\"']))*[\"']")
+#: A join with an anchor character on each side; only such a join can create an anchor.
+#: Between the two quotes: whitespace, backslashes, more quotes, string prefixes and comments.
+#: The match starts at a quote and checks the character before it in a lookbehind, so ``re``
+#: scans for quotes instead of trying every word character.
+_WORD_JOIN = re.compile(rb"[\"'](?<=[\w\-][\"'])(?:[\s\\\"'rbufRBUF]|#[^\n]*\n)*[\"'][\w\-]")
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
 class Anchors:
-    """The anchors for one set of options, searched in lower-case bytes."""
+    """The anchors for one set of options."""
 
     def __init__(self, options: Options) -> None:
         extra = (name.rsplit(".", 1)[-1].lower() for name in options.extra_sinks)
-        self.words = tuple(w.encode() for w in {*_ANCHOR_WORDS, *extra} if w)
-        self.patterns = tuple(re.compile(p.encode()) for p in _ANCHOR_PATTERNS)
+        self.words = tuple(w.encode() for w in {*_SINK_WORDS, *extra} if w)
+        self.shapes = tuple((word, tuple(re.compile(p.encode()) for p in patterns))
+                            for word, patterns in _NAME_SHAPES)
 
     def found(self, text: bytes) -> bool:
-        """Does lower-case ``text`` contain an anchor?  (``in`` and literal-led regexes are
-        far faster than one big alternation.)"""
-        return any(word in text for word in self.words) or any(
-            pattern.search(text) for pattern in self.patterns)
+        """Does ``text`` (source bytes, any case) contain an anchor?"""
+        if _KEY_ID.search(text):
+            return True
+        lowered = text.lower()
+        return any(word in lowered for word in self.words) or any(
+            word in lowered and any(shape.search(lowered) for shape in shapes)
+            for word, shapes in self.shapes)
 
 
 _cache: "dict[tuple, Anchors]" = {}
@@ -90,19 +106,39 @@ def could_hold_finding(data: bytes, options: Options) -> bool:
     engine can report the problem itself.
     """
     anchor = anchors(options)
-    lowered = data.lower()
-    if anchor.found(lowered):
+    if anchor.found(data):
         return True
-    if not data.isascii() or _COOKIE.search(data[:1024]):
+    if _may_normalize(data):
         text = _decoded(data)
-        if text is None or anchor.found(_normalized(text).lower().encode("utf-8", "replace")):
+        if text is None or anchor.found(_normalized(text).encode("utf-8", "replace")):
             return True
-    unescaped = _unescape(data).lower() if b"\\" in data else lowered
+    unescaped = data
+    if b"\\" in data and _ESCAPE_HINT.search(data):
+        unescaped = _unescape(data)
+        if anchor.found(unescaped):
+            return True
+    joins = [join.group() for join in _WORD_JOIN.finditer(unescaped)]
+    if not joins:
+        return False
     if anchor.found(_JOIN.sub(b"", unescaped)):
         return True
-    if _COMMENTED_JOIN.search(lowered):  # rare: let the parser join the parts
+    if any(b"#" in join for join in joins):  # rare: parts split by a comment; parse to join
         return _constants_match(data, anchor)
     return False
+
+
+def _may_normalize(data: bytes) -> bool:
+    """Could decoding (a coding cookie) or NFKC normalisation change the text's anchors?"""
+    if data.isascii():
+        return _COOKIE.search(data[:1024]) is not None
+    if _COOKIE.search(data[:1024]):
+        return True
+    import unicodedata
+
+    try:
+        return not unicodedata.is_normalized("NFKC", data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return True  # the engine reports it, or a cookie-less legacy encoding decodes it
 
 
 def _unescape(data: bytes) -> bytes:
@@ -154,7 +190,7 @@ def _constants_match(data: bytes, anchor: Anchors) -> bool:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return True  # let the engine report it
-    return any(anchor.found(value.lower()) for value in _constant_values(ast.walk(tree)))
+    return any(anchor.found(value) for value in _constant_values(ast.walk(tree)))
 
 
 def _constant_values(nodes: Iterable[object]) -> Iterator[bytes]:

@@ -7,6 +7,7 @@ prefilter rejects must have no findings when the engine runs on it anyway.
 from __future__ import annotations
 
 import io
+import re
 import pathlib
 import sys
 import sysconfig
@@ -14,6 +15,8 @@ import tokenize
 from typing import Iterator, List, Tuple
 
 import pytest
+
+from lint_creds import prefilter
 
 from lint_creds.engine import check_source
 from lint_creds.options import Options
@@ -66,6 +69,15 @@ HIDDEN = {
     "security-token-name": f'sec = {{"security_token": "{SECRET * 3}"}}\n',
     "access-context-secret": f'access_secret_key = "{SECRET}"\n',
     "access-context-key-id": f'access_token_key_id = "{SECRET}"\n',
+    "sts-token-name": f'amazon_sts_token = "{SECRET * 3}"\n',
+    "aws-key-name": f'aws_key = "{SECRET}"\n',
+    "key-id-name": f's3_key_id = "{SECRET}"\n',
+    "concat-across-comment-line": 'x = ("AK"\n     # split\n     "IAZ7VQ3KXW5R2MW5FG")\n',
+    "concat-empty-and-comment": 'x = ("AK" ""  # split\n     "IAZ7VQ3KXW5R2MW5FG")\n',
+    "pyarrow-fs": ('import os\nfrom pyarrow import fs\n'
+                   'f = fs.S3FileSystem(access_key=os.environ["K"], secret_key=os.environ["S"])\n'),
+    "fsspec": ('import os\nfrom fsspec import filesystem\n'
+               'f = filesystem("s3", key=os.environ["K"], secret=os.environ["S"])\n'),
     "s3fs": ('import os\nimport s3fs\n'
              'fs = s3fs.S3FileSystem(key=os.environ["K"], secret=os.environ["S"])\n'),
 }
@@ -149,6 +161,25 @@ def test_generated_variants_of_every_positive_case() -> None:
                 assert findings(name, encoded, CONFIGURED) == [], (name, variant)
             variants += 1
     assert variants > 500
+
+
+@pytest.mark.parametrize("removed", [
+    *prefilter._SINK_WORDS,
+    *(shape for _, shapes in prefilter._NAME_SHAPES for shape in shapes),
+    "key-id"])
+def test_every_anchor_is_needed(monkeypatch: pytest.MonkeyPatch, removed: str) -> None:
+    """Without any one anchor, some true finding is dropped: the list holds nothing spare."""
+    monkeypatch.setattr(prefilter, "_cache", {})
+    monkeypatch.setattr(prefilter, "_SINK_WORDS", tuple(
+        w for w in prefilter._SINK_WORDS if w != removed))
+    monkeypatch.setattr(prefilter, "_NAME_SHAPES", tuple(
+        (word, tuple(s for s in shapes if s != removed))
+        for word, shapes in prefilter._NAME_SHAPES))
+    if removed == "key-id":
+        monkeypatch.setattr(prefilter, "_KEY_ID", re.compile(b"(?!)"))
+    dropped = [name for name, data in fixture_sources()
+               if findings(name, data, ALL) and not could_hold_finding(data, ALL)]
+    assert dropped, f"no case needs {removed!r}"
 
 
 def test_most_ordinary_code_is_skipped() -> None:
