@@ -27,15 +27,14 @@ decides whether the slow path is needed at all:
   normalised;
 - escapes (``"\\x41KIA"``) and backslash-continued strings: escapes are decoded over the whole
   file (a superset of the string values) before searching again;
-- implicit concatenation (``"AK" "IA..."``): an anchor split between two string parts has a
-  word character on each side of the join, which a single regex finds; only then are quotes,
-  whitespace and string prefixes between two quotes deleted and the text searched again.  When
-  a comment sits between the two parts, the file is parsed and its string constants searched.
+- implicit concatenation (``"AK" "IA..."``, also across comment lines): an anchor split
+  between two string parts has an anchor character on each side of the join; such joins are
+  deleted and the text searched again.
 """
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, Optional
+from typing import Optional
 
 from .options import Options
 from .patterns import KEY_ID_FULL_RE
@@ -57,13 +56,14 @@ _ESCAPE_HINT = re.compile(rb"\\[xuUN0-7\r\n]")
 #: One escape sequence of a (non-raw) string literal, decoded by :func:`_unescape`.
 _ESCAPE = re.compile(rb"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}\n]*\}|"
                      rb"[0-7]{1,3}|\r?\n|\r|.)", re.DOTALL)
-#: Implicit concatenation: quotes, whitespace and string prefixes between two quotes.
-_JOIN = re.compile(rb"[\"'](?:[\s\\\"']|(?<=[\"'\s])[rbufRBUF]{1,2}(?=[\"']))*[\"']")
-#: A join with an anchor character on each side; only such a join can create an anchor.
-#: Between the two quotes: whitespace, backslashes, more quotes, string prefixes and comments.
-#: The match starts at a quote and checks the character before it in a lookbehind, so ``re``
-#: scans for quotes instead of trying every word character.
-_WORD_JOIN = re.compile(rb"[\"'](?<=[\w\-][\"'])(?:[\s\\\"'rbufRBUF]|#[^\n]*\n)*[\"'][\w\-]")
+#: A join between two string parts with an anchor character on each side (only such a join
+#: can create an anchor): quotes, whitespace, string prefixes and comment lines.  Deleting
+#: every join makes each concatenated value contiguous (and more text besides: a superset
+#: is fine).  A join starts at a closing quote, so a ``#`` inside a string is never taken
+#: for a comment; the lookbehind comes after the quote so ``re`` scans for quotes.
+_JOIN = re.compile(rb"[\"'](?<=[\w\-][\"'])"
+                   rb"(?:[\s\\\"']|(?<=[\"'\s])[rbufRBUF]{1,2}(?=[\"'])|#[^\n]*\n)*"
+                   rb"[\"'](?=[\w\-])")
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
@@ -117,14 +117,8 @@ def could_hold_finding(data: bytes, options: Options) -> bool:
         unescaped = _unescape(data)
         if anchor.found(unescaped):
             return True
-    joins = [join.group() for join in _WORD_JOIN.finditer(unescaped)]
-    if not joins:
-        return False
-    if anchor.found(_JOIN.sub(b"", unescaped)):
-        return True
-    if any(b"#" in join for join in joins):  # rare: parts split by a comment; parse to join
-        return _constants_match(data, anchor)
-    return False
+    joined, joins = _JOIN.subn(b"", unescaped)
+    return joins > 0 and anchor.found(joined)
 
 
 def _may_normalize(data: bytes) -> bool:
@@ -180,25 +174,3 @@ def _normalized(text: str) -> str:
     import unicodedata
 
     return text + "\n" + unicodedata.normalize("NFKC", text)
-
-
-def _constants_match(data: bytes, anchor: Anchors) -> bool:
-    """Do the values of the module's string constants contain an anchor?"""
-    import ast
-
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True  # let the engine report it
-    return any(anchor.found(value) for value in _constant_values(ast.walk(tree)))
-
-
-def _constant_values(nodes: Iterable[object]) -> Iterator[bytes]:
-    import ast
-
-    for node in nodes:
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, str):
-                yield node.value.encode("utf-8", "surrogatepass")
-            elif isinstance(node.value, bytes):
-                yield node.value
