@@ -15,13 +15,14 @@ from .findings import Analysis, Applicability, Finding, SinkCall, Span
 from .literals import LiteralChecker
 from .options import DEFAULT_OPTIONS, Options
 from .patterns import (
-    CREDENTIAL_ENV_NAMES, SETTINGS_NAMES, Role, is_placeholder, looks_like_credential,
+    CREDENTIAL_ENV_NAMES, KEY_ID_LENGTH, SETTINGS_NAMES, Role, is_placeholder, looks_like_credential,
 )
 from .rules import RULES_BY_CODE
 from .scopes import ModuleScopes, Scope
 from .sink_calls import SinkCallAnalyzer
 from .origins import ENV_WRITERS
 from .values import Kind, ValueResolver, constant_string
+from .visitor import FastVisitor
 
 #: Module-level names that mark a Django-style settings module.
 _SETTINGS_MARKERS = frozenset(
@@ -76,7 +77,7 @@ def _recursion_headroom() -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
-class _ModuleChecker(ast.NodeVisitor):
+class _ModuleChecker(FastVisitor):
     def __init__(self, tree: ast.Module, lines: Sequence[str], filename: str,
                  options: Options) -> None:
         self.tree = tree
@@ -92,12 +93,14 @@ class _ModuleChecker(ast.NodeVisitor):
         self.scope_stack: List[Scope] = [self.scopes.module]
         self.guards: List[ast.AST] = []
         self.storage_classes: Set[int] = set()
+        #: String/bytes constants long enough to hold a key id, for the final sweep.
+        self.long_constants: List[ast.Constant] = []
 
     # -- plumbing -------------------------------------------------------------------
     def run(self) -> None:
         self.settings_module = self._is_settings_module()
         self.visit(self.tree)
-        self.literals.key_ids(self.tree)
+        self.literals.key_ids(self.long_constants)
 
     def span(self, first: ast.AST, last: Optional[ast.AST]) -> Span:
         last = last or first
@@ -160,6 +163,10 @@ class _ModuleChecker(ast.NodeVisitor):
         self.guards.pop()
 
     visit_IfExp = visit_If
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, (str, bytes)) and len(node.value) >= KEY_ID_LENGTH:
+            self.long_constants.append(node)
 
     # -- sinks ----------------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:

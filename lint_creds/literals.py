@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import ast
-from typing import Callable, Set
+from typing import Callable, Iterable, Set
 
 from .options import Options
 from .patterns import (
-    CREDENTIAL_ENV_NAMES, SETTINGS_NAMES, credential_role_of_name, find_key_ids,
+    CREDENTIAL_ENV_NAMES, KEY_ID_LENGTH, SETTINGS_NAMES, credential_role_of_name, find_key_ids,
     is_aws_credential_name, is_placeholder, looks_real, mask,
 )
 from .rules import RULES_BY_CODE
@@ -51,15 +51,15 @@ class LiteralChecker:
         self.report("CRD102", value, RULES_BY_CODE["CRD102"].message.format(
             role=shown_role, value=f"'{mask(literal)}'", context=f" bound to {name}"))
 
-    def key_ids(self, tree: ast.AST) -> None:
+    def key_ids(self, constants: Iterable[ast.Constant]) -> None:
         """CRD102 for access-key-id-shaped text in any other string or bytes literal."""
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Constant) or id(node) in self.bound | self.claimed:
+        for node in constants:
+            if id(node) in self.bound or id(node) in self.claimed:
                 continue
             value = node.value
             if isinstance(value, bytes):
                 value = value.decode("latin-1")
-            if not isinstance(value, str) or len(value) < 20:
+            if not isinstance(value, str) or len(value) < KEY_ID_LENGTH:
                 continue
             for key_id in find_key_ids(value):
                 if not is_placeholder(key_id, self.options.allow_values):

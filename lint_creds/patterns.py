@@ -20,6 +20,8 @@ KEY_ID_PREFIXES = (
     "A3T",
 )
 _KEY_ID = r"(?:A3T[A-Z0-9]|AKIA|ASIA|AROA|AIDA|AGPA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{16}"
+#: Every access key id is this long.
+KEY_ID_LENGTH = 20
 KEY_ID_RE = re.compile(r"(?<![A-Za-z0-9])" + _KEY_ID + r"(?![A-Za-z0-9])")
 KEY_ID_FULL_RE = re.compile(_KEY_ID)
 SECRET_RE = re.compile(r"[A-Za-z0-9/+]{40}")

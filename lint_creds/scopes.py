@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 from typing import Dict, List, NamedTuple, Optional, Set, Tuple, Union
 
+from .visitor import FastVisitor
+
 
 class Binding(NamedTuple):
     """What one binding of a name says about its value."""
@@ -50,7 +52,7 @@ class Scope:
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
 
-class ModuleScopes(ast.NodeVisitor):
+class ModuleScopes(FastVisitor):
     """Build the scope tree of a module; ``scope_of`` maps scope nodes to their Scope."""
 
     def __init__(self, tree: ast.Module) -> None:
