@@ -32,9 +32,9 @@ from .corpus import (
 from .injection import TEMPLATES, Injection, inject_tree
 
 #: Files injected per template (placements alternate between module and function).
-INJECTIONS_PER_TEMPLATE = {"bounded": 1, "full": 10}
+INJECTIONS_PER_TEMPLATE = {"bounded": 1, "full": 10, "venv": 5}
 #: The bounded run injects into small files only: libcst's time grows with the file.
-MAX_HOST_BYTES = {"bounded": 4_000, "full": None}
+MAX_HOST_BYTES = {"bounded": 4_000, "full": None, "venv": None}
 SEED = 7
 #: Fix errors that mean the fixer (not the input) failed.
 FIXER_FAILURES = ("could not rewrite", "fix produced code that does not parse")

@@ -107,8 +107,9 @@ def site_source() -> Source:
 
 
 def source_for(size: str) -> Source:
-    """The corpus of a size (``bounded`` or ``full``)."""
-    return bounded_source() if size == "bounded" else site_source()
+    """The corpus of a size: ``bounded``, ``full``, or ``venv`` (every file of the test
+    extras' packages, for a rehearsal of the full run without the benchmark's corpus)."""
+    return {"bounded": bounded_source, "full": site_source, "venv": venv_sources}[size]()
 
 
 def copy_tree(source: Source, dest: str) -> None:

@@ -50,14 +50,14 @@ def test_engine_never_crashes_on_arbitrary_modules(source: str) -> None:
 
 
 @pytest.mark.scale
-@fuzz_settings(300)
+@fuzz_settings(100)
 @given(programs_with_sinks(hypothesmith.from_grammar()))
 def test_engine_never_crashes_on_grammar_programs(source: str) -> None:
     check_engine(source)
 
 
 @pytest.mark.scale
-@fuzz_settings(3000)
+@fuzz_settings(1000)
 @given(programs_with_sinks(hypothesmith.from_node()))
 def test_engine_never_crashes_long(source: str) -> None:
     check_engine(source)

@@ -54,14 +54,14 @@ def test_fixer_on_generated_programs(source: str) -> None:
 
 
 @pytest.mark.scale
-@fuzz_settings(1000)
+@fuzz_settings(300)
 @given(programs_with_sinks(hypothesmith.from_node()))
 def test_fixer_on_generated_programs_long(source: str) -> None:
     check_fixer(source)
 
 
 @pytest.mark.scale
-@fuzz_settings(150)
+@fuzz_settings(50)
 @given(programs_with_sinks(hypothesmith.from_grammar()))
 def test_fixer_on_grammar_programs(source: str) -> None:
     check_fixer(source)
