@@ -4,12 +4,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import List, Optional, Sequence, Tuple
+from typing import Iterator, List, Optional, Sequence, Tuple
 
-from . import baseline as baselines
 from .config import ConfigError, Settings, add_config_arguments, settings_from_args
-from .files import FileProblem, collect
-from .runner import FileResult, Reported, check_data, check_paths
+from .files import FileProblem, Target, iter_collect
+from .runner import FileResult, Reported, check_targets
+
+#: Report formats that carry each finding's baseline fingerprint.
+FINGERPRINTED_FORMATS = frozenset({"json", "sarif"})
 
 FORMAT_NAMES = ("text", "json", "sarif", "github")
 
@@ -39,9 +41,17 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         _error(str(error))
         return 2
-    results = _check(paths, settings, args)
-    findings = [_with_fingerprint(f, settings.root) for r in results for f in r.findings]
-    problems = [(r.path, r.problem) for r in results if r.problem]
+    findings: List[Reported] = []
+    problems: List[Tuple[str, str]] = []
+    files = noqa_suppressed = 0
+    for result in _check(paths, settings, args):  # streamed: only findings are kept
+        files += 1
+        noqa_suppressed += result.noqa_suppressed
+        findings += result.findings
+        if result.problem:
+            problems.append((result.path, result.problem))
+    if args.write_baseline or settings.baseline or args.format in FINGERPRINTED_FORMATS:
+        findings = [_with_fingerprint(f, settings.root) for f in findings]
     if args.write_baseline:
         return _write_baseline(args.write_baseline, findings, problems)
     held_back = 0
@@ -54,8 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from .report import Problem, Report, render
 
     report = Report(tuple(findings), tuple(Problem(p, reason) for p, reason in problems),
-                    len(results), sum(r.noqa_suppressed for r in results), held_back,
-                    settings.root)
+                    files, noqa_suppressed, held_back, settings.root)
     excerpts = args.format == "text" and not args.output and sys.stdout.isatty()
     try:
         _emit(render(args.format, report, excerpts), args.output)
@@ -70,28 +79,23 @@ def run(args: argparse.Namespace) -> int:
     return 1 if findings and not args.exit_zero else 0
 
 
-def _check(paths: Sequence[str], settings: Settings, args: argparse.Namespace) -> List[FileResult]:
-    """Results for every target, stdin first-class, in the order the paths were given."""
-    results: List[FileResult] = []
-    pending: List[Tuple[int, str]] = []  # (index in results, path) to check in one batch
-    for path in paths:
-        if path == "-":
-            name = args.stdin_filename or "-"
-            results.append(check_data(sys.stdin.buffer.read(), name, settings.options))
-            continue
-        for target in collect([path], settings.excludes, settings.root, args.force_exclude):
-            if target.problem:
-                results.append(FileResult(target.path, problem=target.problem, analysed=False))
+def _check(paths: Sequence[str], settings: Settings,
+           args: argparse.Namespace) -> Iterator[FileResult]:
+    """Results for every target in the order the paths were given, stdin first-class."""
+    def targets() -> Iterator[Target]:
+        for path in paths:
+            if path == "-":
+                yield Target(args.stdin_filename or "-", data=sys.stdin.buffer.read())
             else:
-                pending.append((len(results), target.path))
-                results.append(FileResult(target.path))
-    checked = check_paths([p for _, p in pending], settings.options, args.jobs)
-    for (index, _), result in zip(pending, checked):
-        results[index] = result
-    return results
+                yield from iter_collect([path], settings.excludes, settings.root,
+                                        args.force_exclude)
+
+    return check_targets(targets(), settings.options, args.jobs)
 
 
 def _with_fingerprint(finding: Reported, root: str) -> Reported:
+    from . import baseline as baselines  # hashlib: only when fingerprints are needed
+
     relative = baselines.relative_path(finding.path, root) if finding.path != "-" else "-"
     return finding._replace(fingerprint=baselines.fingerprint(
         finding.code, relative, finding.source_line))
@@ -99,6 +103,8 @@ def _with_fingerprint(finding: Reported, root: str) -> Reported:
 
 def _rebased(findings: Sequence[Reported], baseline_file: str) -> List[Tuple[str, str, str]]:
     """(code, path relative to the baseline's directory, fingerprint) per finding."""
+    from . import baseline as baselines
+
     directory = os.path.dirname(os.path.abspath(baseline_file))
     rows = []
     for finding in findings:
@@ -110,6 +116,8 @@ def _rebased(findings: Sequence[Reported], baseline_file: str) -> List[Tuple[str
 
 def _write_baseline(path: str, findings: Sequence[Reported],
                     problems: Sequence[Tuple[str, Optional[str]]]) -> int:
+    from . import baseline as baselines
+
     try:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(baselines.dump(_rebased(findings, path)))
@@ -123,6 +131,8 @@ def _write_baseline(path: str, findings: Sequence[Reported],
 
 
 def _apply_baseline(path: str, findings: List[Reported]) -> Tuple[List[Reported], int]:
+    from . import baseline as baselines
+
     recorded = baselines.load(path)
     new = baselines.split_new([row[2] for row in _rebased(findings, path)], recorded)
     kept = [finding for finding, is_new in zip(findings, new) if is_new]

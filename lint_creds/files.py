@@ -34,6 +34,8 @@ class Target(NamedTuple):
 
     path: str
     problem: Optional[str] = None
+    #: The contents, when already read (standard input); ``path`` is then its display name.
+    data: Optional[bytes] = None
 
 
 def is_excluded(path: str, patterns: Iterable[str]) -> bool:
@@ -155,8 +157,14 @@ def collect(paths: Sequence[str], excludes: Sequence[str], root: Optional[str] =
             force_exclude: bool = False) -> List[Target]:
     """:func:`discover` for the command line: paths shown as users typed them
     (``./src/a.py`` -> ``src/a.py``, as ruff and flake8 print them)."""
-    return [target._replace(path=display_path(target.path))
-            for target in discover(paths, excludes, root, force_exclude)]
+    return list(iter_collect(paths, excludes, root, force_exclude))
+
+
+def iter_collect(paths: Sequence[str], excludes: Sequence[str], root: Optional[str] = None,
+                 force_exclude: bool = False) -> Iterator[Target]:
+    """:func:`collect`, lazily: a walk of a huge tree never holds its whole list."""
+    for target in discover(paths, excludes, root, force_exclude):
+        yield target._replace(path=display_path(target.path))
 
 
 def display_path(path: str) -> str:

@@ -7,12 +7,16 @@ because starting workers costs more than it saves.
 """
 from __future__ import annotations
 
+import collections
+import itertools
 import os
 import re
-from typing import TYPE_CHECKING, List, NamedTuple, Optional, Sequence, Tuple
+from typing import (
+    TYPE_CHECKING, Deque, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple,
+)
 
 from .engine import check_source
-from .files import FileProblem, read_bytes, split_lines
+from .files import FileProblem, Target, read_bytes, split_lines
 from .findings import Finding
 from .noqa import filter_findings
 from .options import Options
@@ -25,6 +29,9 @@ if TYPE_CHECKING:  # pragma: no cover
 CHUNK_SIZE = 48
 #: Below this many files a pool does not pay for its start-up.
 MIN_FILES_FOR_POOL = 200
+#: Chunks queued per worker: enough to keep every worker busy, few enough that memory stays
+#: flat however large the tree.
+CHUNKS_IN_FLIGHT_PER_WORKER = 4
 _LINE_REFERENCE = re.compile(r"\bline (\d+)\b")
 
 
@@ -90,11 +97,8 @@ def check_data(data: bytes, path: str, options: Options) -> FileResult:
 
 def decode_source(data: bytes, path: str) -> str:
     """Source bytes to text as Python would decode them (BOM, coding cookie, UTF-8)."""
-    import io
-    import tokenize
-
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        encoding = _declared_encoding(data)
     except SyntaxError as error:
         if "coding" not in data[:1024].decode("ascii", "replace"):
             encoding = "utf-8"  # no declaration: the first lines are not UTF-8
@@ -109,6 +113,20 @@ def decode_source(data: bytes, path: str) -> str:
     except LookupError:  # pragma: no cover - detect_encoding validates the codec
         raise FileProblem(path, f"unknown encoding {encoding!r}") from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def _declared_encoding(data: bytes) -> str:
+    """The encoding Python would use; ``tokenize`` (a costly import) only when the first two
+    lines could declare one."""
+    first_end = data.find(b"\n")
+    second_end = data.find(b"\n", first_end + 1) if first_end >= 0 else -1
+    head = data if second_end < 0 else data[:second_end]
+    if b"coding" not in head and not data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    import io
+    import tokenize
+
+    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
 
 
 def _analyse(text: str, path: str, options: Options) -> Tuple[List[Finding], int]:
@@ -183,22 +201,53 @@ def _place(finding: Finding, path: str, cell: Optional[int], line: int,
                     line, finding.col, end_line, finding.span.end_col, text)
 
 
-def _check_chunk(paths: Sequence[str], options: Options) -> List[FileResult]:
-    return [check_path(path, options) for path in paths]
+def check_target(target: Target, options: Options) -> FileResult:
+    """The result for one discovered target (its data may already be in hand: stdin)."""
+    if target.problem:
+        return FileResult(target.path, problem=target.problem, analysed=False)
+    if target.data is not None:
+        return check_data(target.data, target.path, options)
+    return check_path(target.path, options)
+
+
+def _check_chunk(targets: Sequence[Target], options: Options) -> List[FileResult]:
+    return [check_target(target, options) for target in targets]
+
+
+def check_targets(targets: Iterable[Target], options: Options,
+                  jobs: Optional[int] = None) -> Iterator[FileResult]:
+    """Check every target, streaming results in the targets' order.
+
+    ``jobs`` caps worker processes (default: CPU count; 1 disables the pool).  Targets are
+    consumed lazily and at most a few chunks per worker are in flight, so memory does not
+    grow with the size of the tree; a batch too small to repay a pool's start-up (the
+    usual pre-commit call) is checked in-process.
+    """
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    remaining = iter(targets)
+    head = list(itertools.islice(remaining, MIN_FILES_FOR_POOL))
+    if jobs <= 1 or len(head) < MIN_FILES_FOR_POOL:
+        for target in itertools.chain(head, remaining):
+            yield check_target(target, options)
+        return
+    yield from _pooled(itertools.chain(head, remaining), options, jobs)
+
+
+def _pooled(targets: Iterator[Target], options: Options, jobs: int) -> Iterator[FileResult]:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    chunks = iter(lambda: tuple(itertools.islice(targets, CHUNK_SIZE)), ())
+    in_flight: "Deque[Future[List[FileResult]]]" = collections.deque()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for chunk in chunks:
+            in_flight.append(pool.submit(_check_chunk, chunk, options))
+            if len(in_flight) >= CHUNKS_IN_FLIGHT_PER_WORKER * jobs:
+                yield from in_flight.popleft().result()
+        while in_flight:
+            yield from in_flight.popleft().result()
 
 
 def check_paths(paths: Sequence[str], options: Options,
                 jobs: Optional[int] = None) -> List[FileResult]:
-    """Check every path, in order; ``jobs`` caps worker processes (default: CPU count,
-    1 disables the pool)."""
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    if jobs <= 1 or len(paths) < MIN_FILES_FOR_POOL:
-        return _check_chunk(paths, options)
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunks = [paths[i:i + CHUNK_SIZE] for i in range(0, len(paths), CHUNK_SIZE)]
-    results: List[FileResult] = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
-        for chunk_results in pool.map(_check_chunk, chunks, [options] * len(chunks)):
-            results += chunk_results
-    return results
+    """Check every path, in order (see :func:`check_targets`)."""
+    return list(check_targets((Target(path) for path in paths), options, jobs))
