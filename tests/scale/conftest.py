@@ -29,7 +29,7 @@ from .corpus import (
     FLAKE8, LINT_CREDS, FileState, FixSummary, check_json, commit, copy_tree,
     parse_fix_summary, run, snapshot, source_for, tool_env, write_figures,
 )
-from .injection import TEMPLATES, Injection, inject_tree
+from .injection import TEMPLATES, Injection, Style, inject_tree
 
 #: Files injected per template (placements alternate between module and function).
 INJECTIONS_PER_TEMPLATE = {"bounded": 1, "full": 10, "venv": 5}
@@ -139,6 +139,8 @@ def _figures(result: CorpusRun) -> Dict[str, object]:
         "bytes": sum(os.path.getsize(result.pristine / r) for r in result.relpaths),
         "injected_files": len(result.injections),
         "injected_findings": sum(len(i.codes) for i in result.injections),
+        "injected_by_placement": dict(Counter(i.placement for i in result.injections)),
+        "injected_styles": dict(Counter(_style_name(i.style) for i in result.injections)),
         "check": {
             "findings_by_rule": dict(Counter(f["code"] for f in result.check_before["findings"])),
             "files_with_findings": len({f["path"] for f in result.check_before["findings"]}),
@@ -158,6 +160,12 @@ def _figures(result: CorpusRun) -> Dict[str, object]:
         "check_after_fix_findings": len(result.check_after["findings"]),
         "seconds": result.times,
     }
+
+
+def _style_name(style: Style) -> str:
+    indent = "tabs" if style.indent == "\t" else f"{len(style.indent)} spaces"
+    newline = "CRLF" if style.newline == "\r\n" else "LF"
+    return f"{indent}, {style.quote} quotes, {newline}"
 
 
 def _reasons(reasons) -> Dict[str, int]:  # type: ignore[no-untyped-def]
