@@ -25,6 +25,7 @@ from .corpus import SEED, Source, site_source, venv_sources, write_figures
 from .equivalence import OPTION_SETS, prefilter_difference
 
 BOUNDED_FILES = 200
+BOUNDED_MAX_BYTES = 40_000
 
 
 def compare(path: str) -> Tuple[str, bool, Optional[str]]:
@@ -50,8 +51,10 @@ def compare_all(paths: Sequence[str], workers: int) -> List[Tuple[str, bool, Opt
 
 def _bounded() -> Source:
     everything = venv_sources()
+    small = [r for r in everything.relpaths
+             if os.path.getsize(os.path.join(everything.root, r)) <= BOUNDED_MAX_BYTES]
     return Source("venv-sample", everything.root,
-                  sorted(random.Random(SEED).sample(everything.relpaths, BOUNDED_FILES)))
+                  sorted(random.Random(SEED).sample(small, BOUNDED_FILES)))
 
 
 SIZES = [
