@@ -23,6 +23,7 @@ from .engine import analyze_source
 from .fix_report import report_without_fixing, wants_libcst
 from .files import FileProblem, read_bytes
 from .options import DEFAULT_OPTIONS, Options
+from .prefilter import could_hold_finding
 
 #: Batches smaller than this run in-process: a pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 48
@@ -180,6 +181,8 @@ def fix_bytes(data: bytes, path: str, settings: FixSettings = FixSettings()
               ) -> Tuple[FileResult, Optional[bytes]]:
     """Fix source bytes without touching the disk: the result, and the new bytes when
     they differ (``path`` names the source in messages and for the engine)."""
+    if not could_hold_finding(data, settings.options):  # most files: no parse at all
+        return FileResult(path), None
     try:
         decoded = decode(data)
     except (SyntaxError, UnicodeDecodeError) as error:

@@ -90,14 +90,14 @@ def test_quiet_prints_only_errors(tmp_path: pathlib.Path) -> None:
 
 
 def test_bad_files_are_listed_and_the_rest_is_fixed(tmp_path: pathlib.Path) -> None:
-    write(tmp_path, {"a_broken.py": "def f(:\n", "b_env.py": ENV_CLIENT})
+    write(tmp_path, {"a_broken.py": "import boto3\ndef f(:\n", "b_env.py": ENV_CLIENT})
     (tmp_path / "c_latin.py").write_bytes(b"x = '\xff'\n")
     result = lint_creds(".", cwd=tmp_path)
     assert result.returncode == 2
     assert (tmp_path / "b_env.py").read_text() == FIXED_CLIENT
     assert result.stderr.endswith(
         "errors (2):\n"
-        "  a_broken.py: syntax error at line 1: invalid syntax\n"
+        "  a_broken.py: syntax error at line 2: invalid syntax\n"
         "  c_latin.py: cannot decode: invalid or missing encoding declaration\n")
 
 
@@ -238,6 +238,6 @@ def test_stdin_to_stdout(tmp_path: pathlib.Path) -> None:
     assert run("-", data=b"x = 1\n").stdout == b"x = 1\n"
     diff = run("--diff", "-", "--stdin-filename", "env.py", data=ENV_CLIENT.encode())
     assert diff.stdout.startswith(b"--- a/env.py\n+++ b/env.py\n")
-    broken = run("-", data=b"def f(:\n")
-    assert broken.returncode == 2 and broken.stdout == b"def f(:\n"
+    broken = run("-", data=b"import boto3\ndef f(:\n")
+    assert broken.returncode == 2 and broken.stdout == b"import boto3\ndef f(:\n"
     assert run("-", "other.py", data=b"").returncode == 2

@@ -13,7 +13,7 @@ import pytest
 from lint_creds.codemod import fix_source
 from lint_creds.engine import check_source
 from lint_creds.fixer import (
-    FixSettings, decode, encode, fix_file, fix_files, unified_diff, write_atomically,
+    FileResult, FixSettings, decode, encode, fix_file, fix_files, unified_diff, write_atomically,
 )
 
 FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "fix"
@@ -86,8 +86,15 @@ def test_undecodable_file_is_an_error(tmp_path: pathlib.Path) -> None:
 
 def test_syntax_error_is_an_error(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "broken.py"
+    path.write_text("import boto3\ndef f(:\n")
+    assert fix_file(str(path)).error == "syntax error at line 2: invalid syntax"
+
+
+def test_a_file_without_anchors_is_not_parsed(tmp_path: pathlib.Path) -> None:
+    """As in ``check``: the prefilter proves there is nothing to fix (docs/cli.md)."""
+    path = tmp_path / "broken.py"
     path.write_text("def f(:\n")
-    assert fix_file(str(path)).error == "syntax error at line 1: invalid syntax"
+    assert fix_file(str(path)) == FileResult(str(path))
 
 
 def test_notebooks_are_skipped(tmp_path: pathlib.Path) -> None:
@@ -146,7 +153,7 @@ def _tree(root: pathlib.Path, count: int) -> List[str]:
     for index in range(count):
         path = root / f"m{index:03}.py"
         path.write_text(ENV_CLIENT if index % 3 == 0 else (
-            "def f(:\n" if index % 7 == 1 else f"x = {index}\n"))
+            "import boto3\ndef f(:\n" if index % 7 == 1 else f"x = {index}\n"))
         paths.append(str(path))
     return paths
 
