@@ -57,7 +57,7 @@ def test_engine_never_crashes_on_grammar_programs(source: str) -> None:
 
 
 @pytest.mark.scale
-@fuzz_settings(1000)
+@fuzz_settings(500)
 @given(programs_with_sinks(hypothesmith.from_node()))
 def test_engine_never_crashes_long(source: str) -> None:
     check_engine(source)
