@@ -38,6 +38,7 @@ def test_flake8_plugin_never_raises_and_agrees_with_check(corpus_run: CorpusRun)
 
 
 def test_fixer_never_fails_on_a_file_python_parses(corpus_run: CorpusRun) -> None:
+    assert corpus_run.fix.scanned == len(corpus_run.relpaths)
     for path, reason in corpus_run.fix.errors:
         assert not reason.startswith(FIXER_FAILURES), (path, reason)
         with pytest.raises((SyntaxError, ValueError, UnicodeDecodeError)):
