@@ -35,6 +35,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 from libcst.metadata import Assignment, ClassScope, GlobalScope, Scope
 
 from .cst_removal import Edits, Remover, leading_blanks
+from .cst_slicing import restore, slice_module
 from .engine import analyze_source
 from .findings import Analysis, ArgKind, CredentialArg, Finding, SinkCall, Span
 from .fix_report import (
@@ -520,21 +521,15 @@ class RemoveHandPassedCredentials(CodemodCommand):
     def transform_module(self, tree: cst.Module) -> cst.Module:
         """The codemod plus libcst's queued import removal; a module whose first
         statements were removed does not start with blank lines."""
+        return _without_new_leading_blanks(tree, self.transform_and_remove_imports(tree))
+
+    def transform_and_remove_imports(self, tree: cst.Module) -> cst.Module:
+        """:meth:`transform_module` without the final tidying of leading blank lines."""
         # Not ``super().transform_module``: that wraps (deep-copies) the tree for metadata
         # this command does not declare; the queued import removal is all we need of it.
         result = self.transform_module_impl(tree)
         if RemoveImportsVisitor.CONTEXT_KEY in self.context.scratch:
             result = RemoveImportsVisitor(self.context).transform_module(result)
-        if result is tree or not result.body or not tree.body:
-            return result
-        first = result.body[0]
-        if leading_blanks(first) > leading_blanks(tree.body[0]) and isinstance(
-                first, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            lines = list(first.leading_lines)
-            while lines and lines[0].comment is None:
-                lines.pop(0)
-            result = result.with_changes(body=[first.with_changes(leading_lines=lines),
-                                               *result.body[1:]])
         return result
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
@@ -612,7 +607,31 @@ def fix_source(source: str, filename: str = "<stdin>", options: Options = DEFAUL
     analysis = analysis or analyze_source(source, filename, options)
     if not wants_libcst(analysis, options, unsafe_fixes):
         return source, report_without_fixing(analysis, options, unsafe_fixes)
-    command = RemoveHandPassedCredentials(CodemodContext(filename=filename), unsafe_fixes,
-                                          options, analysis)
-    module = command.transform_module(cst.parse_module(source))
-    return module.code, command.report
+    def command() -> RemoveHandPassedCredentials:
+        return RemoveHandPassedCredentials(CodemodContext(filename=filename), unsafe_fixes,
+                                           options, analysis)
+
+    module = cst.parse_module(source)
+    sliced = slice_module(module, ast.parse(source), analysis)
+    if sliced is not None:  # a large module: the codemod sees only what matters
+        sliced_command = command()
+        restored = restore(sliced_command.transform_and_remove_imports(sliced.module), sliced)
+        if restored is not None:
+            return _without_new_leading_blanks(module, restored).code, sliced_command.report
+    whole = command()
+    return whole.transform_module(module).code, whole.report
+
+
+def _without_new_leading_blanks(tree: cst.Module, result: cst.Module) -> cst.Module:
+    """A module whose first statements were removed does not start with blank lines."""
+    if result is tree or not result.body or not tree.body:
+        return result
+    first = result.body[0]
+    if leading_blanks(first) > leading_blanks(tree.body[0]) and isinstance(
+            first, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        lines = list(first.leading_lines)
+        while lines and lines[0].comment is None:
+            lines.pop(0)
+        result = result.with_changes(body=[first.with_changes(leading_lines=lines),
+                                           *result.body[1:]])
+    return result
