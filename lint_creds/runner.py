@@ -31,7 +31,7 @@ CHUNK_SIZE = 48
 MIN_FILES_FOR_POOL = 200
 #: Chunks queued per worker: enough to keep every worker busy, few enough that memory stays
 #: flat however large the tree.
-CHUNKS_IN_FLIGHT_PER_WORKER = 4
+CHUNKS_IN_FLIGHT_PER_WORKER = 16
 _LINE_REFERENCE = re.compile(r"\bline (\d+)\b")
 
 
