@@ -7,6 +7,7 @@ from typing import Any, Iterator, Sequence, Tuple
 from . import __version__
 from .engine import analyze_tree
 from .options import Options
+from .prefilter import could_hold_finding_in_text
 from .rules import RULES_BY_CODE
 
 
@@ -49,6 +50,8 @@ class Plugin:
         )
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
+        if not could_hold_finding_in_text("".join(self._lines), self.options):
+            return  # the byte screen `lint-creds check` uses: most files end here
         lines = [line.rstrip("\r\n") for line in self._lines]
         try:
             analysis = analyze_tree(self._tree, lines, self._filename, self.options)

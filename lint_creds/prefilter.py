@@ -105,12 +105,27 @@ def could_hold_finding(data: bytes, options: Options) -> bool:
     decoded or parsed, and anything that fails to decode or parse is passed through so the
     engine can report the problem itself.
     """
+    return _screen(data, options, None)
+
+
+def could_hold_finding_in_text(text: str, options: Options) -> bool:
+    """:func:`could_hold_finding` for source already decoded (flake8 hands over lines)."""
+    return _screen(text.encode("utf-8", "surrogatepass"), options, text)
+
+
+def _screen(data: bytes, options: Options, text: Optional[str]) -> bool:
     anchor = anchors(options)
     if anchor.found(data):
         return True
-    if _may_normalize(data):
+    if text is None and _may_normalize(data):
         text = _decoded(data)
-        if text is None or anchor.found(_normalized(text).encode("utf-8", "replace")):
+        if text is None or anchor.found(text.encode("utf-8", "replace")):
+            return True  # undecodable (the engine says why), or a codec spelled an anchor
+    if text is not None and not text.isascii():
+        import unicodedata
+
+        if not unicodedata.is_normalized("NFKC", text) and anchor.found(
+                unicodedata.normalize("NFKC", text).encode("utf-8", "replace")):
             return True
     unescaped = data
     if b"\\" in data and _ESCAPE_HINT.search(data):
@@ -168,9 +183,3 @@ def _decoded(data: bytes) -> Optional[str]:
         return data.decode(encoding)
     except (SyntaxError, LookupError, UnicodeDecodeError, ValueError):
         return None
-
-
-def _normalized(text: str) -> str:
-    import unicodedata
-
-    return text + "\n" + unicodedata.normalize("NFKC", text)

@@ -20,9 +20,10 @@ from lint_creds import prefilter
 
 from lint_creds.engine import check_source
 from lint_creds.options import Options
-from lint_creds.prefilter import could_hold_finding
+from lint_creds.files import FileProblem
+from lint_creds.prefilter import could_hold_finding, could_hold_finding_in_text
 from lint_creds.rules import RULES, RULES_BY_CODE
-from lint_creds.runner import MIN_FILES_FOR_POOL, check_paths
+from lint_creds.runner import MIN_FILES_FOR_POOL, check_paths, decode_source
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 ALL = Options(select=frozenset(RULES_BY_CODE))
@@ -141,6 +142,20 @@ def test_prefilter_never_drops_a_finding(options: Options) -> None:
     assert checked > len(HIDDEN) + 2 * len(RULES)
 
 
+def test_the_flake8_plugins_text_screen_never_drops_a_finding() -> None:
+    """flake8 hands the plugin decoded lines; the same proof over the decoded text."""
+    screened = 0
+    for name, data in fixture_sources():
+        try:
+            text = decode_source(data, name)
+        except FileProblem:
+            continue
+        if not could_hold_finding_in_text(text, CONFIGURED):
+            assert findings(name, data, CONFIGURED) == [], f"text screen dropped {name}"
+            screened += 1
+    assert screened > 5
+
+
 def test_every_hidden_case_really_has_a_finding() -> None:
     """Guards the test above: each hand-written case must be a true positive."""
     for name, source in HIDDEN.items():
@@ -157,7 +172,8 @@ def test_generated_variants_of_every_positive_case() -> None:
             continue
         for variant in hiding_variants(source):
             encoded = variant.encode("utf-8")
-            if not could_hold_finding(encoded, CONFIGURED):
+            if not could_hold_finding(encoded, CONFIGURED) or not could_hold_finding_in_text(
+                    variant, CONFIGURED):
                 assert findings(name, encoded, CONFIGURED) == [], (name, variant)
             variants += 1
     assert variants > 500
