@@ -198,6 +198,21 @@ def test_every_anchor_is_needed(monkeypatch: pytest.MonkeyPatch, removed: str) -
     assert dropped, f"no case needs {removed!r}"
 
 
+def test_the_join_gate_passes_every_file_with_a_join() -> None:
+    """``_JOIN_GATE`` over byte classes must be a superset of ``_JOIN``."""
+    stdlib = pathlib.Path(sysconfig.get_paths()["stdlib"])
+    sources = [data for _, data in fixture_sources()] + [
+        variant.encode() for _, data in fixture_sources() if len(data) < 2000
+        for variant in hiding_variants(data.decode("utf-8", "replace"))] + [
+        path.read_bytes() for path in sorted(stdlib.glob("*.py"))[:150]]
+    joined = 0
+    for data in sources:
+        if prefilter._JOIN.search(data):
+            joined += 1
+            assert prefilter._JOIN_GATE.search(data.translate(prefilter._CLASSES)), data[:200]
+    assert joined > 100
+
+
 def test_most_ordinary_code_is_skipped() -> None:
     """The screen must pay off: most of the standard library holds no AWS anchor."""
     stdlib = pathlib.Path(sysconfig.get_paths()["stdlib"])
