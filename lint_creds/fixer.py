@@ -22,7 +22,9 @@ from typing import Callable, Iterable, Iterator, List, NamedTuple, Optional, Seq
 from .engine import analyze_source
 from .fix_report import report_without_fixing, wants_libcst
 from .files import FileProblem, read_bytes
+from .findings import Analysis
 from .options import DEFAULT_OPTIONS, Options
+from .patterns import mask_key_material
 from .prefilter import could_hold_finding
 
 #: Batches smaller than this run in-process: a pool costs more to start than it saves.
@@ -215,9 +217,15 @@ def fix_bytes(data: bytes, path: str, settings: FixSettings = FixSettings()
                         for o in outcomes)
         return FileResult(path, outcomes=unfixed, error=(
             f"fix produced code that does not parse ({_describe(error)}); left unchanged")), None
-    diff = unified_diff(path, data.decode(decoded.encoding),
-                        new_data.decode(decoded.encoding)) if settings.diff else ""
+    diff = mask_key_material(unified_diff(path, data.decode(decoded.encoding), new_data.decode(
+        decoded.encoding)), _literals(analysis)) if settings.diff else ""
     return FileResult(path, True, outcomes, diff), new_data
+
+
+def _literals(analysis: Analysis) -> List[str]:
+    """The credential literals the engine found, to mask wherever the diff shows them."""
+    return [arg.origin.literal for sink in analysis.sink_calls for arg in sink.args
+            if arg.origin is not None and arg.origin.literal]
 
 
 def _describe(error: BaseException) -> str:

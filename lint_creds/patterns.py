@@ -199,3 +199,16 @@ def mask_all(text: str, secrets: Iterable[str]) -> str:
         if secret:
             text = text.replace(secret, mask(secret))
     return text
+
+
+#: A quoted run of base64 characters: where a pasted key, secret or token sits in source.
+_QUOTED_MATERIAL = re.compile(r"""(['"])([A-Za-z0-9/+=]{16,})\1""")
+
+
+def mask_key_material(text: str, known: Iterable[str] = ()) -> str:
+    """``text`` (source lines, a diff) with the ``known`` literals and anything shaped like
+    a key id, secret or token masked, so no output echoes a key the source holds."""
+    found = set(known) | set(KEY_ID_FULL_RE.findall(text)) | {
+        match.group(2) for match in _QUOTED_MATERIAL.finditer(text)
+        if looks_real(match.group(2), None)}
+    return mask_all(text, found)

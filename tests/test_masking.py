@@ -76,3 +76,14 @@ def test_check_reports_are_masked(report_format: str, tmp_path: pathlib.Path) ->
     assert result.returncode == 1, result.stderr
     assert "CRD101" in result.stdout
     assert_masked(result.stdout + result.stderr)
+
+
+def test_fix_diff_is_masked() -> None:
+    """A diff shows the removed lines for review, with the key material in them masked."""
+    result = subprocess.run(
+        [sys.executable, "-m", "lint_creds", "fix", "--diff", "--unsafe-fixes", "fixtures/"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode in (0, 2), result.stderr
+    assert "\n-" in result.stdout and "…" in result.stdout  # lines removed, keys masked
+    assert_masked(result.stdout + result.stderr)

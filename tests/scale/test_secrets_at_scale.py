@@ -127,12 +127,6 @@ def test_no_output_shows_an_injected_key(corpus_run: CorpusRun, tmp_path: Path) 
 
 
 @INJECTED
-@pytest.mark.xfail(strict=True, reason=(
-    "fix --diff prints the removed source lines unmasked, key literals included. "
-    "Reproducer: a.py = 'import boto3\\nboto3.client(\"s3\", aws_access_key_id=\"AKIA...\")\\n' "
-    "(any synthetic key id); `lint-creds fix --diff --unsafe-fixes a.py` prints "
-    "'-    aws_access_key_id=\"AKIA...\",' with the whole key. A reviewer needs to see the "
-    "removed lines, but key material in '-' lines could be masked (patterns.mask_all)."))
 def test_fix_diff_with_unsafe_fixes_masks_removed_keys(corpus_run: CorpusRun,
                                                        tmp_path: Path) -> None:
     literal = [i for i in corpus_run.injections if "$key_id" in TEMPLATES_BY_NAME[
