@@ -32,7 +32,7 @@ from .corpus import (
 from .injection import TEMPLATES, Injection, Style, inject_tree
 
 #: Files injected per template (placements alternate between module and function).
-INJECTIONS_PER_TEMPLATE = {"bounded": 1, "full": 10, "venv": 5}
+INJECTIONS_PER_TEMPLATE = {"bounded": 1, "full": 20, "venv": 5}
 #: The bounded run injects into small files only: libcst's time grows with the file.
 MAX_HOST_BYTES = {"bounded": 12_000, "full": None, "venv": None}
 SEED = 7
