@@ -26,7 +26,7 @@ from lint_creds.runner import decode_source
 
 from .ast_oracle import violations
 from .corpus import (
-    FLAKE8, LINT_CREDS, FileState, FixSummary, check_json, commit, copy_tree,
+    LINT_CREDS, FileState, FixSummary, Flake8Run, check_json, commit, copy_tree, flake8_tree,
     parse_fix_summary, run, snapshot, source_for, tool_env, write_figures,
 )
 from .injection import TEMPLATES, Injection, Style, inject_tree
@@ -38,7 +38,6 @@ MAX_HOST_BYTES = {"bounded": 12_000, "full": None, "venv": None}
 SEED = 7
 #: Fix errors that mean the fixer (not the input) failed.
 FIXER_FAILURES = ("could not rewrite", "fix produced code that does not parse")
-_FLAKE8_LINE = re.compile(r"^(.+?):(\d+):(\d+): (CRD\d{3}) ")
 
 
 class CorpusRun(NamedTuple):
@@ -51,7 +50,7 @@ class CorpusRun(NamedTuple):
     injections: List[Injection]
     check_before: dict
     check_stderr: str
-    flake8: Tuple[int, str, List[Tuple[str, int, int, str]]]
+    flake8: Flake8Run
     fix: FixSummary
     fix_stderr: str
     before: Dict[str, FileState]
@@ -91,11 +90,7 @@ def _corpus_run(size: str, variant: str, base: Path) -> CorpusRun:
     before = snapshot(str(work), source.relpaths)
 
     done, report = _timed(times, "check", check_json, str(work), env, str(base / "check.json"))
-    flake8 = _timed(times, "flake8", run, [*FLAKE8, "--isolated", "--select", "CRD", str(work)],
-                    env)
-    flake8_findings = [(relative(m.group(1), work), int(m.group(2)), int(m.group(3)),
-                        m.group(4)) for m in map(_FLAKE8_LINE.match, flake8.stdout.splitlines())
-                       if m]
+    flake8 = _timed(times, "flake8", flake8_tree, str(work), source.relpaths, env)
     fixed = _timed(times, "fix", run, [*LINT_CREDS, "fix", "--unsafe-fixes", str(work)], env)
     after = snapshot(str(work), source.relpaths)
     oracle = {}
@@ -114,13 +109,13 @@ def _corpus_run(size: str, variant: str, base: Path) -> CorpusRun:
                              str(base / "check-after.json"))
     outputs = {
         "check": done.stdout + done.stderr + (base / "check.json").read_text("utf-8"),
-        "flake8": flake8.stdout + flake8.stderr,
+        "flake8": flake8.output,
         "fix": fixed.stdout + fixed.stderr,
         "second fix": second.stdout + second.stderr,
         "check after fix": (base / "check-after.json").read_text("utf-8"),
     }
     return CorpusRun(f"{size}-{variant}", pristine, work, source.relpaths, injections, report,
-                     done.stderr, (flake8.returncode, flake8.stderr, flake8_findings),
+                     done.stderr, flake8,
                      parse_fix_summary(fixed.stderr), fixed.stderr, before, after,
                      parse_fix_summary(second.stderr), after_second, report_after, oracle, times,
                      outputs)
@@ -146,7 +141,8 @@ def _figures(result: CorpusRun) -> Dict[str, object]:
             "files_with_findings": len({f["path"] for f in result.check_before["findings"]}),
             "errors_by_reason": _reasons(e["reason"] for e in result.check_before["errors"]),
         },
-        "flake8_findings": len(result.flake8[2]),
+        "flake8_findings": len(result.flake8.findings),
+        "flake8_crashes": [list(crash) for crash in result.flake8.crashes],
         "fix": {
             "files_changed": fix.changed,
             "fixed_by_rule": fix.fixed,

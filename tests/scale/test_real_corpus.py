@@ -29,12 +29,15 @@ def test_check_covers_every_file_without_crashing(corpus_run: CorpusRun) -> None
 
 
 def test_flake8_plugin_never_raises_and_agrees_with_check(corpus_run: CorpusRun) -> None:
-    returncode, stderr, findings = corpus_run.flake8
-    assert returncode in (0, 1), stderr[-3000:]
-    assert "Traceback" not in stderr and "lint-creds" not in stderr, stderr[-3000:]
-    gate = sorted((relative(f["path"], corpus_run.work), f["line"], f["column"], f["code"])
-                  for f in corpus_run.check_before["findings"])
-    assert sorted(findings) == gate
+    flake8 = corpus_run.flake8
+    assert [c for c in flake8.crashes if "lint-creds" in c[1] or "CRD" in c[1]] == []
+    assert set(flake8.returncodes) <= {0, 1}, flake8.output[-3000:]
+    assert "Traceback" not in flake8.output, flake8.output[-3000:]
+    crashed = {path for path, _, _ in flake8.crashes}  # other plugins' crashes: not compared
+    gate = sorted((path, f["line"], f["column"], f["code"])
+                  for f in corpus_run.check_before["findings"]
+                  for path in [relative(f["path"], corpus_run.work)] if path not in crashed)
+    assert sorted(flake8.findings) == gate, flake8.output[-3000:]
 
 
 def test_fixer_never_fails_on_a_file_python_parses(corpus_run: CorpusRun) -> None:
