@@ -15,10 +15,8 @@ from typing import (
     TYPE_CHECKING, Deque, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple,
 )
 
-from .engine import check_source
 from .files import FileProblem, Target, read_bytes, split_lines
 from .findings import Finding
-from .noqa import filter_findings
 from .options import Options
 from .prefilter import could_hold_finding
 
@@ -131,6 +129,11 @@ def _declared_encoding(data: bytes) -> str:
 
 def _analyse(text: str, path: str, options: Options) -> Tuple[List[Finding], int]:
     """Engine findings after ``# noqa``; engine failures become :class:`FileProblem`."""
+    # Imported here: a run whose files all fail the prefilter (the usual pre-commit call
+    # on files that mention nothing of AWS) never loads the engine.
+    from .engine import check_source
+    from .noqa import filter_findings
+
     try:
         findings = check_source(text, path, options)
     except SyntaxError as error:
