@@ -237,10 +237,10 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
         "It builds four venvs under `bench/.cache/` from the pinned files in `bench/` (site "
         "packages, peer tools, flake8 with and without lint-creds; about 5 minutes the first "
         "time), the corpora (a minute), then times everything, runs the 1x-8x scaling and the "
-        "profile, and rewrites this page and its charts. Expect about 1.5 to 2 hours on an idle "
-        "2-core machine, most of it the slow peers on site (detect-secrets, bandit and the two "
-        "flake8 runs take minutes each, so they run once there: `--peer-repeats`); "
-        "`--no-scaling` saves about a quarter of an hour. Other helpers' processes on the same "
+        "profile, and rewrites this page and its charts. Expect about an hour on a 2-core "
+        "machine, most of it the slow peers on site (detect-secrets takes about 20 minutes, "
+        "bandit 7, semgrep and the two flake8 runs 2 to 3 each, so they run once there: "
+        "`--peer-repeats`); `--no-scaling` saves a few minutes. Other helpers' processes on the same "
         "machine inflate wall times: look at the CPU column too.",
         "",
         "- `python3 bench/run.py --quick`: smoke run on the one/small corpora (a few minutes);",
