@@ -612,7 +612,7 @@ def fix_source(source: str, filename: str = "<stdin>", options: Options = DEFAUL
                                            options, analysis)
 
     module = cst.parse_module(source)
-    sliced = slice_module(module, ast.parse(source), analysis)
+    sliced = slice_module(module, source, ast.parse(source), analysis)
     if sliced is not None:  # a large module: the codemod sees only what matters
         sliced_command = command()
         restored = restore(sliced_command.transform_and_remove_imports(sliced.module), sliced)

@@ -49,17 +49,18 @@ class SlicedModule(NamedTuple):
     stand_ins: Dict[str, Tuple[cst.BaseStatement, cst.BaseStatement]]
 
 
-def slice_module(module: cst.Module, tree: ast.Module, analysis: Analysis,
+def slice_module(module: cst.Module, source: str, tree: ast.Module, analysis: Analysis,
                  min_lines: Optional[int] = None) -> Optional[SlicedModule]:
-    """The module with stand-ins for the statements that cannot matter to the fix; ``None``
-    when slicing would not pay (a small module, or nothing to leave out)."""
-    if module.default_newline not in ("\n", "\r\n"):  # lines are counted by "\n" below
+    """The module (parsed from ``source``, also as ``tree``) with stand-ins for the
+    statements that cannot matter to the fix; ``None`` when slicing would not pay (a small
+    module, or nothing to leave out)."""
+    if source.count("\r") != source.count("\r\n"):  # lines are counted by "\n" below
         return None
-    if module.code_for_node(module).count("\n") < (
-            MIN_LINES_TO_SLICE if min_lines is None else min_lines):
+    lines = source.count("\n") + (not source.endswith("\n"))
+    if lines < (MIN_LINES_TO_SLICE if min_lines is None else min_lines):
         return None
-    slicer = _Slicer(module, list(_seed_spans(analysis)))
-    body = slicer.block(module.body, tree.body, frozenset())
+    slicer = _Slicer(list(_seed_spans(analysis)))
+    body = slicer.block(module.body, tree.body, frozenset(), lines - len(module.footer))
     if not slicer.stand_ins:
         return None
     return SlicedModule(module.with_changes(body=body), slicer.stand_ins)
@@ -100,20 +101,21 @@ class _SwapBack(cst.CSTTransformer):
 class _Slicer:
     """Replaces, block by block, the statements that hold nothing to change."""
 
-    def __init__(self, module: cst.Module, seeds: Sequence[Span]) -> None:
-        self.module = module
+    def __init__(self, seeds: Sequence[Span]) -> None:
         self.seeds = seeds
         self.stand_ins: Dict[str, Tuple[cst.BaseStatement, cst.BaseStatement]] = {}
 
     def block(self, statements: Sequence[cst.BaseStatement], nodes: Sequence[ast.stmt],
-              protected: FrozenSet[str]) -> List[cst.BaseStatement]:
-        """``statements`` (one block) with stand-ins; ``nodes`` are their ``ast`` twins.
+              protected: FrozenSet[str], last_line: int) -> List[cst.BaseStatement]:
+        """``statements`` (one block, ending on ``last_line``) with stand-ins; ``nodes`` are
+        their ``ast`` twins.
 
         A statement stays when it overlaps a seed, binds a name that such a statement reads
         (repeated to a fixed point: the assignments that may become dead), must always stay,
         or reads a ``protected`` name."""
         owners = _owners(statements, nodes)
-        ranges = [self._lines(statement, owned) for statement, owned in zip(statements, owners)]
+        starts = [_first_line(statement, owned) for statement, owned in zip(statements, owners)]
+        ranges = list(zip(starts, [start - 1 for start in starts[1:]] + [last_line]))
         seeded = {index for index, (first, last) in enumerate(ranges)
                   if any(first <= span.end_line and span.line <= last for span in self.seeds)}
         binders: Dict[str, Set[int]] = {}
@@ -133,12 +135,13 @@ class _Slicer:
             if index not in kept:
                 result.append(self._stand_in(statement, owners[index], last - first + 1))
             elif index in seeded:
-                result.append(self._inner(statement, owners[index][0]))
+                result.append(self._inner(statement, owners[index][0], ranges[index][1]))
             else:
                 result.append(statement)
         return result
 
-    def _inner(self, statement: cst.BaseStatement, node: ast.stmt) -> cst.BaseStatement:
+    def _inner(self, statement: cst.BaseStatement, node: ast.stmt,
+               last_line: int) -> cst.BaseStatement:
         """A class or function that holds a seed, with its own body sliced.  A class body's
         names are protected: moved into a stand-in in the class body, a method's read of a
         global would resolve to the class attribute of the same name instead."""
@@ -147,16 +150,9 @@ class _Slicer:
             return statement
         protected = frozenset(_bound_names(node.body)) if isinstance(
             statement, cst.ClassDef) else frozenset()
-        body = self.block(statement.body.body, node.body, protected)  # type: ignore[attr-defined]
+        body = self.block(statement.body.body, node.body,  # type: ignore[attr-defined]
+                          protected, last_line - len(statement.body.footer))
         return statement.with_changes(body=statement.body.with_changes(body=body))
-
-    def _lines(self, statement: cst.BaseStatement, owned: Sequence[ast.stmt]) -> Tuple[int, int]:
-        """First and last line of a statement, its leading comments included."""
-        first_node = owned[0]
-        first = min([first_node.lineno] + [d.lineno for d in getattr(
-            first_node, "decorator_list", [])]) - len(statement.leading_lines)
-        height = max(1, self.module.code_for_node(statement).count("\n"))
-        return first, first + height - 1
 
     def _stand_in(self, statement: cst.BaseStatement, owned: Sequence[ast.stmt],
                   height: int) -> cst.BaseStatement:
@@ -171,6 +167,14 @@ class _Slicer:
         stand_in = cst.parse_statement(code + "\n")
         self.stand_ins[marker] = (stand_in, statement)
         return stand_in
+
+
+def _first_line(statement: cst.BaseStatement, owned: Sequence[ast.stmt]) -> int:
+    """The first line of a statement, its leading comments and decorators included (the
+    lines up to the next statement's first line are its own: a block's trailing comments)."""
+    node = owned[0]
+    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    return first - len(statement.leading_lines)
 
 
 def _owners(statements: Sequence[cst.BaseStatement],

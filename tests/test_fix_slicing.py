@@ -47,7 +47,7 @@ def test_sliced_and_whole_fixes_are_identical(unsafe: bool,
         assert by_slices == whole, name
         compared += 1
         sliced += cst_slicing.slice_module(
-            cst.parse_module(source), ast.parse(source), analysis, min_lines=0) is not None
+            cst.parse_module(source), source, ast.parse(source), analysis, min_lines=0) is not None
     assert compared > 25 and sliced > 15, (compared, sliced)
 
 
@@ -74,7 +74,8 @@ LARGE = textwrap.dedent('''\
 def test_a_large_module_is_sliced_and_fixed_like_the_whole(
         monkeypatch: pytest.MonkeyPatch) -> None:
     analysis = analyze_source(LARGE)
-    sliced = cst_slicing.slice_module(cst.parse_module(LARGE), ast.parse(LARGE), analysis)
+    sliced = cst_slicing.slice_module(cst.parse_module(LARGE), LARGE, ast.parse(LARGE),
+                                      analysis)
     assert sliced is not None and len(sliced.stand_ins) >= 120
     result = fix_source(LARGE, analysis=analysis)
     monkeypatch.setattr(cst_slicing, "MIN_LINES_TO_SLICE", 10 ** 9)
