@@ -306,12 +306,11 @@ NOTES = (
     "CPU, `ast.parse` of the screened files and the analysis about a third each. The parse "
     "is already CPython's C parser, so closing the gap means fewer files through the screen "
     "and a cheaper screen and analysis, all in Python.",
-    "flake8 on site: in the run of 2026-11-23 17:35 both flake8s exited 1 after about 3 "
-    "minutes: pyflakes raises RecursionError on sympy's 568-level `resolvent_lookup.py` and "
-    "flake8 aborts the whole run, so their site timings were of an incomplete run and are "
-    "withdrawn from this page (the small corpus does not hold that file). The harness now "
-    "skips that file for both flake8s (`--extend-exclude`) and requires the bare flake8 to "
-    "exit 0; a complete site measurement of the pair was not finished in that session.",
+    "flake8 on site: pyflakes raises RecursionError on sympy's 568-level "
+    "`resolvent_lookup.py` and flake8 then aborts the whole run (exit 1, after about 3 "
+    "minutes, nothing reported), so both flake8s skip that one file (`--extend-exclude`) and "
+    "the bare one must exit 0. In the full run of 2026-11-23 17:35 they had not skipped it; "
+    "the flake8 rows on site come from a later partial run, merged into this page.",
     "`fix --diff` pays libcst for every file it rewrites: libcst's parse, metadata and "
     "code generation of the module, trimmed by showing the codemod only the statements that "
     "matter (`lint_creds/cst_slicing.py`), but still whole-module parse and print.",
