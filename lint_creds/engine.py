@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Iterator, List, Optional, Sequence, Set, Union
 
 from .findings import Analysis, Applicability, Finding, SinkCall, Span
+from .gc_pause import collector_paused
 from .literals import LiteralChecker
 from .options import DEFAULT_OPTIONS, Options
 from .patterns import (
@@ -40,9 +41,10 @@ def analyze_source(source: Union[str, bytes], filename: str = "<stdin>",
                    options: Options = DEFAULT_OPTIONS) -> Analysis:
     """Parse and analyse one module. Raises ``SyntaxError``/``ValueError``/``RecursionError``
     for input Python cannot parse; front ends report those."""
-    tree = ast.parse(source, filename)
-    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
-    return analyze_tree(tree, text.splitlines(), filename, options)
+    with collector_paused():
+        tree = ast.parse(source, filename)
+        text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+        return analyze_tree(tree, text.splitlines(), filename, options)
 
 
 def check_source(source: Union[str, bytes], filename: str = "<stdin>",
@@ -54,7 +56,7 @@ def check_source(source: Union[str, bytes], filename: str = "<stdin>",
 def analyze_tree(tree: ast.Module, lines: Sequence[str], filename: str = "<stdin>",
                  options: Options = DEFAULT_OPTIONS) -> Analysis:
     """Analyse an already parsed module (flake8 hands us its tree)."""
-    with _recursion_headroom():
+    with _recursion_headroom(), collector_paused():
         checker = _ModuleChecker(tree, lines, filename, options)
         checker.run()
     findings = sorted(set(checker.findings), key=lambda f: (f.span, f.code, f.message))

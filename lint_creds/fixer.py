@@ -23,6 +23,7 @@ from .engine import analyze_source
 from .fix_report import report_without_fixing, wants_libcst
 from .files import FileProblem, read_bytes
 from .findings import Analysis
+from .gc_pause import collector_paused
 from .options import DEFAULT_OPTIONS, Options
 from .patterns import mask_key_material
 from .prefilter import could_hold_finding
@@ -185,6 +186,12 @@ def fix_bytes(data: bytes, path: str, settings: FixSettings = FixSettings()
     they differ (``path`` names the source in messages and for the engine)."""
     if not could_hold_finding(data, settings.options):  # most files: no parse at all
         return FileResult(path), None
+    with collector_paused():
+        return _fix_screened(data, path, settings)
+
+
+def _fix_screened(data: bytes, path: str, settings: FixSettings
+                  ) -> Tuple[FileResult, Optional[bytes]]:
     try:
         decoded = decode(data)
     except (SyntaxError, UnicodeDecodeError) as error:

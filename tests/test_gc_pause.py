@@ -1,0 +1,41 @@
+"""The collector is paused for one file's work and always restored."""
+import gc
+
+import pytest
+
+from lint_creds.engine import analyze_source
+from lint_creds.gc_pause import collector_paused
+
+
+@pytest.fixture(autouse=True)
+def collector_enabled():
+    gc.enable()
+    yield
+    gc.enable()
+
+
+def test_paused_inside_and_restored_after():
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # re-entrant: the inner block leaves it paused
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_collector_disabled_by_the_caller_stays_disabled():
+    gc.disable()
+    with collector_paused():
+        pass
+    assert not gc.isenabled()
+
+
+def test_restored_when_the_file_does_not_parse():
+    with pytest.raises(SyntaxError):
+        analyze_source("def broken(:\n")
+    assert gc.isenabled()
+
+
+def test_restored_after_an_analysis():
+    analyze_source('import boto3\nboto3.client("s3", aws_access_key_id=KEY)\n')
+    assert gc.isenabled()
