@@ -11,15 +11,15 @@ afterwards:
   holds an import (imports are what the codemod removes) or assigns ``__all__``, or binds at
   module level a name that a kept statement reads (repeated until nothing changes: these
   are the assignments the codemod may find dead);
-- every other statement becomes a stand-in that reads every name the statement reads (so
-  nothing it uses looks unused) and binds every name it binds in its scope, to a call (so
-  no binding looks removable), padded to the statement's height by a string of line
+- each run of consecutive other statements becomes one stand-in that reads every name the
+  run reads (so nothing it uses looks unused) and binds every name it binds in its scope, to
+  a call (so no binding looks removable), padded to the run's height by a string of line
   breaks, so every kept node keeps its line and column and the engine's spans still find it.
 
 This applies block by block: the class or function that holds a finding keeps only the
 statements of its body that matter, too.
 
-After the codemod, each stand-in is swapped back for its statement, byte for byte.  A
+After the codemod, each stand-in is swapped back for its statements, byte for byte.  A
 stand-in the codemod changed or removed makes the caller fall back to the whole module.
 The outcome can differ from the whole-module run only towards keeping more: a name read in
 a stand-in may have been a local of a function there.
@@ -36,7 +36,7 @@ import libcst as cst
 from .findings import Analysis, Span
 
 #: Smaller modules are fixed whole: the stand-ins would save little.
-MIN_LINES_TO_SLICE = 200
+MIN_LINES_TO_SLICE = 50
 _MARKER_PREFIX = "__lint_creds_stand_in_"
 _MARKER = _MARKER_PREFIX + "{}__"
 
@@ -45,8 +45,8 @@ class SlicedModule(NamedTuple):
     """The module the codemod sees, and the statements its stand-ins replace."""
 
     module: cst.Module
-    #: marker name -> (stand-in, the statement it replaces)
-    stand_ins: Dict[str, Tuple[cst.BaseStatement, cst.BaseStatement]]
+    #: marker name -> (stand-in, the consecutive statements it replaces)
+    stand_ins: Dict[str, Tuple[cst.BaseStatement, Tuple[cst.BaseStatement, ...]]]
 
 
 def slice_module(module: cst.Module, source: str, tree: ast.Module, analysis: Analysis,
@@ -76,8 +76,8 @@ def restore(result: cst.Module, sliced: SlicedModule) -> Optional[cst.Module]:
 
 
 class _SwapBack(cst.CSTTransformer):
-    def __init__(self, stand_ins: Dict[str, Tuple[cst.BaseStatement, cst.BaseStatement]]
-                 ) -> None:
+    def __init__(self, stand_ins: Dict[str, Tuple[cst.BaseStatement,
+                                                  Tuple[cst.BaseStatement, ...]]]) -> None:
         super().__init__()
         self.stand_ins = stand_ins
         self.found: Set[str] = set()
@@ -87,14 +87,15 @@ class _SwapBack(cst.CSTTransformer):
         return False  # nothing inside a simple line is a statement
 
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
-                                  updated_node: cst.SimpleStatementLine) -> cst.BaseStatement:
+                                  updated_node: cst.SimpleStatementLine
+                                  ) -> "cst.BaseStatement | cst.FlattenSentinel":
         marker = _marker_of(updated_node)
         if marker is None:
             return updated_node
-        stand_in, statement = self.stand_ins[marker]
+        stand_in, statements = self.stand_ins[marker]
         self.found.add(marker)
         self.changed |= not updated_node.deep_equals(stand_in)
-        return statement
+        return cst.FlattenSentinel(statements)
 
 
 # -- which statements the codemod must see ------------------------------------------------
@@ -103,7 +104,7 @@ class _Slicer:
 
     def __init__(self, seeds: Sequence[Span]) -> None:
         self.seeds = seeds
-        self.stand_ins: Dict[str, Tuple[cst.BaseStatement, cst.BaseStatement]] = {}
+        self.stand_ins: Dict[str, Tuple[cst.BaseStatement, Tuple[cst.BaseStatement, ...]]] = {}
 
     def block(self, statements: Sequence[cst.BaseStatement], nodes: Sequence[ast.stmt],
               protected: FrozenSet[str], last_line: int) -> List[cst.BaseStatement]:
@@ -130,14 +131,20 @@ class _Slicer:
         kept |= {index for index, owned in enumerate(owners)
                  if any(_always_kept(node) for node in owned) or protected & _read_names(owned)}
         result: List[cst.BaseStatement] = []
+        run: List[int] = []  # consecutive statements left out: one stand-in for them all
         for index, statement in enumerate(statements):
-            first, last = ranges[index]
             if index not in kept:
-                result.append(self._stand_in(statement, owners[index], last - first + 1))
-            elif index in seeded:
+                run.append(index)
+                continue
+            if run:
+                result.append(self._stand_in(statements, owners, ranges, run))
+                run = []
+            if index in seeded:
                 result.append(self._inner(statement, owners[index][0], ranges[index][1]))
             else:
                 result.append(statement)
+        if run:
+            result.append(self._stand_in(statements, owners, ranges, run))
         return result
 
     def _inner(self, statement: cst.BaseStatement, node: ast.stmt,
@@ -154,18 +161,25 @@ class _Slicer:
                           protected, last_line - len(statement.body.footer))
         return statement.with_changes(body=statement.body.with_changes(body=body))
 
-    def _stand_in(self, statement: cst.BaseStatement, owned: Sequence[ast.stmt],
-                  height: int) -> cst.BaseStatement:
+    def _stand_in(self, statements: Sequence[cst.BaseStatement],
+                  owners: Sequence[Sequence[ast.stmt]], ranges: Sequence[Tuple[int, int]],
+                  run: Sequence[int]) -> cst.BaseStatement:
+        """One stand-in for the consecutive statements ``run`` (indices into the block)."""
         marker = _MARKER.format(len(self.stand_ins))
-        reads = sorted(_read_names(owned))
-        binds = sorted(_bound_names(owned) - set(reads))
+        reads: Set[str] = set()
+        binds: Set[str] = set()
+        for index in run:
+            read = _read_names(owners[index])
+            reads |= read
+            binds |= _bound_names(owners[index]) - read
+        height = ranges[run[-1]][1] - ranges[run[0]][0] + 1
         # One string holds the line breaks: a node per padding line would cost a visit each.
         padding = f'"""{chr(10) * (height - 1)}"""' if height > 1 else ""
-        code = f"{marker} = ({''.join(f'{name}, ' for name in reads)}{padding})"
+        code = f"{marker} = ({''.join(f'{name}, ' for name in sorted(reads))}{padding})"
         if binds:
-            code += f"; {' = '.join(binds)} = {marker}()"
+            code += f"; {' = '.join(sorted(binds))} = {marker}()"
         stand_in = cst.parse_statement(code + "\n")
-        self.stand_ins[marker] = (stand_in, statement)
+        self.stand_ins[marker] = (stand_in, tuple(statements[index] for index in run))
         return stand_in
 
 
