@@ -29,26 +29,30 @@ decides whether the slow path is needed at all:
   file (a superset of the string values) before searching again;
 - implicit concatenation (``"AK" "IA..."``, also across comment lines): an anchor split
   between two string parts has an anchor character on each side of the join; such joins are
-  deleted and the text searched again.
+  deleted and the text around them searched again (only there can a new anchor be).
 """
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterable, List, Optional
 
 from .options import Options
 from .patterns import KEY_ID_FULL_RE
 
 #: Sink names, searched in lower-case bytes with ``in`` (memchr speed).
 _SINK_WORDS = ("boto", "s3filesystem", "fsspec", "storage_options", "set_credentials")
-#: Credential-name shapes, grouped under a word each contains, so the regexes run only on
-#: files that contain the word (one ``in`` scan instead of one regex scan per shape).
+#: Credential-name shapes, each under a word it contains that is rarer than ``key``, so a
+#: shape's regex runs only on the files holding its word (an ``in`` scan runs at memchr
+#: speed; a regex scan is many times slower).
 _NAME_SHAPES = (
-    (b"key", (r"access[_\-]?key", r"secret[_\-]?(?:access[_\-]?)?key", r"key[_\-]?id",
-              r"aws[_\-]?key")),
+    (b"access", (r"access[_\-]?key",)),
+    (b"secret", (r"secret[_\-]?(?:access[_\-]?)?key",)),
+    (b"aws", (r"aws[_\-]?(?:key|secret|id)",)),
     (b"token", (r"(?:session|security|sts)[_\-]?token",)),
-    (b"aws", (r"aws[_\-]?(?:secret|id)",)),
+    (b"key", (r"key[_\-]?id",)),
 )
+#: Longer than any anchor a name shape or key id matches (the longest, ``AKIA`` + 16, is 20).
+_LONGEST_FIXED_ANCHOR = 32
 #: A key id is matched case-sensitively: ``Malaysia`` must not pass for ``ASIA``.
 _KEY_ID = re.compile(KEY_ID_FULL_RE.pattern.encode())
 #: Escapes that can spell an anchor character (``\n`` or ``\\`` cannot).
@@ -85,6 +89,8 @@ class Anchors:
         self.words = tuple(w.encode() for w in {*_SINK_WORDS, *extra} if w)
         self.shapes = tuple((word, tuple(re.compile(p.encode()) for p in patterns))
                             for word, patterns in _NAME_SHAPES)
+        #: No anchor is longer: a join can only create one within this many bytes of it.
+        self.reach = max([_LONGEST_FIXED_ANCHOR, *map(len, self.words)])
 
     def found(self, text: bytes) -> bool:
         """Does ``text`` (source bytes, any case) contain an anchor?"""
@@ -142,10 +148,35 @@ def _screen(data: bytes, options: Options, text: Optional[str]) -> bool:
         unescaped = _unescape(data)
         if anchor.found(unescaped):
             return True
-    if _JOIN_GATE.search(unescaped.translate(_CLASSES)) is None:
-        return False
-    joined, joins = _JOIN.subn(b"", unescaped)
-    return joins > 0 and anchor.found(joined)
+    candidates = _JOIN_GATE.finditer(unescaped.translate(_CLASSES))
+    joined = _joined_near(unescaped, candidates, anchor.reach)
+    return joined is not None and anchor.found(joined)
+
+
+def _joined_near(data: bytes, candidates: Iterable["re.Match[bytes]"],
+                 reach: int) -> Optional[bytes]:
+    """The text around the joins of ``data``, with the joins deleted; None if it has none.
+
+    Only an anchor that runs across a join can be new after deleting joins, and such an
+    anchor lies within ``reach`` bytes of its join, so only those regions are joined and
+    searched, not the whole file.  Every join lies inside a :data:`_JOIN_GATE` candidate, and
+    no join straddles a region's edge (regions are merged when they touch), so deleting joins
+    region by region deletes exactly what deleting them over the whole file does there.
+    Regions are separated by a line break, which no anchor spans.
+    """
+    regions: List[List[int]] = []
+    for candidate in candidates:
+        start, end = max(0, candidate.start() - reach), candidate.end() + reach
+        if regions and start <= regions[-1][1]:
+            regions[-1][1] = end
+        else:
+            regions.append([start, end])
+    parts, joins = [], 0
+    for start, end in regions:
+        part, count = _JOIN.subn(b"", data[start:end])
+        parts.append(part)
+        joins += count
+    return b"\n".join(parts) if joins else None
 
 
 def _may_normalize(data: bytes) -> bool:

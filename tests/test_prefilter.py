@@ -198,19 +198,43 @@ def test_every_anchor_is_needed(monkeypatch: pytest.MonkeyPatch, removed: str) -
     assert dropped, f"no case needs {removed!r}"
 
 
-def test_the_join_gate_passes_every_file_with_a_join() -> None:
-    """``_JOIN_GATE`` over byte classes must be a superset of ``_JOIN``."""
+def join_sources() -> List[bytes]:
+    """Fixtures, their split variants, a large file with joins far apart, and stdlib code."""
     stdlib = pathlib.Path(sysconfig.get_paths()["stdlib"])
-    sources = [data for _, data in fixture_sources()] + [
+    far_apart = ('x = "a" "b"\n' + "y = 1\n" * 3000 + 'k = ("AK" "IA" r"Z7VQ3KXW5R2MW5FG")\n'
+                 + "z = 2\n" * 3000 + 'w = ("AWS_SECRET" "_ACCESS_KEY")\n').encode()
+    return [far_apart] + [data for _, data in fixture_sources()] + [
         variant.encode() for _, data in fixture_sources() if len(data) < 2000
         for variant in hiding_variants(data.decode("utf-8", "replace"))] + [
         path.read_bytes() for path in sorted(stdlib.glob("*.py"))[:150]]
+
+
+def test_the_join_gate_passes_every_file_with_a_join() -> None:
+    """``_JOIN_GATE`` over byte classes must be a superset of ``_JOIN``."""
     joined = 0
-    for data in sources:
+    for data in join_sources():
         if prefilter._JOIN.search(data):
             joined += 1
             assert prefilter._JOIN_GATE.search(data.translate(prefilter._CLASSES)), data[:200]
     assert joined > 100
+
+
+def test_joins_are_deleted_and_searched_only_near_the_gates_candidates() -> None:
+    """Every join lies inside a gate candidate, so the regions around the candidates find
+    every anchor that deleting the joins of the whole file creates."""
+    anchors = prefilter.anchors(ALL)
+    created = 0
+    for data in join_sources():
+        candidates = list(prefilter._JOIN_GATE.finditer(data.translate(prefilter._CLASSES)))
+        for join in prefilter._JOIN.finditer(data):
+            assert any(c.start() <= join.start() and join.end() <= c.end() for c in candidates)
+        whole, joins = prefilter._JOIN.subn(b"", data)
+        near = prefilter._joined_near(data, iter(candidates), anchors.reach)
+        assert (near is not None) == (joins > 0)
+        if joins and anchors.found(whole) and not anchors.found(data):
+            assert near is not None and anchors.found(near), data[:200]
+            created += 1
+    assert created > 20
 
 
 def test_most_ordinary_code_is_skipped() -> None:
