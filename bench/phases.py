@@ -21,6 +21,7 @@ def measure(paths: List[str]) -> Dict[str, object]:
     """Seconds per phase over ``paths``, file counts, and any crash of lint-creds code."""
     from lint_creds.engine import analyze_tree
     from lint_creds.files import FileProblem, discover, read_bytes
+    from lint_creds.gc_pause import collector_paused
     from lint_creds.options import Options
     from lint_creds.prefilter import could_hold_finding
     from lint_creds.runner import decode_source
@@ -56,10 +57,11 @@ def measure(paths: List[str]) -> Dict[str, object]:
         try:
             text = decode_source(data, path)
             t3 = clock()
-            tree = ast.parse(text, path)
-            t4 = clock()
-            analyze_tree(tree, text.splitlines(), path, options)
-            t5 = clock()
+            with collector_paused():  # as check parses and analyses (engine.analyze_source)
+                tree = ast.parse(text, path)
+                t4 = clock()
+                analyze_tree(tree, text.splitlines(), path, options)
+                t5 = clock()
         except (FileProblem, SyntaxError, ValueError, RecursionError):
             continue  # check reports these as file problems
         except Exception as error:
