@@ -104,6 +104,22 @@ def target_rows(results: Results) -> List[Tuple[str, str, str, str]]:
     return rows
 
 
+def floor_lines(results: Results) -> List[str]:
+    """Measures that put two targets in context: the parse floor of one.py against
+    ``python -c pass`` (above 3, no tool that parses the file with ``ast`` meets that row),
+    and ``check`` against ruff in CPU time (both use both cores)."""
+    lines = []
+    one_floor = ratio(results, ("one", "floor-parse"), ("one", "python"))
+    if one_floor is not None:
+        lines.append(f"- `ast.parse` floor on one.py ÷ `python -c pass` (a script that only "
+                     f"reads and parses the file): {one_floor:.3g}x, against the ≤ 3x target "
+                     "for `check one.py`.")
+    site_cpu = _cpu_ratio(results, ("site", "check"), ("site", "ruff"))
+    if site_cpu is not None:
+        lines.append(f"- `check` on site ÷ ruff, in CPU time: {site_cpu:.3g}x.")
+    return lines
+
+
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A GitHub markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -272,6 +288,7 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
             "`python3 bench/run.py`._", ""]),
         markdown_table(("measure", "target", "measured", "verdict"), target_rows(results)),
         "",
+        *(["Context:", "", *floor_lines(results), ""] if floor_lines(results) else []),
     ]
     if chart:
         parts += [f"![median wall time per tool and corpus]({chart})", ""]

@@ -223,6 +223,13 @@ def test_targets_pass_fail_and_not_measured() -> None:
     assert rows["its growth from 1x to 8x site"] == ("0.3 (fraction)", "FAIL")
 
 
+def test_the_floors_that_put_targets_in_context() -> None:
+    assert report.floor_lines(_results(site__check=1.0)) == []
+    lines = report.floor_lines(_results(one__floor_parse=0.06, one__python=0.02,
+                                        site__check=3.0, site__ruff=2.0))
+    assert len(lines) == 2 and "3x, against the ≤ 3x target" in lines[0] and "1.5x" in lines[1]
+
+
 def test_failed_tools_are_reported_not_ratioed() -> None:
     results = _results(site__check=1.0, site__ruff=2.0)
     results["runs"]["site"]["ruff"] = {"error": "exit 2: boom", "runs": 0}
