@@ -41,10 +41,11 @@ def analyze_source(source: Union[str, bytes], filename: str = "<stdin>",
                    options: Options = DEFAULT_OPTIONS) -> Analysis:
     """Parse and analyse one module. Raises ``SyntaxError``/``ValueError``/``RecursionError``
     for input Python cannot parse; front ends report those."""
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
     with collector_paused():
-        tree = ast.parse(source, filename)
-        text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
-        return analyze_tree(tree, text.splitlines(), filename, options)
+        # The tree is an argument, not a local: it is freed before the collector resumes,
+        # which would otherwise walk every node of it once.
+        return analyze_tree(ast.parse(source, filename), text.splitlines(), filename, options)
 
 
 def check_source(source: Union[str, bytes], filename: str = "<stdin>",
@@ -57,10 +58,17 @@ def analyze_tree(tree: ast.Module, lines: Sequence[str], filename: str = "<stdin
                  options: Options = DEFAULT_OPTIONS) -> Analysis:
     """Analyse an already parsed module (flake8 hands us its tree)."""
     with _recursion_headroom(), collector_paused():
-        checker = _ModuleChecker(tree, lines, filename, options)
-        checker.run()
+        return _analysis(_ModuleChecker(tree, lines, filename, options))
+
+
+def _analysis(checker: "_ModuleChecker") -> Analysis:
+    """Run ``checker``; it is garbage when this returns (the result is plain data)."""
+    checker.run()
     findings = sorted(set(checker.findings), key=lambda f: (f.span, f.code, f.message))
-    return Analysis(tuple(findings), tuple(checker.sink_calls))
+    analysis = Analysis(tuple(findings), tuple(checker.sink_calls))
+    checker.scopes.release()
+    checker.__dict__.clear()  # its helpers hold bound methods of it: a cycle
+    return analysis
 
 
 #: Frames the recursive visitors may use: about two a level of nesting, so real generated

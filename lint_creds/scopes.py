@@ -63,6 +63,14 @@ class ModuleScopes(FastVisitor):
         for statement in tree.body:
             self.visit(statement)
 
+    def release(self) -> None:
+        """Break the scope <-> binding cycles, so the tree they hold is freed by reference
+        counting when the analysis ends instead of by a collector pass over every node."""
+        for scope in self.scope_of.values():
+            scope.bindings.clear()
+            scope.self_attrs.clear()
+            scope.item_assigns.clear()
+
     # -- helpers -------------------------------------------------------------------
     @property
     def _scope(self) -> Scope:
