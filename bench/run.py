@@ -302,18 +302,21 @@ NOTES = (
     "offline with metrics and the version check off.",
     "Why ruff stays ahead on site: it parses and checks in Rust on both cores, while "
     "lint-creds screens every byte in Python and parses the files that pass (396 of 10,904 "
-    "on site). On dense, the phase table shows the split: prefilter about a quarter of the "
-    "CPU, `ast.parse` of the screened files and the analysis about a third each. The parse "
-    "is already CPython's C parser, so closing the gap means fewer files through the screen "
-    "and a cheaper screen and analysis, all in Python.",
+    "on site, mostly botocore, boto3 and moto modules, which name a sink). The phase table "
+    "shows the split: the screen about a quarter of the CPU, `ast.parse` of the screened "
+    "files and the analysis the rest. The parse is already CPython's C parser; the collector "
+    "is paused while a file is parsed and analysed, and the engine frees the tree without "
+    "it. Closing the rest of the gap means fewer files through the screen and a cheaper "
+    "screen and analysis, all in Python.",
     "flake8 on site: pyflakes raises RecursionError on sympy's 568-level "
     "`resolvent_lookup.py` and flake8 then aborts the whole run (exit 1, after about 3 "
     "minutes, nothing reported), so both flake8s skip that one file (`--extend-exclude`) and "
-    "the bare one must exit 0. In the full run of 2026-11-23 17:35 they had not skipped it; "
-    "the flake8 rows on site come from a later partial run, merged into this page.",
-    "`fix --diff` pays libcst for every file it rewrites: libcst's parse, metadata and "
-    "code generation of the module, trimmed by showing the codemod only the statements that "
-    "matter (`lint_creds/cst_slicing.py`), but still whole-module parse and print.",
+    "the bare one must exit 0. A complete run takes 7 to 8 minutes; the pair is timed "
+    "alternately, and its run-to-run spread on this machine is about 10%, as large as the "
+    "target's margin, so the pair gets three runs each (`--peer-repeats 3`).",
+    "`fix --diff` pays libcst for every file it rewrites: libcst parses and prints the whole "
+    "module, but its codemod passes see only the statements that matter: every run of "
+    "other statements is one stand-in (`lint_creds/cst_slicing.py`).",
 )
 
 
