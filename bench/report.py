@@ -106,8 +106,9 @@ def target_rows(results: Results) -> List[Tuple[str, str, str, str]]:
 
 def floor_lines(results: Results) -> List[str]:
     """Measures that put two targets in context: the parse floor of one.py against
-    ``python -c pass`` (above 3, no tool that parses the file with ``ast`` meets that row),
-    and ``check`` against ruff in CPU time (both use both cores)."""
+    ``python -c pass`` (a script that imports ``ast`` and parses the file: what no checker
+    that parses Python can go below), and ``check`` against ruff in CPU time (both use both
+    cores)."""
     lines = []
     one_floor = ratio(results, ("one", "floor-parse"), ("one", "python"))
     if one_floor is not None:
@@ -242,6 +243,7 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
            notes: Sequence[str] = ()) -> str:
     """The whole benchmarks page."""
     meta = results.get("meta", {})
+    context = floor_lines(results)
     parts = [
         "# Benchmarks",
         "",
@@ -288,7 +290,7 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
             "`python3 bench/run.py`._", ""]),
         markdown_table(("measure", "target", "measured", "verdict"), target_rows(results)),
         "",
-        *(["Context:", "", *floor_lines(results), ""] if floor_lines(results) else []),
+        *(["Context:", "", *context, ""] if context else []),
     ]
     if chart:
         parts += [f"![median wall time per tool and corpus]({chart})", ""]
