@@ -2,10 +2,15 @@
 
     python bench/floors.py read PATH...
     python bench/floors.py parse PATH...
+    python bench/floors.py cli-parse PATH...
 
 One process, standard library only, the same walk for both: ``os.scandir`` over ``*.py``
 (directories named explicitly or found below them; files named explicitly are taken as they
 are). Prints ``files bytes parsed failed`` so a test can check the floor saw the corpus.
+
+``cli-parse`` is ``parse`` after importing what a configurable command line of the standard
+library needs: ``re`` (pip's console-script wrapper imports it before any tool runs),
+``argparse`` and ``tomllib``. On one file it is the floor of start-up plus parsing.
 """
 from __future__ import annotations
 
@@ -62,12 +67,22 @@ def parse_floor(paths: Sequence[str]) -> Tuple[int, int, int, int]:
     return files, total, parsed, failed
 
 
+def _import_cli_modules() -> None:
+    import argparse  # noqa: F401
+    import re  # noqa: F401
+
+    if sys.version_info >= (3, 11):
+        import tomllib  # noqa: F401
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    """``floors.py read|parse PATH...``; prints the counts and returns 0 (2 on bad usage)."""
+    """``floors.py read|parse|cli-parse PATH...``; prints the counts and returns 0 (2 on bad usage)."""
     args = sys.argv[1:] if argv is None else argv
-    if len(args) < 2 or args[0] not in ("read", "parse"):
+    if len(args) < 2 or args[0] not in ("read", "parse", "cli-parse"):
         print(__doc__, file=sys.stderr)
         return 2
+    if args[0] == "cli-parse":
+        _import_cli_modules()
     if args[0] == "read":
         files, total = read_floor(args[1:])
         print(files, total, 0, 0)

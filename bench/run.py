@@ -46,7 +46,8 @@ WHAT = {
 }
 VENV_OF_TOOL = {"check": "crd", "fix-diff": "crd", "flake8-crd": "crd", "flake8-bare": "bare",
                 "ruff": "tools", "bandit": "tools", "detect-secrets": "tools",
-                "semgrep": "tools", "floor-read": "crd", "floor-parse": "crd", "python": "crd"}
+                "semgrep": "tools", "floor-read": "crd", "floor-parse": "crd", "floor-cli": "crd",
+                "python": "crd"}
 
 
 def log(message: str) -> None:

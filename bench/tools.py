@@ -65,6 +65,8 @@ TOOLS: Dict[str, Tool] = {tool.name: tool for tool in (
          frozenset({0})),
     Tool("floor-parse", "floor: ast.parse every file", _in("crd", "python", FLOORS, "parse"),
          frozenset({0})),
+    Tool("floor-cli", "floor: re, argparse, tomllib imported, then ast.parse",
+         _in("crd", "python", FLOORS, "cli-parse"), frozenset({0})),
     Tool("python", "python -c pass", lambda paths: [envs.executable("crd", "python"), "-c",
                                                      "pass"], frozenset({0})),
 )}
@@ -73,7 +75,7 @@ TOOLS: Dict[str, Tool] = {tool.name: tool for tool in (
 #: the pre-commit corpora; dense only needs what its two targets compare.
 PLAN: Dict[str, Sequence[str]] = {
     "one": ("check", "fix-diff", "flake8-crd", "flake8-bare", "ruff", "bandit",
-            "detect-secrets", "semgrep", "floor-read", "floor-parse", "python"),
+            "detect-secrets", "semgrep", "floor-read", "floor-parse", "floor-cli", "python"),
     "small": ("check", "fix-diff", "flake8-crd", "flake8-bare", "ruff", "bandit",
               "detect-secrets", "semgrep", "floor-read", "floor-parse"),
     "site": ("check", "fix-diff", "flake8-crd", "flake8-bare", "ruff", "bandit",

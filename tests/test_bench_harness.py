@@ -53,6 +53,9 @@ def test_floors_script_prints_counts(tmp_path: Path) -> None:
                           str(tmp_path)], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["4", str(sum(len(v) for k, v in TINY.items()
                                                 if k.endswith(".py"))), "3", "1"]
+    cli = subprocess.run([sys.executable, str(REPO / "bench" / "floors.py"), "cli-parse",
+                          str(tmp_path)], capture_output=True, text=True, check=True)
+    assert cli.stdout.split() == out.stdout.split()  # the same work, after the CLI's imports
     bad = subprocess.run([sys.executable, str(REPO / "bench" / "floors.py"), "walk"],
                          capture_output=True, text=True)
     assert bad.returncode == 2
@@ -228,6 +231,9 @@ def test_the_floors_that_put_targets_in_context() -> None:
     lines = report.floor_lines(_results(one__floor_parse=0.06, one__python=0.02,
                                         site__check=3.0, site__ruff=2.0))
     assert len(lines) == 2 and "3x, against the ≤ 3x target" in lines[0] and "1.5x" in lines[1]
+    with_cli = report.floor_lines(_results(one__floor_parse=0.06, one__floor_cli=0.07,
+                                           one__python=0.02))
+    assert len(with_cli) == 2 and "3.5x" in with_cli[1]
 
 
 def test_failed_tools_are_reported_not_ratioed() -> None:
