@@ -4,7 +4,7 @@
 each allocation burst triggers collections that walk every young object again although
 almost none of them is garbage: a syntax tree has no reference cycles and is freed by
 reference counting as soon as the file is done.  Pausing the collector for one file makes
-parsing and analysis about a fifth faster (a third for the fixer's libcst work).
+parsing and analysis about a fifth faster (a fifth to a third for the fixer's libcst work).
 
 The engine breaks the cycles it makes (scopes and their bindings, the checker and its
 helpers), so its tree is freed the moment an analysis ends and the resumed collector has
