@@ -598,11 +598,12 @@ def _credit_removed(report: FixReport, spans: Sequence[Span]) -> FixReport:
 
 def fix_source(source: str, filename: str = "<stdin>", options: Options = DEFAULT_OPTIONS,
                unsafe_fixes: bool = False,
-               analysis: Optional[Analysis] = None) -> Tuple[str, FixReport]:
+               analysis: Optional[Analysis] = None,
+               tree: Optional[ast.Module] = None) -> Tuple[str, FixReport]:
     """Fix one module's text; returns the new text and what happened to each finding.
 
-    ``analysis`` is the engine's result for ``source`` when the caller already has it; libcst
-    parses only modules with something to fix.
+    ``analysis`` is the engine's result for ``source`` and ``tree`` its ``ast`` tree, when
+    the caller already has them; libcst parses only modules with something to fix.
     """
     analysis = analysis or analyze_source(source, filename, options)
     if not wants_libcst(analysis, options, unsafe_fixes):
@@ -612,7 +613,7 @@ def fix_source(source: str, filename: str = "<stdin>", options: Options = DEFAUL
                                            options, analysis)
 
     module = cst.parse_module(source)
-    sliced = slice_module(module, source, ast.parse(source), analysis)
+    sliced = slice_module(module, source, tree or ast.parse(source), analysis)
     if sliced is not None:  # a large module: the codemod sees only what matters
         sliced_command = command()
         restored = restore(sliced_command.transform_and_remove_imports(sliced.module), sliced)

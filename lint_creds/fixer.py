@@ -19,7 +19,7 @@ import tokenize
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
-from .engine import analyze_source
+from .engine import analyze_tree
 from .fix_report import report_without_fixing, wants_libcst
 from .files import FileProblem, read_bytes
 from .findings import Analysis
@@ -197,8 +197,9 @@ def _fix_screened(data: bytes, path: str, settings: FixSettings
     except (SyntaxError, UnicodeDecodeError) as error:
         reason = error.msg if isinstance(error, SyntaxError) else str(error)
         return FileResult(path, error=f"cannot decode: {reason}"), None
-    try:
-        analysis = analyze_source(decoded.text, path, settings.options)
+    try:  # one parse serves the engine and, if the file is rewritten, the slicing
+        tree = ast.parse(decoded.text, path)
+        analysis = analyze_tree(tree, decoded.text.splitlines(), path, settings.options)
     except (SyntaxError, ValueError, RecursionError) as error:
         return FileResult(path, error=_describe(error)), None
     if not analysis.findings:
@@ -210,7 +211,7 @@ def _fix_screened(data: bytes, path: str, settings: FixSettings
 
     try:
         text, report = fix_source(decoded.text, path, settings.options, settings.unsafe_fixes,
-                                  analysis)
+                                  analysis, tree)
     except Exception as error:  # a libcst failure on one file must not stop the run
         return FileResult(path, error=f"could not rewrite: {_describe(error)}"), None
     outcomes = tuple(report.outcomes)
