@@ -25,8 +25,9 @@ decides whether the slow path is needed at all:
 - identifiers are NFKC-normalised by Python (``ｂｏｔｏ３`` is ``boto3``): a file with a coding
   cookie, or with non-ASCII text that NFKC would change, is also searched decoded and
   normalised;
-- escapes (``"\\x41KIA"``) and backslash-continued strings: escapes are decoded over the whole
-  file (a superset of the string values) before searching again;
+- escapes (``"\\x41KIA"``) and backslash-continued strings: the lines holding an escape that
+  can spell an anchor character are decoded (a superset of the string values) and searched
+  again, and the join search below runs on the file with those lines decoded;
 - implicit concatenation (``"AK" "IA..."``, also across comment lines): an anchor split
   between two string parts has an anchor character on each side of the join; such joins are
   deleted and the text around them searched again (only there can a new anchor be).
@@ -34,7 +35,7 @@ decides whether the slow path is needed at all:
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Tuple
 
 from .options import Options
 from .patterns import KEY_ID_FULL_RE
@@ -145,9 +146,10 @@ def _screen(data: bytes, options: Options, text: Optional[str]) -> bool:
             return True
     unescaped = data
     if b"\\" in data and _ESCAPE_HINT.search(data):
-        unescaped = _unescape(data)
-        if anchor.found(unescaped):
+        lines = _escaped_lines(data)
+        if anchor.found(b"\n".join(decoded for _, _, decoded in lines)):
             return True
+        unescaped = _spliced(data, lines)
     candidates = _JOIN_GATE.finditer(unescaped.translate(_CLASSES))
     joined = _joined_near(unescaped, candidates, anchor.reach)
     return joined is not None and anchor.found(joined)
@@ -193,9 +195,46 @@ def _may_normalize(data: bytes) -> bool:
         return True  # the engine reports it, or a cookie-less legacy encoding decodes it
 
 
+def _escaped_lines(data: bytes) -> List[Tuple[int, int, bytes]]:
+    """``(start, end, decoded)`` for each run of lines holding an escape that can spell an
+    anchor character, decoded by :func:`_unescape`.
+
+    A new anchor holds a character such an escape spells, and anchors hold no line break, so
+    it lies on the escape's line, or on the next one when a backslash-newline joins them
+    (runs that touch are merged).  Decoding from a line start is decoding in step with the
+    whole file: no escape spans a line break except backslash-newline, which ends its line.
+    """
+    lines: List[Tuple[int, int]] = []
+    hint = _ESCAPE_HINT.search(data)
+    while hint is not None:
+        start = data.rfind(b"\n", 0, hint.start()) + 1
+        line_end = data.find(b"\n", hint.start())
+        line_end = len(data) if line_end < 0 else line_end + 1
+        end = line_end
+        if hint.group()[1:] in b"\r\n":  # a backslash-newline: take the line it joins
+            end = data.find(b"\n", line_end)
+            end = len(data) if end < 0 else end + 1
+        if lines and start <= lines[-1][1]:
+            lines[-1] = (lines[-1][0], max(end, lines[-1][1]))
+        else:
+            lines.append((start, end))
+        hint = _ESCAPE_HINT.search(data, line_end)
+    return [(start, end, _unescape(data[start:end])) for start, end in lines]
+
+
+def _spliced(data: bytes, lines: List[Tuple[int, int, bytes]]) -> bytes:
+    """``data`` with ``lines`` (from :func:`_escaped_lines`) replaced by their decoding."""
+    parts, done = [], 0
+    for start, end, decoded in lines:
+        parts += (data[done:start], decoded)
+        done = end
+    parts.append(data[done:])
+    return b"".join(parts)
+
+
 def _unescape(data: bytes) -> bytes:
-    """``data`` with every string escape decoded and backslash-newlines removed, applied to
-    the whole file: a superset of the string values that escapes hide."""
+    """``data`` with every string escape decoded and backslash-newlines removed: a superset
+    of the string values that escapes hide."""
     def decode(match: "re.Match[bytes]") -> bytes:
         escape = match.group(0)
         kind, body = escape[1:2], escape[2:]

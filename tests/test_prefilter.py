@@ -45,6 +45,10 @@ HIDDEN = {
     "concat-across-comment": 'x = ("#AK"  # it\'s split\n     "IAZ7VQ3KXW5R2MW5FG")\n',
     "backslash-newline-in-string": 'x = "AK\\\nIAZ7VQ3KXW5R2MW5FG"\n',
     "bytes-key-id": 'x = b"\\x41KIAZ7VQ3KXW5R2MW5FG"\n',
+    "backslash-newline-chain": 'x = "A\\\nK\\\nIAZ7VQ3KXW5R2MW5FG"\n',
+    "backslash-crlf-in-string": 'x = 1\r\ny = "AK\\\r\nIAZ7VQ3KXW5R2MW5FG"\r\n',
+    "escape-then-concat-next-line": 'x = ("A\\x4b"\n     "IAZ7VQ3KXW5R2MW5FG")\n',
+    "escape-after-escaped-backslash": 'x = "\\\\\\x41KIAZ7VQ3KXW5R2MW5FG"\n',
     "fullwidth-import": ("import ｂｏｔｏ３\nimport os\n"
                          "c = ｂｏｔｏ３.Session(os.environ['K'], os.environ['S'])\n"),
     "unicode-escape-cookie": ("# coding: unicode_escape\n"
