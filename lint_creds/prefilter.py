@@ -75,10 +75,11 @@ _CLASSES = bytes(
     ord("w") if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "_-") else
     ord("q") if chr(c) in "\"'" else ord("s") if chr(c) in " \t\f\r\v\\" else
     ord("n") if c == 10 else ord("#") if chr(c) == "#" else ord(".") for c in range(256))
-#: :data:`_JOIN` over the classes (prefix letters are ``w``).  It starts with the literal
-#: ``wq``, so ``re`` finds candidates at memchr speed: three times faster than ``_JOIN``,
-#: which then runs only on the few files with a candidate.
-_JOIN_GATE = re.compile(rb"wq(?:[sqn]|#[^n]*n|w{1,2}(?=q))*qw")
+#: :data:`_JOIN` over the classes (prefix letters are ``w``), matched from the closing quote.
+#: It starts with one literal byte, which ``re`` skips to at memchr speed (a two-byte
+#: prefix such as ``wq`` is scanned byte by byte: twice as slow); the look-behind then
+#: checks the anchor character.  ``_JOIN`` runs only near the few candidates it finds.
+_JOIN_GATE = re.compile(rb"q(?<=wq)(?:[sqn]|#[^n]*n|w{1,2}(?=q))*qw")
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
@@ -168,7 +169,7 @@ def _joined_near(data: bytes, candidates: Iterable["re.Match[bytes]"],
     """
     regions: List[List[int]] = []
     for candidate in candidates:
-        start, end = max(0, candidate.start() - reach), candidate.end() + reach
+        start, end = max(0, candidate.start() - 1 - reach), candidate.end() + reach
         if regions and start <= regions[-1][1]:
             regions[-1][1] = end
         else:
