@@ -268,7 +268,9 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
         "- `python3 bench/run.py --quick`: smoke run on the one/small corpora (a few minutes);",
         "- `--corpora site,dense --only check,ruff,floor-parse`: any subset (`--help` lists "
         "the tool names); a partial run writes `bench/out/` only, unless `--write-docs`;",
-        "- `--report-only`: re-render this page and the charts from `bench/out/results.json`.",
+        "- `--report-only`: re-render this page and the charts from `bench/out/results.json`, "
+        "or from [`benchmarks.json`](benchmarks.json), the results this page was made from "
+        "(`--merge` lays a partial run over the same file).",
         "",
         "The harness is standard-library Python (`bench/`; no hyperfine): each command runs as a "
         "child process timed with `time.perf_counter`, and `os.wait4` gives its CPU time (user + "

@@ -6,7 +6,8 @@
     python3 bench/run.py --corpora site --only check,ruff --repeats 3
 
 Writes bench/out/results.json, bench/out/benchmarks.md and the charts; a full run also
-regenerates docs/benchmarks.md and docs/benchmarks*.png. Standard library only; the venvs
+regenerates docs/benchmarks.md, docs/benchmarks.json (the results, which --merge and
+--report-only fall back to) and docs/benchmarks*.png. Standard library only; the venvs
 it builds under bench/.cache/ come from the pinned requirement files beside this script.
 """
 from __future__ import annotations
@@ -65,10 +66,10 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         "(default 5; 3 with --quick)")
     parser.add_argument("--big-repeats", type=int, default=3,
                         help="timed runs per command on site/dense (default 3)")
-    parser.add_argument("--peer-repeats", type=int, default=1,
+    parser.add_argument("--peer-repeats", type=_positive, default=1,
                         help="timed runs of the slow peers (flake8, bandit, detect-secrets, "
                         "semgrep) on small/site/dense (default 1: minutes each on site)")
-    parser.add_argument("--scale-repeats", type=int, default=1,
+    parser.add_argument("--scale-repeats", type=_positive, default=1,
                         help="timed runs per size in the scaling run (default 1)")
     parser.add_argument("--no-scaling", action="store_true", help="skip the 1x-8x scaling run")
     parser.add_argument("--scale-sizes", default="1,2,4,8",
@@ -77,13 +78,22 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--write-docs", action="store_true",
                         help="regenerate docs/benchmarks.md even for a partial run")
     parser.add_argument("--merge", action="store_true",
-                        help="keep the measurements of bench/out/results.json that this run "
+                        help="keep the measurements of the last results (bench/out/results.json, "
+                        "else docs/benchmarks.json) that this run "
                         "does not repeat (build a full page from partial runs)")
     parser.add_argument("--profile-corpus", default="dense",
                         help="corpus to profile (default dense; falls back to small, one)")
     parser.add_argument("--report-only", action="store_true",
-                        help="re-render the page and charts from bench/out/results.json")
+                        help="re-render the page and charts from the last results "
+                        "(bench/out/results.json, else docs/benchmarks.json)")
     return parser.parse_args(argv)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def ensure_venvs(keys: Sequence[str]) -> None:
@@ -285,6 +295,7 @@ def write_outputs(results: Dict[str, Any], to_docs: bool) -> None:
         os.makedirs(DOCS_DIR, exist_ok=True)
         with open(os.path.join(DOCS_DIR, "benchmarks.md"), "w", encoding="utf-8") as handle:
             handle.write(page)
+        shutil.copyfile(results_path, os.path.join(DOCS_DIR, "benchmarks.json"))
         for png in (bars, scale_png):
             if chart_ok and os.path.exists(png):
                 shutil.copyfile(png, os.path.join(DOCS_DIR, os.path.basename(png)))
@@ -304,8 +315,8 @@ NOTES = (
     "Why ruff stays ahead on site: it parses and checks in Rust on both cores, while "
     "lint-creds screens every byte in Python and parses the files that pass (396 of 10,904 "
     "on site, mostly botocore, boto3 and moto modules, which name a sink). The phase table "
-    "shows the split: the screen about a quarter of the CPU, `ast.parse` of the screened "
-    "files and the analysis the rest. The parse is already CPython's C parser; the collector "
+    "shows how the CPU splits between the screen, `ast.parse` of the screened files and "
+    "the analysis. The parse is already CPython's C parser; the collector "
     "is paused while a file is parsed and analysed, and the engine frees the tree without "
     "it. Closing the rest of the gap means fewer files through the screen and a cheaper "
     "screen and analysis, all in Python.",
@@ -319,6 +330,12 @@ NOTES = (
     "module, but its codemod passes see only the statements that matter: every run of "
     "other statements is one stand-in (`lint_creds/cst_slicing.py`).",
 )
+
+
+def last_results_path() -> str:
+    """The results of the last run here, else those the docs were made from (committed)."""
+    local = os.path.join(OUT_DIR, "results.json")
+    return local if os.path.exists(local) else os.path.join(DOCS_DIR, "benchmarks.json")
 
 
 def merged(previous_path: str, new: Dict[str, Any]) -> Dict[str, Any]:
@@ -348,7 +365,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)  # end the running tool's process group too
     if args.report_only:
-        with open(os.path.join(OUT_DIR, "results.json"), encoding="utf-8") as handle:
+        with open(last_results_path(), encoding="utf-8") as handle:
             results = json.load(handle)
         results["notes"] = list(NOTES)  # the method's notes are text, not measurements
         write_outputs(results, to_docs=args.write_docs or results["meta"]["mode"] == "full")
@@ -398,7 +415,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     results["structural"] = {"libcst_imported_by_check": libcst_imported(),
                              "imports": import_costs()}
     if args.merge:
-        results = merged(os.path.join(OUT_DIR, "results.json"), results)
+        results = merged(last_results_path(), results)
     write_outputs(results, to_docs=args.write_docs or results["meta"]["mode"] == "full")
     for row in report.target_rows(results):
         log(" | ".join(row))

@@ -313,3 +313,23 @@ def test_merge_keeps_what_a_partial_run_did_not_repeat(tmp_path: Path) -> None:
     assert result["versions"] == {"bandit": "1", "lint-creds": "0.1"}
     assert result["scaling"] == [{"copies": 1}] and result["meta"]["date"] == "today"
     assert run.merged(str(tmp_path / "missing.json"), new) is new
+
+
+def test_a_fresh_clone_merges_over_the_committed_results(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import run
+
+    monkeypatch.setattr(run, "OUT_DIR", str(tmp_path / "out"))
+    monkeypatch.setattr(run, "DOCS_DIR", str(tmp_path / "docs"))
+    assert run.last_results_path() == str(tmp_path / "docs" / "benchmarks.json")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "results.json").write_text("{}")
+    assert run.last_results_path() == str(tmp_path / "out" / "results.json")
+
+
+@pytest.mark.parametrize("flag", ["--peer-repeats", "--scale-repeats"])
+def test_a_run_count_below_one_is_refused(flag: str) -> None:
+    from bench import run
+
+    with pytest.raises(SystemExit):
+        run.parse_args([flag, "0"])
