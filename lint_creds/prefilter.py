@@ -197,8 +197,9 @@ def _may_normalize(data: bytes) -> bool:
 
 
 def _escaped_lines(data: bytes) -> List[Tuple[int, int, bytes]]:
-    """``(start, end, decoded)`` for each run of lines holding an escape that can spell an
-    anchor character, decoded by :func:`_unescape`.
+    """``(start, end, decoded)`` for each run of lines holding an escape that
+    :data:`_ESCAPE_HINT` finds (one that can spell an anchor character, or a
+    backslash-newline), decoded by :func:`_unescape`.
 
     A new anchor holds a character such an escape spells, and anchors hold no line break, so
     it lies on the escape's line, or on the next one when a backslash-newline joins them
