@@ -16,7 +16,9 @@ screen over whole corpora.
   keyword names of every sink): each spells ``access_key``, ``secret_key`` /
   ``secret_access_key``, ``key_id``, ``session_token``, ``security_token``, ``sts_token`` or
   ``aws_secret`` / ``aws_key`` / ``aws_id`` (case-insensitive, ``[_-]`` optional), the
-  shapes :func:`lint_creds.patterns.credential_role_of_name` accepts.
+  shapes :func:`lint_creds.patterns.credential_role_of_name` accepts; ``key_id``,
+  ``aws_key`` and ``aws_id`` only where a name can end (``subject_key_identifier`` is no
+  credential name, nor a finding).
 - **Key ids** in any string (CRD102): the full upper-case access key id shape.
 
 Anchors can hide from a byte search in three ways, each handled behind a cheap test that
@@ -48,9 +50,9 @@ _SINK_WORDS = ("boto", "s3filesystem", "fsspec", "storage_options", "set_credent
 _NAME_SHAPES = (
     (b"access", (r"access[_\-]?key",)),
     (b"secret", (r"secret[_\-]?(?:access[_\-]?)?key",)),
-    (b"aws", (r"aws[_\-]?(?:key|secret|id)",)),
+    (b"aws", (r"aws[_\-]?(?:secret|(?:key|id)(?![a-z0-9_]))",)),
     (b"token", (r"(?:session|security|sts)[_\-]?token",)),
-    (b"key", (r"key[_\-]?id",)),
+    (b"key", (r"key[_\-]?id(?![a-z0-9_])",)),
 )
 #: Longer than any anchor a name shape or key id matches (the longest, ``AKIA`` + 16, is 20).
 _LONGEST_FIXED_ANCHOR = 32

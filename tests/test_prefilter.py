@@ -77,6 +77,7 @@ HIDDEN = {
     "sts-token-name": f'amazon_sts_token = "{SECRET * 3}"\n',
     "aws-key-name": f'aws_key = "{SECRET}"\n',
     "key-id-name": f's3_key_id = "{SECRET}"\n',
+    "aws-id-name": f'config = {{"aws_id": "{SECRET}"}}\n',
     "concat-across-comment-line": 'x = ("AK"\n     # split\n     "IAZ7VQ3KXW5R2MW5FG")\n',
     "concat-empty-and-comment": 'x = ("AK" ""  # split\n     "IAZ7VQ3KXW5R2MW5FG")\n',
     "pyarrow-fs": ('import os\nfrom pyarrow import fs\n'
@@ -239,6 +240,17 @@ def test_joins_are_deleted_and_searched_only_near_the_gates_candidates() -> None
             assert near is not None and anchors.found(near), data[:200]
             created += 1
     assert created > 20
+
+
+@pytest.mark.parametrize("source", [
+    "subject_key_identifier = x509.SubjectKeyIdentifier(data)\n",
+    "self._mouse_key_ids = []\n",
+    "aws_identity = aws_keys = aws_idle = 1\n",
+])
+def test_names_that_only_contain_a_credential_shape_are_skipped(source: str) -> None:
+    """``key_id``, ``aws_key`` and ``aws_id`` make a credential name only at its end."""
+    assert not findings("x.py", source.encode(), ALL)
+    assert not could_hold_finding(source.encode(), ALL)
 
 
 def test_most_ordinary_code_is_skipped() -> None:
