@@ -8,7 +8,8 @@ screen over whole corpora.
 
 - **Sinks** whose credential parameters are not credential names (below) are spelled in the
   module: ``boto`` (positional arguments of boto3, botocore, aioboto3, aiobotocore and legacy
-  boto), ``S3FileSystem`` (s3fs's ``key=``/``secret=``), ``fsspec``, ``storage_options=``,
+  boto; only with a call that could pass them, see :mod:`lint_creds.boto_screen`),
+  ``S3FileSystem`` (s3fs's ``key=``/``secret=``), ``fsspec``, ``storage_options=``,
   ``set_credentials``, and the last dotted part of each configured ``extra-sinks`` entry.
   Every other sink (the generic ``aws_access_key_id=`` call or splatted dict, pyarrow's
   ``access_key=``, django-storages' options) takes parameters with credential names.
@@ -39,11 +40,14 @@ from __future__ import annotations
 import re
 from typing import Iterable, List, Optional, Tuple
 
+from .boto_screen import could_pass_credentials
 from .options import Options
 from .patterns import KEY_ID_FULL_RE
 
 #: Sink names, searched in lower-case bytes with ``in`` (memchr speed).
-_SINK_WORDS = ("boto", "s3filesystem", "fsspec", "storage_options", "set_credentials")
+_SINK_WORDS = ("s3filesystem", "fsspec", "storage_options", "set_credentials")
+#: The boto family's sink word: not an anchor by itself (see :mod:`lint_creds.boto_screen`).
+_BOTO = b"boto"
 #: Credential-name shapes, each under a word it contains that is rarer than ``key``, so a
 #: shape's regex runs only on the files holding its word (an ``in`` scan runs at memchr
 #: speed; a regex scan is many times slower).
@@ -137,16 +141,21 @@ def _screen(data: bytes, options: Options, text: Optional[str]) -> bool:
     anchor = anchors(options)
     if anchor.found(data):
         return True
+    source = data  # the text Python reads identifiers from, in UTF-8
     if text is None and _may_normalize(data):
         text = _decoded(data)
-        if text is None or anchor.found(text.encode("utf-8", "replace")):
-            return True  # undecodable (the engine says why), or a codec spelled an anchor
+        if text is None:
+            return True  # undecodable: the engine says why
+        source = text.encode("utf-8", "replace")
+        if anchor.found(source):
+            return True  # a codec spelled an anchor
     if text is not None and not text.isascii():
         import unicodedata
 
-        if not unicodedata.is_normalized("NFKC", text) and anchor.found(
-                unicodedata.normalize("NFKC", text).encode("utf-8", "replace")):
-            return True
+        if not unicodedata.is_normalized("NFKC", text):
+            source = unicodedata.normalize("NFKC", text).encode("utf-8", "replace")
+            if anchor.found(source):
+                return True
     unescaped = data
     if b"\\" in data and _ESCAPE_HINT.search(data):
         lines = _escaped_lines(data)
@@ -155,7 +164,10 @@ def _screen(data: bytes, options: Options, text: Optional[str]) -> bool:
         unescaped = _spliced(data, lines)
     candidates = _JOIN_GATE.finditer(unescaped.translate(_CLASSES))
     joined = _joined_near(unescaped, candidates, anchor.reach)
-    return joined is not None and anchor.found(joined)
+    if joined is not None and anchor.found(joined):
+        return True
+    lowered = source.lower()  # boto sinks are identifiers: escapes and joins cannot spell them
+    return _BOTO in lowered and could_pass_credentials(lowered)
 
 
 def _joined_near(data: bytes, candidates: Iterable["re.Match[bytes]"],

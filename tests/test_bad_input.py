@@ -27,11 +27,11 @@ def content(data: bytes) -> Callable[[pathlib.Path], None]:
 
 
 def deep_sum(path: pathlib.Path) -> None:
-    path.write_text("import boto3\nx = " + "+".join(["a"] * 30000) + "\n", encoding="utf-8")
+    path.write_text("import boto3; boto3.Session(key, secret)\nx = " + "+".join(["a"] * 30000) + "\n", encoding="utf-8")
 
 
 def deep_parens(path: pathlib.Path) -> None:
-    path.write_text("import boto3\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\n", encoding="utf-8")
+    path.write_text("import boto3; boto3.Session(key, secret)\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\n", encoding="utf-8")
 
 
 def symlink_loop(path: pathlib.Path) -> None:
@@ -52,7 +52,7 @@ def unreadable_by_the_kernel(path: pathlib.Path) -> None:
 
 
 CASES = [
-    case("syntax-error", content(b"import boto3\ndef f(:\n"),
+    case("syntax-error", content(b"import boto3; boto3.Session(key, secret)\ndef f(:\n"),
          "error: syntax error: invalid syntax (line 2)", 2),
     case("invalid-utf8", content(b"import boto3\nx = '\xff'\n"),
          "error: cannot decode as utf-8: invalid byte 0xff on line 2", 2),
@@ -63,7 +63,7 @@ CASES = [
          "error: cannot decode as ascii: invalid byte 0xc3 on line 3", 2),
     case("latin1-cookie", content(b"# coding: latin-1\nimport boto3\n# caf\xe9\nc = "
                                   + CALL.encode() + b"\n"), f"4:24: {CRD101}", 1),
-    case("nul-bytes", content(b"import boto3\x00\n"), "error: ", 2),
+    case("nul-bytes", content(b"import boto3; boto3.Session(key, secret)\x00\n"), "error: ", 2),
     case("crlf", content(GOOD.replace(b"\n", b"\r\n")), f"2:24: {CRD101}", 1),
     case("cr", content(GOOD.replace(b"\n", b"\r")), f"2:24: {CRD101}", 1),
     case("tabs-and-form-feeds",

@@ -81,7 +81,7 @@ def test_exit_zero_reports_but_exits_0(tmp_path: pathlib.Path) -> None:
 
 def test_unanalysable_file_exits_2_and_the_rest_is_checked(tmp_path: pathlib.Path) -> None:
     write(tmp_path, "app.py", HARD_CODED)
-    write(tmp_path, "broken.py", "import boto3\ndef f(:\n")
+    write(tmp_path, "broken.py", "import boto3; boto3.Session(key, secret)\ndef f(:\n")
     out = run_cli("check", "--exit-zero", cwd=tmp_path, check_code=2)
     assert out.stdout == (f"app.py:3:25: {CRD101_MESSAGE}\n"
                           "broken.py: error: syntax error: invalid syntax (line 2)\n"
@@ -200,5 +200,5 @@ def test_every_format_exit_codes(tmp_path: pathlib.Path, fmt: str) -> None:
     assert run_cli("check", "--format", fmt, "app.py", cwd=tmp_path).returncode == 1
     write(tmp_path, "app.py", CLEAN)
     assert run_cli("check", "--format", fmt, "app.py", cwd=tmp_path).returncode == 0
-    write(tmp_path, "app.py", "import boto3\n(\n")
+    write(tmp_path, "app.py", "import boto3; boto3.Session(key, secret)\n(\n")
     assert run_cli("check", "--format", fmt, "app.py", cwd=tmp_path).returncode == 2

@@ -90,7 +90,7 @@ def test_quiet_prints_only_errors(tmp_path: pathlib.Path) -> None:
 
 
 def test_bad_files_are_listed_and_the_rest_is_fixed(tmp_path: pathlib.Path) -> None:
-    write(tmp_path, {"a_broken.py": "import boto3\ndef f(:\n", "b_env.py": ENV_CLIENT})
+    write(tmp_path, {"a_broken.py": "import boto3; boto3.Session(key, secret)\ndef f(:\n", "b_env.py": ENV_CLIENT})
     (tmp_path / "c_latin.py").write_bytes(b"x = '\xff'\n")
     result = lint_creds(".", cwd=tmp_path)
     assert result.returncode == 2
@@ -238,6 +238,6 @@ def test_stdin_to_stdout(tmp_path: pathlib.Path) -> None:
     assert run("-", data=b"x = 1\n").stdout == b"x = 1\n"
     diff = run("--diff", "-", "--stdin-filename", "env.py", data=ENV_CLIENT.encode())
     assert diff.stdout.startswith(b"--- a/env.py\n+++ b/env.py\n")
-    broken = run("-", data=b"import boto3\ndef f(:\n")
-    assert broken.returncode == 2 and broken.stdout == b"import boto3\ndef f(:\n"
+    broken = run("-", data=b"import boto3; boto3.Session(key, secret)\ndef f(:\n")
+    assert broken.returncode == 2 and broken.stdout == b"import boto3; boto3.Session(key, secret)\ndef f(:\n"
     assert run("-", "other.py", data=b"").returncode == 2

@@ -86,7 +86,7 @@ def test_undecodable_file_is_an_error(tmp_path: pathlib.Path) -> None:
 
 def test_syntax_error_is_an_error(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "broken.py"
-    path.write_text("import boto3\ndef f(:\n")
+    path.write_text("import boto3; boto3.Session(key, secret)\ndef f(:\n")
     assert fix_file(str(path)).error == "syntax error at line 2: invalid syntax"
 
 
@@ -153,7 +153,7 @@ def _tree(root: pathlib.Path, count: int) -> List[str]:
     for index in range(count):
         path = root / f"m{index:03}.py"
         path.write_text(ENV_CLIENT if index % 3 == 0 else (
-            "import boto3\ndef f(:\n" if index % 7 == 1 else f"x = {index}\n"))
+            "import boto3; boto3.Session(key, secret)\ndef f(:\n" if index % 7 == 1 else f"x = {index}\n"))
         paths.append(str(path))
     return paths
 

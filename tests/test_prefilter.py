@@ -86,6 +86,35 @@ HIDDEN = {
                'f = filesystem("s3", key=os.environ["K"], secret=os.environ["S"])\n'),
     "s3fs": ('import os\nimport s3fs\n'
              'fs = s3fs.S3FileSystem(key=os.environ["K"], secret=os.environ["S"])\n'),
+    # boto is an anchor only with a call that can pass credentials without naming them.
+    "boto-session-positional": ('import os\nimport boto3\n'
+                                's = boto3.Session(os.environ["K"], os.environ["S"])\n'),
+    "boto-session-after-comment": ('import os\nimport boto3\n'
+                                   's = boto3.Session(  # from the vault\n'
+                                   '    os.environ["K"], os.environ["S"])\n'),
+    "boto-default-session": ('import os\nimport boto3\n'
+                             'boto3.setup_default_session(os.environ["K"], os.environ["S"])\n'),
+    "fullwidth-session": ("import ｂｏｔｏ３\nimport os\n"
+                          "c = ｂｏｔｏ３.Ｓｅｓｓｉｏｎ(os.environ['K'], os.environ['S'])\n"),
+    "boto-client-positional": ('import os\nimport boto3\n'
+                               'c = boto3.client("s3", None, None, True, True, None, '
+                               'os.environ["K"], os.environ["S"])\n'),
+    "boto-session-method-positional": ('import os\nimport boto3\ns = boto3.Session()\n'
+                                       'c = s.client("s3", None, None, True, True, None,\n'
+                                       '             os.environ["K"], os.environ["S"])\n'),
+    "boto-alias": ('import os\nfrom boto3 import Session as S\n'
+                   's = S(os.environ["K"], os.environ["S"])\n'),
+    "boto-alias-in-parentheses": ('import os\nfrom boto3 import (  # see (the docs)\n'
+                                  '    client,\n    Session as S,\n)\n'
+                                  's = S(os.environ["K"], os.environ["S"])\n'),
+    "boto-alias-continued": ('import os\nfrom boto3 import client, \\\n    Session as S\n'
+                             's = S(os.environ["K"], os.environ["S"])\n'),
+    "boto-credentials-token": ('import os\nfrom botocore.credentials import Credentials\n'
+                               'c = Credentials(None, None, token=os.environ["T"])\n'),
+    "boto-legacy-connection": ('import os\nfrom boto.s3.connection import S3Connection\n'
+                               'c = S3Connection(os.environ["K"], os.environ["S"])\n'),
+    "boto-legacy-connect": ('import os\nimport boto\n'
+                            'c = boto.connect_s3(os.environ["K"], os.environ["S"])\n'),
 }
 
 
@@ -185,7 +214,7 @@ def test_generated_variants_of_every_positive_case() -> None:
 
 
 @pytest.mark.parametrize("removed", [
-    *prefilter._SINK_WORDS,
+    *prefilter._SINK_WORDS, "boto",
     *(shape for _, shapes in prefilter._NAME_SHAPES for shape in shapes),
     "key-id"])
 def test_every_anchor_is_needed(monkeypatch: pytest.MonkeyPatch, removed: str) -> None:
@@ -196,6 +225,8 @@ def test_every_anchor_is_needed(monkeypatch: pytest.MonkeyPatch, removed: str) -
     monkeypatch.setattr(prefilter, "_NAME_SHAPES", tuple(
         (word, tuple(s for s in shapes if s != removed))
         for word, shapes in prefilter._NAME_SHAPES))
+    if removed == "boto":
+        monkeypatch.setattr(prefilter, "_BOTO", b"\0")
     if removed == "key-id":
         monkeypatch.setattr(prefilter, "_KEY_ID", re.compile(b"(?!)"))
     dropped = [name for name, data in fixture_sources()
@@ -242,13 +273,27 @@ def test_joins_are_deleted_and_searched_only_near_the_gates_candidates() -> None
     assert created > 20
 
 
-@pytest.mark.parametrize("source", [
-    "subject_key_identifier = x509.SubjectKeyIdentifier(data)\n",
-    "self._mouse_key_ids = []\n",
-    "aws_identity = aws_keys = aws_idle = 1\n",
-])
-def test_names_that_only_contain_a_credential_shape_are_skipped(source: str) -> None:
-    """``key_id``, ``aws_key`` and ``aws_id`` make a credential name only at its end."""
+#: Look-alikes of the anchors, which hold no finding: the screen must skip them.
+SKIPPED = {
+    # key_id, aws_key and aws_id make a credential name only at its end.
+    "key-identifier": "subject_key_identifier = x509.SubjectKeyIdentifier(data)\n",
+    "key-ids": "self._mouse_key_ids = []\n",
+    "aws-prefixes": "aws_identity = aws_keys = aws_idle = 1\n",
+    # Naming boto is not enough: the module must make a call that could pass a credential.
+    "boto-client": 'import boto3\ns3 = boto3.client("s3")\n',
+    "boto-keywords": 'import boto3\nc = boto3.resource(service_name="s3", region_name="eu-1")\n',
+    "boto-profile": ('import boto3\ns = boto3.Session(profile_name="dev")\n'
+                     'c = s.client("s3", config=cfg)\n'),
+    "boto-multiline": ('import boto3\nc = boto3.session.Session().client(\n    "s3",\n'
+                       '    endpoint_url=url,\n)\n'),
+    "boto-starred": 'import boto3\nc = boto3.client(name, *rest)\nd = boto3.Session(**options)\n',
+    "boto-imports": 'from botocore.exceptions import ClientError\nfrom boto3 import client\n',
+    "boto-module-alias": 'import boto3 as aws\nc = aws.client("s3")\n',
+}
+
+
+@pytest.mark.parametrize("source", SKIPPED.values(), ids=SKIPPED)
+def test_look_alikes_are_skipped(source: str) -> None:
     assert not findings("x.py", source.encode(), ALL)
     assert not could_hold_finding(source.encode(), ALL)
 
@@ -270,7 +315,7 @@ def test_one_and_many_workers_give_identical_results(tmp_path: pathlib.Path) -> 
         path = tmp_path / f"m{index:04d}.py"
         path.write_bytes(sources[index % len(sources)])
         paths.append(str(path))
-    (tmp_path / "m0003.py").write_bytes(b"import boto3\n(\n")  # a problem in a worker too
+    (tmp_path / "m0003.py").write_bytes(b"import boto3\nboto3.Session(k, s\n")  # a problem too
     paths.append(str(tmp_path / "missing.py"))
     serial = check_paths(paths, ALL, jobs=1)
     parallel = check_paths(paths, ALL, jobs=2)

@@ -31,7 +31,7 @@ NOTEBOOK = {
 def tree(tmp_path: pathlib.Path) -> pathlib.Path:
     write(tmp_path, "src/app.py", HARD_CODED)
     write(tmp_path, "notes.ipynb", json.dumps(NOTEBOOK))
-    write(tmp_path, "src/broken.py", "import boto3\n(\n")
+    write(tmp_path, "src/broken.py", "import boto3; boto3.Session(key, secret)\n(\n")
     return tmp_path
 
 
