@@ -40,7 +40,6 @@ from __future__ import annotations
 import re
 from typing import Iterable, List, Optional, Tuple
 
-from .boto_screen import could_pass_credentials
 from .options import Options
 from .patterns import KEY_ID_FULL_RE
 
@@ -167,7 +166,11 @@ def _screen(data: bytes, options: Options, text: Optional[str]) -> bool:
     if joined is not None and anchor.found(joined):
         return True
     lowered = source.lower()  # boto sinks are identifiers: escapes and joins cannot spell them
-    return _BOTO in lowered and could_pass_credentials(lowered)
+    if _BOTO not in lowered:
+        return False
+    from .boto_screen import could_pass_credentials  # its patterns cost a run without boto
+
+    return could_pass_credentials(lowered)
 
 
 def _joined_near(data: bytes, candidates: Iterable["re.Match[bytes]"],
