@@ -259,9 +259,10 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
         "It builds four venvs under `bench/.cache/` from the pinned files in `bench/` (site "
         "packages, peer tools, flake8 with and without lint-creds; about 5 minutes the first "
         "time), the corpora (a minute), then times everything, runs the 1x-8x scaling and the "
-        "profile, and rewrites this page and its charts. Expect about an hour on a 2-core "
-        "machine, most of it the slow peers on site (detect-secrets takes about 20 minutes, "
-        "bandit 7, the two flake8 runs 7 to 8 each, semgrep 2, so they run once there: "
+        "profile, and rewrites this page and its charts. Expect half an hour to an hour on a "
+        "2-core machine, most of it the slow peers on site (detect-secrets takes 7 to 20 "
+        "minutes, bandit 5 to 7, the two flake8 runs 4 to 8 each, semgrep 2, so they run once "
+        "there: "
         "`--peer-repeats`); `--no-scaling` saves a few minutes. Other helpers' processes on the same "
         "machine inflate wall times: look at the CPU column too.",
         "",

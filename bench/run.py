@@ -313,8 +313,12 @@ NOTES = (
     "semgrep's wall time includes its start-up (Python wrapper plus semgrep-core), measured "
     "offline with metrics and the version check off.",
     "Why ruff stays ahead on site: it parses and checks in Rust on both cores, while "
-    "lint-creds screens every byte in Python and parses the files that pass (396 of 10,904 "
-    "on site, mostly botocore, boto3 and moto modules, which name a sink). The phase table "
+    "lint-creds screens every byte in Python and parses the files that pass (240 of 10,904 "
+    "on site: moto's models of IAM, STS and friends, which name credentials, pandas' "
+    "`storage_options` plumbing, and botocore's credential code). The screen is about a "
+    "dozen substring scans of every byte, each at memchr speed (about 0.12 s over site), "
+    "so alone it costs more than half of ruff's whole run (1.8 s against 3 s of CPU, "
+    "`bench/phases.py` on site). The phase table "
     "shows how the CPU splits between the screen, `ast.parse` of the screened files and "
     "the analysis. The parse is already CPython's C parser; the collector "
     "is paused while a file is parsed and analysed, and the engine frees the tree without "
@@ -323,9 +327,10 @@ NOTES = (
     "flake8 on site: pyflakes raises RecursionError on sympy's 568-level "
     "`resolvent_lookup.py` and flake8 then aborts the whole run (exit 1, after about 3 "
     "minutes, nothing reported), so both flake8s skip that one file (`--extend-exclude`) and "
-    "the bare one must exit 0. A complete run takes 7 to 8 minutes; the pair is timed "
-    "alternately, and its run-to-run spread on this machine is about 10%, as large as the "
-    "target's margin, so the pair gets three runs each (`--peer-repeats 3`).",
+    "the bare one must exit 0. A complete run takes 4 to 8 minutes, by machine; the pair "
+    "is timed alternately, and its run-to-run spread has been up to 10%, as large as the "
+    "target's margin: the row is also given in CPU time, and `--peer-repeats 3` gives the "
+    "pair three runs each (the tables' runs column says how many this page had).",
     "`fix --diff` pays libcst for every file it rewrites: libcst parses and prints the whole "
     "module, but its codemod passes see only the statements that matter: every run of "
     "other statements is one stand-in (`lint_creds/cst_slicing.py`).",

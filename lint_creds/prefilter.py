@@ -100,7 +100,7 @@ class Anchors:
         self.reach = max([_LONGEST_FIXED_ANCHOR, *map(len, self.words)])
 
     def found(self, text: bytes) -> bool:
-        """Does ``text`` (source bytes, any case) contain an anchor?"""
+        """Does ``text`` (source bytes, any case) contain an anchor (``boto`` aside)?"""
         if _KEY_ID.search(text):
             return True
         lowered = text.lower()
