@@ -69,13 +69,10 @@ class EndpointFinder:
         (``s = boto3.Session(keys); s.client("s3", endpoint_url=MINIO)``)."""
         if self._session_clients is None:
             self._session_clients = {}
-            for call, scope in _calls(self.resolver):
-                func = call.func
-                if isinstance(func, ast.Attribute) and func.attr in ("client", "resource"):
-                    receiver = self.resolver.classify(func.value, scope)
-                    if receiver is not None and receiver.kind is Kind.SESSION:
-                        self._session_clients.setdefault(id(receiver.node), []).append(
-                            (call, scope))
+            for call, scope in self.resolver.scopes.client_calls:
+                receiver = self.resolver.classify(call.func.value, scope)  # type: ignore[attr-defined]
+                if receiver is not None and receiver.kind is Kind.SESSION:
+                    self._session_clients.setdefault(id(receiver.node), []).append((call, scope))
         return self._session_clients
 
     def settings_are_custom(self, scopes: Iterable[Scope]) -> bool:
@@ -88,15 +85,3 @@ class EndpointFinder:
                         return True
         return False
 
-
-def _calls(resolver: ValueResolver) -> Iterable[Tuple[ast.Call, Scope]]:
-    """Every call of the module with the scope it runs in."""
-    scopes = resolver.scopes
-    stack: List[Tuple[ast.AST, Scope]] = [(scopes.module.node, scopes.module)]
-    while stack:
-        node, scope = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            child_scope = scopes.scope_of.get(id(child), scope)
-            if isinstance(child, ast.Call):
-                yield child, child_scope
-            stack.append((child, child_scope))
