@@ -71,7 +71,7 @@ def _analysis(checker: "_ModuleChecker") -> Analysis:
     return analysis
 
 
-#: Frames the recursive visitors may use: about two a level of nesting, so real generated
+#: Frames the recursive visitors may use: one or two a level of nesting, so real generated
 #: tables (sympy's resolvent_lookup.py is 568 levels deep) pass, while 3.9/3.10, whose
 #: Python frames still use the C stack, stay far from its end.
 RECURSION_LIMIT = 4000

