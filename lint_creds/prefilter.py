@@ -99,11 +99,13 @@ class Anchors:
         #: No anchor is longer: a join can only create one within this many bytes of it.
         self.reach = max([_LONGEST_FIXED_ANCHOR, *map(len, self.words)])
 
-    def found(self, text: bytes) -> bool:
-        """Does ``text`` (source bytes, any case) contain an anchor (``boto`` aside)?"""
+    def found(self, text: bytes, lowered: Optional[bytes] = None) -> bool:
+        """Does ``text`` (source bytes, any case; ``lowered`` if the caller has it) contain an
+        anchor (``boto`` aside)?"""
         if _KEY_ID.search(text):
             return True
-        lowered = text.lower()
+        if lowered is None:
+            lowered = text.lower()
         return any(word in lowered for word in self.words) or any(
             word in lowered and any(shape.search(lowered) for shape in shapes)
             for word, shapes in self.shapes)
@@ -138,7 +140,8 @@ def could_hold_finding_in_text(text: str, options: Options) -> bool:
 
 def _screen(data: bytes, options: Options, text: Optional[str]) -> bool:
     anchor = anchors(options)
-    if anchor.found(data):
+    lowered = data.lower()
+    if anchor.found(data, lowered):
         return True
     source = data  # the text Python reads identifiers from, in UTF-8
     if text is None and _may_normalize(data):
@@ -165,7 +168,8 @@ def _screen(data: bytes, options: Options, text: Optional[str]) -> bool:
     joined = _joined_near(unescaped, candidates, anchor.reach)
     if joined is not None and anchor.found(joined):
         return True
-    lowered = source.lower()  # boto sinks are identifiers: escapes and joins cannot spell them
+    if source is not data:  # boto sinks are identifiers: escapes and joins cannot spell them
+        lowered = source.lower()
     if _BOTO not in lowered:
         return False
     from .boto_screen import could_pass_credentials  # its patterns cost a run without boto
