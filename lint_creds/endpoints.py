@@ -70,7 +70,8 @@ class EndpointFinder:
         if self._session_clients is None:
             self._session_clients = {}
             for call, scope in self.resolver.scopes.client_calls:
-                receiver = self.resolver.classify(call.func.value, scope)  # type: ignore[attr-defined]
+                method: ast.Attribute = call.func  # type: ignore[assignment]
+                receiver = self.resolver.classify(method.value, scope)
                 if receiver is not None and receiver.kind is Kind.SESSION:
                     self._session_clients.setdefault(id(receiver.node), []).append((call, scope))
         return self._session_clients
