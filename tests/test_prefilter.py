@@ -104,6 +104,11 @@ HIDDEN = {
                                        '             os.environ["K"], os.environ["S"])\n'),
     "boto-alias": ('import os\nfrom boto3 import Session as S\n'
                    's = S(os.environ["K"], os.environ["S"])\n'),
+    "boto-client-alias": ('import os\nfrom boto3 import client as make_client\n'
+                          'c = make_client("s3", None, None, True, True, None,'
+                          ' os.environ["K"], os.environ["S"])\n'),
+    "boto-credentials-alias": ('import os\nfrom botocore.credentials import Credentials as C\n'
+                               'c = C(os.environ["K"], os.environ["S"])\n'),
     "boto-alias-in-parentheses": ('import os\nfrom boto3 import (  # see (the docs)\n'
                                   '    client,\n    Session as S,\n)\n'
                                   's = S(os.environ["K"], os.environ["S"])\n'),
@@ -115,6 +120,14 @@ HIDDEN = {
                                'c = S3Connection(os.environ["K"], os.environ["S"])\n'),
     "boto-legacy-connect": ('import os\nimport boto\n'
                             'c = boto.connect_s3(os.environ["K"], os.environ["S"])\n'),
+    "boto-create-client-positional": ('import os\nimport botocore.session\n'
+                                      's = botocore.session.get_session()\n'
+                                      'KEY = os.environ["K"]\n'
+                                      'c = s.create_client("s3", "eu-west-1", None, True, True,'
+                                      ' None, KEY)\n'),
+    "boto-readonly-credentials": ('import os\nimport botocore.credentials as bc\n'
+                                  'c = bc.ReadOnlyCredentials(os.environ["K"], os.environ["S"],'
+                                  ' None)\n'),
 }
 
 
@@ -289,6 +302,13 @@ SKIPPED = {
     "boto-starred": 'import boto3\nc = boto3.client(name, *rest)\nd = boto3.Session(**options)\n',
     "boto-imports": 'from botocore.exceptions import ClientError\nfrom boto3 import client\n',
     "boto-module-alias": 'import boto3 as aws\nc = aws.client("s3")\n',
+    "boto-few-positionals": ('import boto3\nc = boto3.client("s3", region, None, True, True, url)\n'
+                             's = boto3.session.Session()\nr = s.resource("s3", "eu-west-1")\n'),
+    "boto-longer-names": ('import boto3\nr = tag_resource(arn, tags)\nc = get_credentials(a)\n'
+                          'h = HTTPConnection(host, port)\ns = _create_session(a, b)\n'),
+    "boto-other-aliases": ('from botocore.exceptions import ClientError as Error\n'
+                           'from botocore.utils import create_nested_client as make\n'
+                           'e = Error(response, name)\nc = make(session, "sts", region)\n'),
 }
 
 
