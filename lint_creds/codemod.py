@@ -528,7 +528,8 @@ class RemoveHandPassedCredentials(CodemodCommand):
         # Not ``super().transform_module``: that wraps (deep-copies) the tree for metadata
         # this command does not declare; the queued import removal is all we need of it.
         result = self.transform_module_impl(tree)
-        if RemoveImportsVisitor.CONTEXT_KEY in self.context.scratch:
+        queued = self.context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY)
+        if queued and not _all_still_read(result, queued):
             result = RemoveImportsVisitor(self.context).transform_module(result)
         return result
 
@@ -586,6 +587,22 @@ class RemoveHandPassedCredentials(CodemodCommand):
                 node.visit(visitor)
             except (ValueError, KeyError):  # a relative import libcst cannot resolve: keep it
                 continue
+
+
+def _all_still_read(module: cst.Module,
+                    queued: Iterable[Tuple[str, Optional[str], Optional[str]]]) -> bool:
+    """Is the name of every import queued for removal (``(module, obj, asname)``) still
+    read somewhere in ``module``?  Then libcst's removal, a scope analysis of the whole
+    module (a third of a fix's time), would keep them all, and is skipped.  A name read only
+    where a local shadows it keeps its import: the outcome differs only towards keeping
+    more, as with the stand-ins of :mod:`lint_creds.cst_slicing`."""
+    try:
+        tree = ast.parse(module.code)
+    except (SyntaxError, ValueError):
+        return False
+    read = {node.id for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    return all((asname or obj or name.split(".")[0]) in read for name, obj, asname in queued)
 
 
 def _credit_removed(report: FixReport, spans: Sequence[Span]) -> FixReport:

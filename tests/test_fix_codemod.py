@@ -8,6 +8,7 @@ from typing import List, Tuple
 
 import pytest
 
+from lint_creds import codemod
 from lint_creds.codemod import fix_source
 from lint_creds.fix_report import HELD_BACK
 from lint_creds.options import Options
@@ -799,3 +800,21 @@ def test_guard_that_only_tests_the_credentials_collapses(before: str, after: str
     safe, held = fix_source(before, "module.py")  # never without --unsafe-fixes
     assert safe == before
     assert all("tests the credentials" in (o.reason or "") for o in held.outcomes)
+
+
+def test_skipping_libcsts_import_removal_changes_no_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libcst's import removal is skipped when every import the fix queued is still read;
+    each fix of the table must be what running the removal gives."""
+    cases = [getattr(case, "values", case) for case in [*SAFE, *UNSAFE]]
+    skipped = []
+    still_read = codemod._all_still_read
+
+    def spy(module: object, queued: object) -> bool:
+        skipped.append(still_read(module, queued))  # type: ignore[arg-type]
+        return skipped[-1]
+
+    monkeypatch.setattr(codemod, "_all_still_read", spy)
+    shortcut = [fix(before, unsafe) for before, _, unsafe in cases]
+    assert sum(skipped) >= 5
+    monkeypatch.setattr(codemod, "_all_still_read", lambda module, queued: False)
+    assert [fix(before, unsafe) for before, _, unsafe in cases] == shortcut
