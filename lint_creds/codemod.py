@@ -29,11 +29,11 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext
-from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.codemod.visitors._remove_imports import RemovedNodeVisitor
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
 from libcst.metadata import Assignment, ClassScope, GlobalScope, Scope
 
+from .cst_imports import remove_unused_imports
 from .cst_removal import Edits, Remover, leading_blanks
 from .cst_slicing import restore, slice_module
 from .engine import analyze_source
@@ -527,11 +527,7 @@ class RemoveHandPassedCredentials(CodemodCommand):
         """:meth:`transform_module` without the final tidying of leading blank lines."""
         # Not ``super().transform_module``: that wraps (deep-copies) the tree for metadata
         # this command does not declare; the queued import removal is all we need of it.
-        result = self.transform_module_impl(tree)
-        queued = self.context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY)
-        if queued and not _all_still_read(result, queued):
-            result = RemoveImportsVisitor(self.context).transform_module(result)
-        return result
+        return remove_unused_imports(self.transform_module_impl(tree), self.context)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         analysis = self.analysis or analyze_source(
@@ -589,22 +585,6 @@ class RemoveHandPassedCredentials(CodemodCommand):
                 continue
 
 
-def _all_still_read(module: cst.Module,
-                    queued: Iterable[Tuple[str, Optional[str], Optional[str]]]) -> bool:
-    """Is the name of every import queued for removal (``(module, obj, asname)``) still
-    read somewhere in ``module``?  Then libcst's removal, a scope analysis of the whole
-    module (a third of a fix's time), would keep them all, and is skipped.  A name read only
-    where a local shadows it keeps its import: the outcome differs only towards keeping
-    more, as with the stand-ins of :mod:`lint_creds.cst_slicing`."""
-    try:
-        tree = ast.parse(module.code)
-    except (SyntaxError, ValueError):
-        return False
-    read = {node.id for node in ast.walk(tree)
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
-    return all((asname or obj or name.split(".")[0]) in read for name, obj, asname in queued)
-
-
 def _credit_removed(report: FixReport, spans: Sequence[Span]) -> FixReport:
     """A finding inside code the fix removed (a literal in a dead assignment) is fixed."""
     return FixReport(tuple(
@@ -625,6 +605,7 @@ def fix_source(source: str, filename: str = "<stdin>", options: Options = DEFAUL
     analysis = analysis or analyze_source(source, filename, options)
     if not wants_libcst(analysis, options, unsafe_fixes):
         return source, report_without_fixing(analysis, options, unsafe_fixes)
+
     def command() -> RemoveHandPassedCredentials:
         return RemoveHandPassedCredentials(CodemodContext(filename=filename), unsafe_fixes,
                                            options, analysis)

@@ -8,7 +8,10 @@ from typing import List, Tuple
 
 import pytest
 
-from lint_creds import codemod
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import RemoveImportsVisitor
+
+from lint_creds import cst_imports
 from lint_creds.codemod import fix_source
 from lint_creds.fix_report import HELD_BACK
 from lint_creds.options import Options
@@ -416,6 +419,46 @@ SAFE = [
         s3 = boto3.client("s3", **creds)
         sqs = boto3.client("sqs", **creds)
         ''', "dict-shared-by-two-fixed-calls"),
+    case('''
+        import os, sys
+        import boto3
+
+        s3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
+        print(sys.argv)
+        ''', '''
+        import sys
+        import boto3
+
+        s3 = boto3.client("s3")
+        print(sys.argv)
+        ''', "import-line-keeps-its-other-names"),
+    case('''
+        import os
+        import boto3
+
+
+        def upload(path: "os.PathLike[str]") -> None:
+            boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"]).upload_file(path, "b", "k")
+        ''', '''
+        import os
+        import boto3
+
+
+        def upload(path: "os.PathLike[str]") -> None:
+            boto3.client("s3").upload_file(path, "b", "k")
+        ''', "import-still-used-by-a-string-annotation"),
+    case('''
+        import boto3
+        # the environment
+        from os import environ
+        from os import getenv as env
+
+        s3 = boto3.client("s3", aws_access_key_id=environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env("AWS_SECRET_ACCESS_KEY"))
+        ''', '''
+        import boto3
+
+        s3 = boto3.client("s3")
+        ''', "from-imports-and-their-comment-removed"),
 ]
 
 UNSAFE = [
@@ -802,19 +845,26 @@ def test_guard_that_only_tests_the_credentials_collapses(before: str, after: str
     assert all("tests the credentials" in (o.reason or "") for o in held.outcomes)
 
 
-def test_skipping_libcsts_import_removal_changes_no_fix(monkeypatch: pytest.MonkeyPatch) -> None:
-    """libcst's import removal is skipped when every import the fix queued is still read;
-    each fix of the table must be what running the removal gives."""
+def test_imports_decided_without_libcsts_scope_analysis_are_removed_as_libcst_would(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every fix of the table is what libcst's whole-module import removal gives, and most
+    fixes that queue imports skip it (:mod:`lint_creds.cst_imports`)."""
     cases = [getattr(case, "values", case) for case in [*SAFE, *UNSAFE]]
-    skipped = []
-    still_read = codemod._all_still_read
+    visitors = []
 
-    def spy(module: object, queued: object) -> bool:
-        skipped.append(still_read(module, queued))  # type: ignore[arg-type]
-        return skipped[-1]
+    class Counted(RemoveImportsVisitor):
+        def __init__(self, context: CodemodContext) -> None:
+            visitors.append(self)
+            super().__init__(context)
 
-    monkeypatch.setattr(codemod, "_all_still_read", spy)
-    shortcut = [fix(before, unsafe) for before, _, unsafe in cases]
-    assert sum(skipped) >= 5
-    monkeypatch.setattr(codemod, "_all_still_read", lambda module, queued: False)
-    assert [fix(before, unsafe) for before, _, unsafe in cases] == shortcut
+    monkeypatch.setattr(cst_imports, "RemoveImportsVisitor", Counted)
+    short = [fix(before, unsafe) for before, _, unsafe in cases]
+    removed = sum(_import_lines(fixed) < _import_lines(before)
+                  for (before, _, _), fixed in zip(cases, short))
+    assert len(visitors) < removed / 4, (len(visitors), removed)
+    monkeypatch.setattr(cst_imports, "_unused", lambda module, queued: None)
+    assert [fix(before, unsafe) for before, _, unsafe in cases] == short
+
+
+def _import_lines(source: str) -> int:
+    return sum(line.startswith(("import ", "from ")) for line in source.splitlines())
