@@ -22,50 +22,53 @@ from __future__ import annotations
 
 import re
 
-#: A sink is called by its own name (``tag_resource(`` or ``get_credentials(`` is another
-#: name); an import alias, the one way to call it by another, is looked for below.
-_NAME_START = rb"(?<!\w)"
-#: Credential objects and legacy connections take credentials whatever their arguments.
-_ANY_ARGUMENTS = rb"(?:readonly)?credentials|(?:s3|awsauth)connection|connect_\w*"
-#: Sessions take credentials as their first three positional arguments.
-_SESSIONS = rb"(?:setup_default_)?session"
-#: Clients take them as the 7th to 9th.
-_CLIENTS = rb"(?:create_)?(?:client|resource)"
-_ANY_CALL = re.compile(_NAME_START + rb"(?:%s)\s*\(" % _ANY_ARGUMENTS)
-_SESSION_CALL = re.compile(_NAME_START + rb"%s\s*\(" % _SESSIONS)
-_CLIENT_CALL = re.compile(_NAME_START + rb"%s\s*\(" % _CLIENTS)
 #: After ``(``: arguments that pass nothing positionally (none, a keyword, ``*`` or ``**``;
 #: positional arguments after a starred one are not read as credentials).
 _NO_POSITIONAL = rb"\s*(?:\)|\*|\w+\s*=(?!=))"
-_SESSION_SAFE = re.compile(_NO_POSITIONAL)
 #: A positional argument that is one token: a dotted name, a number or a one-line string.
 _SIMPLE = rb"\s*(?:[\w.]+|\"[^\"\\\n]*\"|'[^'\\\n]*')\s*"
-#: After ``(``: at most six simple positional arguments, then nothing positional (a
-#: client's seventh positional argument is its access key id).
+#: Sessions take credentials as their first three positional arguments.
+_SESSION_SAFE = re.compile(_NO_POSITIONAL)
+#: Clients take them as the 7th to 9th: safe with at most six simple positional arguments.
 _CLIENT_SAFE = re.compile(rb"(?:%s,){0,6}%s|(?:%s,){0,5}%s\)"
                           % (_SIMPLE, _NO_POSITIONAL, _SIMPLE, _SIMPLE))
+#: Each sink call up to its ``(``, by the last word of its name (a literal prefix, which
+#: ``re`` skips to quickly); the words that may come before that word in the name
+#: (``tag_resource(`` or ``get_credentials(`` is another name); and what makes its
+#: arguments safe (``None``: credential objects and legacy connections take credentials
+#: whatever their arguments).
+_CALLS = (
+    (re.compile(rb"credentials\s*\("), (b"", b"readonly"), None),
+    (re.compile(rb"connection\s*\("), (b"s3", b"awsauth"), None),
+    (re.compile(rb"connect_\w*\s*\("), (b"",), None),
+    (re.compile(rb"session\s*\("), (b"", b"setup_default_"), _SESSION_SAFE),
+    (re.compile(rb"client\s*\("), (b"", b"create_"), _CLIENT_SAFE),
+    (re.compile(rb"resource\s*\("), (b"", b"create_"), _CLIENT_SAFE),
+)
+#: The identifier characters that end a text (``re`` bytes ``\w``, in lower case).
+_WORD_END = re.compile(rb"[a-z0-9_]*\Z")
+#: No name a sink call may extend is longer.
+_LONGEST_NAME_START = 16
 #: ``from <a boto module> import ...`` up to the end of the statement: a parenthesised list
 #: (comments may hold parentheses), or the rest of the line with its continuations.
 _BOTO_FROM_IMPORT = re.compile(
     rb"\bfrom\s+[\w.]*boto[\w.]*\s+import\s*(?:\((?:[^)#]|#[^\n]*)*\)|(?:[^\n\\]|\\.)*)",
     re.DOTALL)
-#: A sink imported under another name.
+#: A sink imported under another name: the one way to call it by another (lower case).
 _ALIASED_SINK = re.compile(
-    _NAME_START + rb"(?:%s|%s|%s)\s+as\b" % (_ANY_ARGUMENTS, _SESSIONS, _CLIENTS))
+    rb"(?<!\w)(?:(?:readonly)?credentials|(?:s3|awsauth)connection|connect_\w*|"
+    rb"(?:setup_default_)?session|(?:create_)?(?:client|resource))\s+as\b")
 
 
 def could_pass_credentials(lowered: bytes) -> bool:
     """Could the lower-cased source ``lowered`` pass credentials to a boto sink without
     spelling a credential name?"""
-    if _ANY_CALL.search(lowered):
-        return True
-    if any(_ALIASED_SINK.search(statement.group())
-           for statement in _BOTO_FROM_IMPORT.finditer(lowered)):
-        return True
-    return _has_call_with_positionals(lowered, _SESSION_CALL, _SESSION_SAFE) or \
-        _has_call_with_positionals(lowered, _CLIENT_CALL, _CLIENT_SAFE)
-
-
-def _has_call_with_positionals(lowered: bytes, call: "re.Pattern[bytes]",
-                               safe: "re.Pattern[bytes]") -> bool:
-    return any(safe.match(lowered, found.end()) is None for found in call.finditer(lowered))
+    for call, name_starts, safe in _CALLS:
+        for found in call.finditer(lowered):
+            start = found.start()
+            name_start = _WORD_END.search(lowered, max(0, start - _LONGEST_NAME_START), start)
+            if name_start is not None and name_start.group() in name_starts and (
+                    safe is None or safe.match(lowered, found.end()) is None):
+                return True
+    return any(_ALIASED_SINK.search(statement.group())
+               for statement in _BOTO_FROM_IMPORT.finditer(lowered))

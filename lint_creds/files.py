@@ -208,3 +208,11 @@ def split_lines(text: str) -> "list[str]":
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+def declaration_lines(data: bytes) -> bytes:
+    """The first two lines of source bytes: the only place a coding declaration counts
+    (PEP 263)."""
+    first_end = data.find(b"\n")
+    second_end = data.find(b"\n", first_end + 1) if first_end >= 0 else -1
+    return data if second_end < 0 else data[:second_end]

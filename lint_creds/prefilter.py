@@ -9,18 +9,26 @@ screen over whole corpora.
 - **Sinks** whose credential parameters are not credential names (below) are spelled in the
   module: ``boto`` (positional arguments of boto3, botocore, aioboto3, aiobotocore and legacy
   boto; only with a call that could pass them, see :mod:`lint_creds.boto_screen`),
-  ``S3FileSystem`` (s3fs's ``key=``/``secret=``), ``fsspec``, ``storage_options=``,
-  ``set_credentials``, and the last dotted part of each configured ``extra-sinks`` entry.
-  Every other sink (the generic ``aws_access_key_id=`` call or splatted dict, pyarrow's
-  ``access_key=``, django-storages' options) takes parameters with credential names.
+  ``S3FileSystem`` (s3fs's ``key=``/``secret=``), ``set_credentials``, the last dotted part of
+  each configured ``extra-sinks`` entry, and, with an argument named like s3fs's (below),
+  ``storage_options`` and ``fsspec`` (the latter only with ``s3``: its sink is
+  ``fsspec.filesystem("s3", ...)``).  Every other sink (the generic ``aws_access_key_id=``
+  call or splatted dict, pyarrow's ``access_key=``, django-storages' options) takes
+  parameters with credential names.
 - **Credential names** (CRD102 bindings, CRD203 settings, CRD302 environment writes, the
   keyword names of every sink): each spells ``access_key``, ``secret_key`` /
-  ``secret_access_key``, ``key_id``, ``session_token``, ``security_token``, ``sts_token`` or
-  ``aws_secret`` / ``aws_key`` / ``aws_id`` (case-insensitive, ``[_-]`` optional), the
+  ``secret_access_key``, ``session_token``, ``security_token``, ``sts_token``, or ``key_id``
+  / ``aws_secret`` / ``aws_key`` / ``aws_id`` (case-insensitive, ``[_-]`` optional), the
   shapes :func:`lint_creds.patterns.credential_role_of_name` accepts; ``key_id``,
   ``aws_key`` and ``aws_id`` only where a name can end (``subject_key_identifier`` is no
-  credential name, nor a finding).
+  credential name, nor a finding).  The last four are no setting, variable or keyword
+  anything reads: only a literal bound to them is a finding, and only one shaped like a key
+  id (an anchor of its own), a secret (40 characters of base64, one of them a digit, ``/``
+  or ``+``) or a token (100 or more), so they count only in a file holding such a string.
 - **Key ids** in any string (CRD102): the full upper-case access key id shape.
+
+s3fs's arguments are ``key``, ``secret`` and ``token``: a keyword (``key=``) or a dict key
+(``"key"``, also through ``d.setdefault("key", ...)``).
 
 Anchors can hide from a byte search in three ways, each handled behind a cheap test that
 decides whether the slow path is needed at all:
@@ -34,31 +42,48 @@ decides whether the slow path is needed at all:
 - implicit concatenation (``"AK" "IA..."``, also across comment lines): an anchor split
   between two string parts has an anchor character on each side of the join; such joins are
   deleted and the text around them searched again (only there can a new anchor be).
+
+An anchor that needs more (a run, an argument, ``s3``) counts when each thing it needs is in
+one of these texts: each is a superset of part of what Python reads.
 """
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Optional, Tuple
+from typing import Iterable, List, Optional, Sequence, Set, Tuple
 
+from .files import declaration_lines
 from .options import Options
 from .patterns import KEY_ID_FULL_RE
 
 #: Sink names, searched in lower-case bytes with ``in`` (memchr speed).
-_SINK_WORDS = ("s3filesystem", "fsspec", "storage_options", "set_credentials")
-#: The boto family's sink word: not an anchor by itself (see :mod:`lint_creds.boto_screen`).
-_BOTO = b"boto"
-#: Credential-name shapes, each under a word it contains that is rarer than ``key``, so a
-#: shape's regex runs only on the files holding its word (an ``in`` scan runs at memchr
-#: speed; a regex scan is many times slower).
+_SINK_WORDS = ("s3filesystem", "set_credentials")
+#: Credential-name shapes, each under the words it contains (``key`` first: the commonest,
+#: so most files stop at it; an ``in`` scan runs at memchr speed, a regex many times slower).
 _NAME_SHAPES = (
-    (b"access", (r"access[_\-]?key",)),
-    (b"secret", (r"secret[_\-]?(?:access[_\-]?)?key",)),
-    (b"aws", (r"aws[_\-]?(?:secret|(?:key|id)(?![a-z0-9_]))",)),
-    (b"token", (r"(?:session|security|sts)[_\-]?token",)),
-    (b"key", (r"key[_\-]?id(?![a-z0-9_])",)),
+    ((b"key", b"access"), r"access[_\-]?key"),
+    ((b"key", b"secret"), r"secret[_\-]?(?:access[_\-]?)?key"),
+    ((b"token",), r"(?:session|security|sts)[_\-]?token"),
 )
+#: Names that only a literal bound to them can make a finding of: anchors with a string
+#: that could be a secret or token (:data:`_SECRET_STRING`).
+_LITERAL_NAME_SHAPES = (
+    ((b"aws",), r"aws[_\-]?(?:secret|(?:key|id)(?![a-z0-9_]))"),
+    ((b"key",), r"key[_\-]?id(?![a-z0-9_])"),
+)
+#: Sinks that take s3fs's arguments: anchors with such an argument (:data:`_S3FS_ARGUMENT`),
+#: and the words each also needs.
+_S3FS_ARGUMENT_SINKS = ((b"storage_options", ()), (b"fsspec", (b"s3",)))
+#: s3fs's ``key``/``secret``/``token`` as a keyword argument or a dict key (lower case).
+_S3FS_ARGUMENT = re.compile(
+    rb"[\"'](?:key|secret|token)[\"']|(?<![\w.])(?:key|secret|token)\s*=(?!=)")
+#: A whole string that could be a secret (40 base64 characters, one a digit, ``/`` or ``+``)
+#: or a token (100 or more), between its quotes (lower case).
+_SECRET_STRING = re.compile(
+    rb"[\"'](?=[a-z0-9/+]{40}[\"'])[a-z]{0,39}[0-9/+]|[\"'][a-z0-9/+=]{100,}[\"']")
 #: Longer than any anchor a name shape or key id matches (the longest, ``AKIA`` + 16, is 20).
 _LONGEST_FIXED_ANCHOR = 32
+#: The boto family's sink word: not an anchor by itself (see :mod:`lint_creds.boto_screen`).
+_BOTO = b"boto"
 #: A key id is matched case-sensitively: ``Malaysia`` must not pass for ``ASIA``.
 _KEY_ID = re.compile(KEY_ID_FULL_RE.pattern.encode())
 #: Escapes that can spell an anchor character (``\n`` or ``\\`` cannot).
@@ -71,9 +96,12 @@ _ESCAPE = re.compile(rb"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{
 #: every join makes each concatenated value contiguous (and more text besides: a superset
 #: is fine).  A join starts at a closing quote, so a ``#`` inside a string is never taken
 #: for a comment; the lookbehind comes after the quote so ``re`` scans for quotes.
-_JOIN = re.compile(rb"[\"'](?<=[\w\-][\"'])"
-                   rb"(?:[\s\\\"']|(?<=[\"'\s])[rbufRBUF]{1,2}(?=[\"'])|#[^\n]*\n)*"
-                   rb"[\"'](?=[\w\-])")
+_JOIN_BETWEEN = (rb"[\"'](?<=%s[\"'])"
+                 rb"(?:[\s\\\"']|(?<=[\"'\s])[rbufRBUF]{1,2}(?=[\"'])|#[^\n]*\n)*"
+                 rb"[\"'](?=%s)")
+_JOIN = re.compile(_JOIN_BETWEEN % (rb"[\w\-]", rb"[\w\-]"))
+#: A join that can split a secret or token: base64 characters on each side.
+_SECRET_JOIN = re.compile(_JOIN_BETWEEN % (rb"[\w\-/+=]", rb"[\w\-/+=]"))
 #: Bytes mapped to their class for :data:`_JOIN_GATE`: ``w`` anchor character, ``q`` quote,
 #: ``s`` blank or backslash, ``n`` line break, ``#``; anything else ``.``.
 _CLASSES = bytes(
@@ -88,27 +116,76 @@ _JOIN_GATE = re.compile(rb"q(?<=wq)(?:[sqn]|#[^n]*n|w{1,2}(?=q))*qw")
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
+#: The flag :meth:`Anchors.scan` sets for a name of :data:`_LITERAL_NAME_SHAPES`.
+_LITERAL_NAME = b"literal name"
+
+
 class Anchors:
     """The anchors for one set of options."""
 
     def __init__(self, options: Options) -> None:
         extra = (name.rsplit(".", 1)[-1].lower() for name in options.extra_sinks)
         self.words = tuple(w.encode() for w in {*_SINK_WORDS, *extra} if w)
-        self.shapes = tuple((word, tuple(re.compile(p.encode()) for p in patterns))
-                            for word, patterns in _NAME_SHAPES)
+        self.shapes = _compiled(_NAME_SHAPES)
+        self.literal_shapes = _compiled(_LITERAL_NAME_SHAPES)
         #: No anchor is longer: a join can only create one within this many bytes of it.
-        self.reach = max([_LONGEST_FIXED_ANCHOR, *map(len, self.words)])
+        self.reach = max([_LONGEST_FIXED_ANCHOR, *map(len, self.words),
+                          *(len(word) for word, _ in _S3FS_ARGUMENT_SINKS)])
 
-    def found(self, text: bytes, lowered: Optional[bytes] = None) -> bool:
-        """Does ``text`` (source bytes, any case; ``lowered`` if the caller has it) contain an
-        anchor (``boto`` aside)?"""
-        if _KEY_ID.search(text):
-            return True
-        if lowered is None:
-            lowered = text.lower()
-        return any(word in lowered for word in self.words) or any(
-            word in lowered and any(shape.search(lowered) for shape in shapes)
-            for word, shapes in self.shapes)
+    def scan(self, text: bytes, lowered: bytes) -> Optional[Set[bytes]]:
+        """``None`` if ``text`` (source bytes, any case; ``lowered`` is it in lower case)
+        holds an anchor that needs nothing more (``boto`` aside); else the anchors it holds
+        that need more: a word of :data:`_S3FS_ARGUMENT_SINKS`, or :data:`_LITERAL_NAME`."""
+        if _KEY_ID.search(text) or any(word in lowered for word in self.words):
+            return None
+        seen: "dict[bytes, bool]" = {}
+        if _holds_shape(lowered, self.shapes, seen):
+            return None
+        flags = {word for word, _ in _S3FS_ARGUMENT_SINKS if word in lowered}
+        if _holds_shape(lowered, self.literal_shapes, seen):
+            flags.add(_LITERAL_NAME)
+        return flags
+
+    def found(self, text: bytes) -> bool:
+        """Does ``text`` hold an anchor that needs nothing more?"""
+        return self.scan(text, text.lower()) is None
+
+    @staticmethod
+    def needs_met(flags: Set[bytes], texts: Sequence[bytes], unescaped: bytes) -> bool:
+        """Is what one of the ``flags`` anchors needs in the lower-cased ``texts``, the
+        texts searched for them (``unescaped`` is the file with its escapes decoded)?"""
+        def somewhere(test: "re.Pattern[bytes]") -> bool:
+            return any(test.search(text) for text in texts)
+
+        for word, also in _S3FS_ARGUMENT_SINKS:
+            if word in flags and somewhere(_S3FS_ARGUMENT) and all(
+                    any(needed in text for text in texts) for needed in also):
+                return True
+        # A secret split by implicit concatenation has base64 characters at its joins,
+        # which deleted leave it whole between its first and last quote.
+        return _LITERAL_NAME in flags and (somewhere(_SECRET_STRING) or _SECRET_STRING.search(
+            _SECRET_JOIN.sub(b"", unescaped).lower()) is not None)
+
+
+def _compiled(shapes: Iterable[Tuple[Tuple[bytes, ...], str]]
+              ) -> Tuple[Tuple[Tuple[bytes, ...], "re.Pattern[bytes]"], ...]:
+    return tuple((words, re.compile(pattern.encode())) for words, pattern in shapes)
+
+
+def _holds_shape(lowered: bytes, shapes: Iterable[Tuple[Tuple[bytes, ...], "re.Pattern[bytes]"]],
+                 seen: "dict[bytes, bool]") -> bool:
+    """Does ``lowered`` match one of ``shapes``?  A shape's regex runs only if the words it
+    holds are in the text (``seen`` remembers which are, across calls for one text)."""
+    for words, shape in shapes:
+        for word in words:
+            if word not in seen:
+                seen[word] = word in lowered
+            if not seen[word]:
+                break
+        else:
+            if shape.search(lowered):
+                return True
+    return False
 
 
 _cache: "dict[tuple, Anchors]" = {}
@@ -140,8 +217,20 @@ def could_hold_finding_in_text(text: str, options: Options) -> bool:
 
 def _screen(data: bytes, options: Options, text: Optional[str]) -> bool:
     anchor = anchors(options)
+    searched: List[bytes] = []  # the lower-cased texts, for the anchors that need more
+    flags: Set[bytes] = set()
+
+    def holds_anchor(variant: bytes, lowered: Optional[bytes] = None) -> bool:
+        lowered = variant.lower() if lowered is None else lowered
+        found = anchor.scan(variant, lowered)
+        if found is None:
+            return True
+        searched.append(lowered)
+        flags.update(found)
+        return False
+
     lowered = data.lower()
-    if anchor.found(data, lowered):
+    if holds_anchor(data, lowered):
         return True
     source = data  # the text Python reads identifiers from, in UTF-8
     if text is None and _may_normalize(data):
@@ -149,24 +238,26 @@ def _screen(data: bytes, options: Options, text: Optional[str]) -> bool:
         if text is None:
             return True  # undecodable: the engine says why
         source = text.encode("utf-8", "replace")
-        if anchor.found(source):
+        if holds_anchor(source):
             return True  # a codec spelled an anchor
     if text is not None and not text.isascii():
         import unicodedata
 
         if not unicodedata.is_normalized("NFKC", text):
             source = unicodedata.normalize("NFKC", text).encode("utf-8", "replace")
-            if anchor.found(source):
+            if holds_anchor(source):
                 return True
     unescaped = data
     if b"\\" in data and _ESCAPE_HINT.search(data):
         lines = _escaped_lines(data)
-        if anchor.found(b"\n".join(decoded for _, _, decoded in lines)):
+        if holds_anchor(b"\n".join(decoded for _, _, decoded in lines)):
             return True
         unescaped = _spliced(data, lines)
     candidates = _JOIN_GATE.finditer(unescaped.translate(_CLASSES))
     joined = _joined_near(unescaped, candidates, anchor.reach)
-    if joined is not None and anchor.found(joined):
+    if joined is not None and holds_anchor(joined):
+        return True
+    if flags and anchor.needs_met(flags, searched, unescaped):
         return True
     if source is not data:  # boto sinks are identifiers: escapes and joins cannot spell them
         lowered = source.lower()
@@ -205,10 +296,10 @@ def _joined_near(data: bytes, candidates: Iterable["re.Match[bytes]"],
 
 def _may_normalize(data: bytes) -> bool:
     """Could decoding (a coding cookie) or NFKC normalisation change the text's anchors?"""
-    if data.isascii():
-        return _COOKIE.search(data[:1024]) is not None
-    if _COOKIE.search(data[:1024]):
-        return True
+    head = declaration_lines(data)
+    cookie = b"coding" in head and _COOKIE.search(head) is not None
+    if cookie or data.isascii():
+        return cookie
     import unicodedata
 
     try:

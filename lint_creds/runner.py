@@ -15,7 +15,7 @@ from typing import (
     TYPE_CHECKING, Deque, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple,
 )
 
-from .files import FileProblem, Target, read_bytes, split_lines
+from .files import FileProblem, Target, declaration_lines, read_bytes, split_lines
 from .findings import Finding
 from .options import Options
 from .prefilter import could_hold_finding
@@ -116,10 +116,7 @@ def decode_source(data: bytes, path: str) -> str:
 def _declared_encoding(data: bytes) -> str:
     """The encoding Python would use; ``tokenize`` (a costly import) only when the first two
     lines could declare one."""
-    first_end = data.find(b"\n")
-    second_end = data.find(b"\n", first_end + 1) if first_end >= 0 else -1
-    head = data if second_end < 0 else data[:second_end]
-    if b"coding" not in head and not data.startswith(b"\xef\xbb\xbf"):
+    if b"coding" not in declaration_lines(data) and not data.startswith(b"\xef\xbb\xbf"):
         return "utf-8"
     import io
     import tokenize

@@ -80,6 +80,26 @@ HIDDEN = {
     "aws-id-name": f'config = {{"aws_id": "{SECRET}"}}\n',
     "concat-across-comment-line": 'x = ("AK"\n     # split\n     "IAZ7VQ3KXW5R2MW5FG")\n',
     "concat-empty-and-comment": 'x = ("AK" ""  # split\n     "IAZ7VQ3KXW5R2MW5FG")\n',
+    # Names only a literal makes a finding of, with the literal hidden from a plain search.
+    "key-id-name-split-secret": ('s3_key_id = ("wJalrXUtnFEMI/"\n'
+                                 '             "K7MDENG/bPxRfiCYzRealKey90")\n'),
+    "aws-id-name-token": 'aws_id = "' + "QwErTyUiOpAsDfGhJkLzXcVbNm" * 4 + '"\n',
+    "aws-key-escaped-secret": 'aws_key = "\\x77JalrXUtnFEMI/K7MDENG/bPxRfiCYzRealKey90"\n',
+    # s3fs's arguments for storage_options and fsspec, however the dict is built.
+    "storage-options-built-up": ('import os\nimport pandas as pd\nopts = {}\n'
+                                 'opts["key"] = os.environ["K"]\nopts["secret"] = os.environ["S"]\n'
+                                 'pd.read_csv("s3://b/k.csv", storage_options=opts)\n'),
+    "storage-options-dict-call": ('import os\nimport pandas as pd\n'
+                                  'pd.read_csv("s3://b/k.csv", storage_options=dict('
+                                  'key=os.environ["K"], secret=os.environ["S"]))\n'),
+    "storage-options-escaped-key": ('import os\nimport pandas as pd\n'
+                                    'pd.read_csv("s3://b/k.csv", storage_options={'
+                                    '"\\x6bey": os.environ["K"]})\n'),
+    "fsspec-splat": ('import os\nimport fsspec\nfs = fsspec.filesystem("s3", **{'
+                     '"key": os.environ["K"], "secret": os.environ["S"]})\n'),
+    "fsspec-escaped-protocol": ('import os\nfrom fsspec import filesystem\n'
+                                'fs = filesystem("\\x733", key=os.environ["K"],'
+                                ' secret=os.environ["S"])\n'),
     "pyarrow-fs": ('import os\nfrom pyarrow import fs\n'
                    'f = fs.S3FileSystem(access_key=os.environ["K"], secret_key=os.environ["S"])\n'),
     "fsspec": ('import os\nfrom fsspec import filesystem\n'
@@ -227,17 +247,19 @@ def test_generated_variants_of_every_positive_case() -> None:
 
 
 @pytest.mark.parametrize("removed", [
-    *prefilter._SINK_WORDS, "boto",
-    *(shape for _, shapes in prefilter._NAME_SHAPES for shape in shapes),
-    "key-id"])
+    *prefilter._SINK_WORDS, "boto", "key-id",
+    *(shape for _, shape in prefilter._NAME_SHAPES + prefilter._LITERAL_NAME_SHAPES),
+    *(word.decode() for word, _ in prefilter._S3FS_ARGUMENT_SINKS)])
 def test_every_anchor_is_needed(monkeypatch: pytest.MonkeyPatch, removed: str) -> None:
     """Without any one anchor, some true finding is dropped: the list holds nothing spare."""
     monkeypatch.setattr(prefilter, "_cache", {})
     monkeypatch.setattr(prefilter, "_SINK_WORDS", tuple(
         w for w in prefilter._SINK_WORDS if w != removed))
-    monkeypatch.setattr(prefilter, "_NAME_SHAPES", tuple(
-        (word, tuple(s for s in shapes if s != removed))
-        for word, shapes in prefilter._NAME_SHAPES))
+    for table in ("_NAME_SHAPES", "_LITERAL_NAME_SHAPES"):
+        monkeypatch.setattr(prefilter, table, tuple(
+            (words, shape) for words, shape in getattr(prefilter, table) if shape != removed))
+    monkeypatch.setattr(prefilter, "_S3FS_ARGUMENT_SINKS", tuple(
+        (word, also) for word, also in prefilter._S3FS_ARGUMENT_SINKS if word != removed.encode()))
     if removed == "boto":
         monkeypatch.setattr(prefilter, "_BOTO", b"\0")
     if removed == "key-id":
@@ -292,6 +314,19 @@ SKIPPED = {
     "key-identifier": "subject_key_identifier = x509.SubjectKeyIdentifier(data)\n",
     "key-ids": "self._mouse_key_ids = []\n",
     "aws-prefixes": "aws_identity = aws_keys = aws_idle = 1\n",
+    # Names only a literal makes a finding of, without a literal that could be a key.
+    "key-id-name-without-literal": ('import os\nkms_key_id = os.environ["KMS_KEY_ID"]\n'
+                                    's3_key_id = settings.KEY\naws_key = "dev"\n'),
+    "key-id-name-with-long-words": ('s3_key_id = "ServerSideEncryptionConfigurationMissing"\n'
+                                    'prefix = "exports/daily/2024"\n'
+                                    'url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/'
+                                    'UserGuide/aws-resource-s3-bucket.html"\n'),
+    # storage_options and fsspec without s3fs's arguments, or fsspec without s3.
+    "storage-options-passed-on": ('import pandas as pd\n\n'
+                                  'def read(path, storage_options=None):\n'
+                                  '    return pd.read_csv(path,'
+                                  ' storage_options=storage_options)\n'),
+    "fsspec-other-protocol": 'import fsspec\nfs = fsspec.filesystem("gcs", token=credentials)\n',
     # Naming boto is not enough: the module must make a call that could pass a credential.
     "boto-client": 'import boto3\ns3 = boto3.client("s3")\n',
     "boto-keywords": 'import boto3\nc = boto3.resource(service_name="s3", region_name="eu-1")\n',
