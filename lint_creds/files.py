@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import operator
 import os
 import re
 import stat
@@ -97,11 +98,16 @@ def _excluded_from_root(path: str, root: Optional[str], excludes: Sequence[str],
     if root is None:
         return False
     if path_patterns_only:
-        excludes = [p for p in excludes if "/" in p.rstrip("/")]
+        excludes = _path_patterns(tuple(excludes))
         if not excludes:
             return False
     relative = os.path.relpath(os.path.abspath(path), root)
     return bool(excludes) and not relative.startswith("..") and is_excluded(relative, excludes)
+
+
+@functools.lru_cache(maxsize=16)
+def _path_patterns(patterns: Tuple[str, ...]) -> Tuple[str, ...]:
+    return tuple(p for p in patterns if "/" in p.rstrip("/"))
 
 
 def _walk(directory: str, below: str, root: Optional[str], excludes: Sequence[str],
@@ -109,16 +115,18 @@ def _walk(directory: str, below: str, root: Optional[str], excludes: Sequence[st
     """Walk ``directory``, whose path below the directory named by the user is ``below``."""
     try:
         with os.scandir(directory) as entries:
-            ordered = sorted(entries, key=lambda e: e.name)
+            ordered = sorted(entries, key=_NAME)
     except OSError as error:
         yield Target(directory, _reason(error))
         return
+    whole, part = _exclude_regexes(tuple(excludes))
     for entry in ordered:
         path = entry.path
         if not entry.name.endswith(SOURCE_SUFFIXES) and not _is_dir_or_unknown(entry):
             continue  # not a source file: no need to match it against the excludes
         relative = f"{below}/{entry.name}" if below else entry.name
-        if is_excluded(relative, excludes) or _excluded_from_root(
+        # is_excluded(relative): the other parts of the path were matched on the way down.
+        if part.match(entry.name) or whole.match(relative) or _excluded_from_root(
                 path, root, excludes):
             continue
         try:
@@ -144,6 +152,9 @@ def _walk(directory: str, below: str, root: Optional[str], excludes: Sequence[st
                 yield Target(path, "broken symlink or symlink loop")
                 continue
             yield Target(path)
+
+
+_NAME = operator.attrgetter("name")
 
 
 def _is_dir_or_unknown(entry: "os.DirEntry[str]") -> bool:

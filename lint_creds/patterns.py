@@ -19,10 +19,13 @@ KEY_ID_PREFIXES = (
     "AKIA", "ASIA", "AROA", "AIDA", "AGPA", "AIPA", "ANPA", "ANVA", "APKA", "ABIA", "ACCA",
     "A3T",
 )
-_KEY_ID = r"(?:A3T[A-Z0-9]|AKIA|ASIA|AROA|AIDA|AGPA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{16}"
+_KEY_ID_PREFIX = r"(?:A3T[A-Z0-9]|AKIA|ASIA|AROA|AIDA|AGPA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA)"
+_KEY_ID = _KEY_ID_PREFIX + r"[A-Z0-9]{16}"
 #: Every access key id is this long.
 KEY_ID_LENGTH = 20
-KEY_ID_RE = re.compile(r"(?<![A-Za-z0-9])" + _KEY_ID + r"(?![A-Za-z0-9])")
+#: Not inside a longer word; the look-behind comes after the four-letter prefix, so ``re``
+#: scans for the prefix's first letter instead of trying every position.
+KEY_ID_RE = re.compile(_KEY_ID_PREFIX + r"(?<![A-Za-z0-9]....)[A-Z0-9]{16}(?![A-Za-z0-9])")
 KEY_ID_FULL_RE = re.compile(_KEY_ID)
 SECRET_RE = re.compile(r"[A-Za-z0-9/+]{40}")
 #: Session tokens are long base64 blobs (STS tokens are several hundred characters).
