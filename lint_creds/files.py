@@ -186,9 +186,16 @@ def display_path(path: str) -> str:
 
 
 def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
-    """Read a whole file as bytes, raising :class:`FileProblem` with a clear reason."""
+    """Read a whole file as bytes, raising :class:`FileProblem` with a clear reason.
+
+    One descriptor, no buffered file object (this runs for every file of a run): opened
+    non-blocking, so a FIFO is reported instead of waiting for a writer."""
     try:
-        info = os.stat(path)
+        descriptor = os.open(path, _READ_FLAGS)
+    except OSError as error:
+        raise FileProblem(path, _reason(error)) from None
+    try:
+        info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):
             raise FileProblem(path, "is a directory, not a file")
         if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
@@ -196,10 +203,21 @@ def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         size = info.st_size
         if size > max_bytes:
             raise FileProblem(path, f"file is too large ({size:,} bytes; limit {max_bytes:,})")
-        with open(path, "rb") as handle:
-            return handle.read()
+        chunks = [os.read(descriptor, size + 1)]
+        read = len(chunks[0])
+        while chunks[-1]:  # the file grew (or shrank) since the fstat: read to its end
+            if read > max_bytes:
+                raise FileProblem(path, f"file is too large (over {max_bytes:,} bytes)")
+            chunks.append(os.read(descriptor, 1 << 20))
+            read += len(chunks[-1])
+        return b"".join(chunks)
     except OSError as error:
         raise FileProblem(path, _reason(error)) from None
+    finally:
+        os.close(descriptor)
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _reason(error: OSError) -> str:

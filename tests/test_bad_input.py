@@ -159,3 +159,16 @@ def test_deep_but_real_nesting_is_analysed(tmp_path: pathlib.Path) -> None:
                                         encoding="utf-8")
     out = run_cli("check", "tables.py", cwd=tmp_path, check_code=1)
     assert out.stdout.startswith(f"tables.py:3:24: {CRD101}")
+
+
+def test_a_file_whose_size_is_not_reported_is_read_to_its_end() -> None:
+    """procfs files report a size of 0: reading goes on to the end of the data, and the size
+    limit still holds."""
+    from lint_creds.files import FileProblem, read_bytes
+
+    if not os.path.exists("/proc/self/status"):
+        pytest.skip("needs Linux /proc")
+    data = read_bytes("/proc/self/status")
+    assert data.startswith(b"Name:") and len(data) > 100
+    with pytest.raises(FileProblem, match="too large"):
+        read_bytes("/proc/self/status", max_bytes=10)
