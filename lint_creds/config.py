@@ -91,13 +91,20 @@ KEYS: Dict[str, Callable[[str, Any], Any]] = {
 def find_config(paths: Sequence[str]) -> Optional[str]:
     """The nearest ``pyproject.toml`` with a ``[tool.lint-creds]`` table, walking up from the
     first path (or the current directory)."""
+    found = _nearest_config(paths)
+    return found[0] if found else None
+
+
+def _nearest_config(paths: Sequence[str]) -> Optional[Tuple[str, Mapping[str, Any]]]:
+    """:func:`find_config` and the file's parsed ``[tool]`` table (parsed once)."""
     start = os.path.abspath(next((p for p in paths if p != "-"), "."))
     directory = start if os.path.isdir(start) else os.path.dirname(start)
     while True:
         candidate = os.path.join(directory, "pyproject.toml")
         if os.path.isfile(candidate) and _mentions_section(candidate):
-            if SECTION in _tool_table(candidate):
-                return candidate
+            tool = _tool_table(candidate)
+            if SECTION in tool:
+                return candidate, tool
         parent = os.path.dirname(directory)
         if parent == directory:
             return None
@@ -127,9 +134,10 @@ def _tool_table(path: str) -> Mapping[str, Any]:
     return tool if isinstance(tool, dict) else {}
 
 
-def read_config(path: str) -> Dict[str, Any]:
-    """The validated ``[tool.lint-creds]`` table of ``path`` (kebab-case keys)."""
-    table = _tool_table(path).get(SECTION, {})
+def read_config(path: str, tool: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """The validated ``[tool.lint-creds]`` table of ``path`` (kebab-case keys); ``tool`` is
+    its ``[tool]`` table when the caller has parsed it."""
+    table = (_tool_table(path) if tool is None else tool).get(SECTION, {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.{SECTION}] must be a table")
     try:
@@ -170,10 +178,11 @@ def load_settings(paths: Sequence[str], overrides: Optional[Mapping[str, Any]] =
     """Settings for a run over ``paths``: the nearest ``[tool.lint-creds]`` (or
     ``config_path``), then ``overrides`` (kebab-case keys, as in the file; ``None`` values
     are ignored) on top. Raises :class:`ConfigError`."""
-    path = config_path or find_config(paths)
+    found = (config_path, None) if config_path else _nearest_config(paths)
+    path, tool = found if found else (None, None)
     if config_path is not None and not os.path.isfile(config_path):
         raise ConfigError(f"{config_path}: configuration file not found")
-    table = read_config(path) if path else {}
+    table = read_config(path, tool) if path else {}
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     try:
         table.update(validate(given))
