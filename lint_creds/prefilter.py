@@ -70,12 +70,15 @@ _LITERAL_NAME_SHAPES = (
     ((b"aws",), r"aws[_\-]?(?:secret|(?:key|id)(?![a-z0-9_]))"),
     ((b"key",), r"key[_\-]?id(?![a-z0-9_])"),
 )
-#: Sinks that take s3fs's arguments: anchors with such an argument (:data:`_S3FS_ARGUMENT`),
+#: Sinks that take s3fs's arguments: anchors with such an argument (:data:`_S3FS_ARGUMENTS`),
 #: and the words each also needs.
 _S3FS_ARGUMENT_SINKS = ((b"storage_options", ()), (b"fsspec", (b"s3",)))
-#: s3fs's ``key``/``secret``/``token`` as a keyword argument or a dict key (lower case).
-_S3FS_ARGUMENT = re.compile(
-    rb"[\"'](?:key|secret|token)[\"']|(?<![\w.])(?:key|secret|token)\s*=(?!=)")
+#: s3fs's ``key``/``secret``/``token`` as a dict key or a keyword argument (lower case): one
+#: regex per word, which ``re`` skips to as a literal prefix (a look-behind or alternation
+#: first would make it try every position).
+_S3FS_ARGUMENTS = tuple(
+    re.compile(rb"%s(?:(?<=[\"']%s)[\"']|(?<![\w.]%s)\s*=(?!=))" % (word, word, word))
+    for word in (b"key", b"secret", b"token"))
 #: A whole string that could be a secret (40 base64 characters, one a digit, ``/`` or ``+``)
 #: or a token (100 or more), between its quotes (lower case).
 _SECRET_STRING = re.compile(
@@ -154,11 +157,11 @@ class Anchors:
     def needs_met(flags: Set[bytes], texts: Sequence[bytes], unescaped: bytes) -> bool:
         """Is what one of the ``flags`` anchors needs in the lower-cased ``texts``, the
         texts searched for them (``unescaped`` is the file with its escapes decoded)?"""
-        def somewhere(test: "re.Pattern[bytes]") -> bool:
-            return any(test.search(text) for text in texts)
+        def somewhere(*tests: "re.Pattern[bytes]") -> bool:
+            return any(test.search(text) for test in tests for text in texts)
 
         for word, also in _S3FS_ARGUMENT_SINKS:
-            if word in flags and somewhere(_S3FS_ARGUMENT) and all(
+            if word in flags and somewhere(*_S3FS_ARGUMENTS) and all(
                     any(needed in text for text in texts) for needed in also):
                 return True
         # A secret split by implicit concatenation has base64 characters at its joins,
