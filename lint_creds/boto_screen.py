@@ -32,19 +32,21 @@ _SESSION_SAFE = re.compile(_NO_POSITIONAL)
 #: Clients take them as the 7th to 9th: safe with at most six simple positional arguments.
 _CLIENT_SAFE = re.compile(rb"(?:%s,){0,6}%s|(?:%s,){0,5}%s\)"
                           % (_SIMPLE, _NO_POSITIONAL, _SIMPLE, _SIMPLE))
-#: Each sink call up to its ``(``, by the last word of its name (a literal prefix, which
-#: ``re`` skips to quickly); the words that may come before that word in the name
-#: (``tag_resource(`` or ``get_credentials(`` is another name); and what makes its
-#: arguments safe (``None``: credential objects and legacy connections take credentials
-#: whatever their arguments).
-_CALLS = (
-    (re.compile(rb"credentials\s*\("), (b"", b"readonly"), None),
-    (re.compile(rb"connection\s*\("), (b"s3", b"awsauth"), None),
-    (re.compile(rb"connect_\w*\s*\("), (b"",), None),
-    (re.compile(rb"session\s*\("), (b"", b"setup_default_"), _SESSION_SAFE),
-    (re.compile(rb"client\s*\("), (b"", b"create_"), _CLIENT_SAFE),
-    (re.compile(rb"resource\s*\("), (b"", b"create_"), _CLIENT_SAFE),
+#: Each sink by the last word of its name (a pattern); the words that may come before that
+#: word in the name (``tag_resource(`` or ``get_credentials(`` is another name); and what
+#: makes its arguments safe (``None``: credential objects and legacy connections take
+#: credentials whatever their arguments).
+_SINKS = (
+    (rb"credentials", (b"", b"readonly"), None),
+    (rb"connection", (b"s3", b"awsauth"), None),
+    (rb"connect_\w*", (b"",), None),
+    (rb"session", (b"", b"setup_default_"), _SESSION_SAFE),
+    (rb"client", (b"", b"create_"), _CLIENT_SAFE),
+    (rb"resource", (b"", b"create_"), _CLIENT_SAFE),
 )
+#: A call of each sink up to its ``(``, found by its last word: a literal prefix, which ``re``
+#: skips to quickly (the word's start is checked afterwards).
+_CALLS = tuple((re.compile(word + rb"\s*\("), starts, safe) for word, starts, safe in _SINKS)
 #: The identifier characters that end a text (``re`` bytes ``\w``, in lower case).
 _WORD_END = re.compile(rb"[a-z0-9_]*\Z")
 #: No name a sink call may extend is longer.
@@ -55,9 +57,8 @@ _BOTO_FROM_IMPORT = re.compile(
     rb"\bfrom\s+[\w.]*boto[\w.]*\s+import\s*(?:\((?:[^)#]|#[^\n]*)*\)|(?:[^\n\\]|\\.)*)",
     re.DOTALL)
 #: A sink imported under another name: the one way to call it by another (lower case).
-_ALIASED_SINK = re.compile(
-    rb"(?<!\w)(?:(?:readonly)?credentials|(?:s3|awsauth)connection|connect_\w*|"
-    rb"(?:setup_default_)?session|(?:create_)?(?:client|resource))\s+as\b")
+_ALIASED_SINK = re.compile(rb"(?<!\w)(?:%s)\s+as\b" % b"|".join(
+    rb"(?:%s)%s" % (b"|".join(starts), word) for word, starts, _ in _SINKS))
 
 
 def could_pass_credentials(lowered: bytes) -> bool:
