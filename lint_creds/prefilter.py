@@ -43,8 +43,11 @@ decides whether the slow path is needed at all:
   between two string parts has an anchor character on each side of the join; such joins are
   deleted and the text around them searched again (only there can a new anchor be).
 
-An anchor that needs more (a run, an argument, ``s3``) counts when each thing it needs is in
-one of these texts: each is a superset of part of what Python reads.
+An anchor that needs more (a string that could be a secret, an argument, ``s3``) counts
+when each thing it needs is in one of these texts: each is a superset of part of what Python
+reads.  A secret split by implicit concatenation may be longer than the text kept around a
+join, so it is also looked for in the whole file with every join between base64 characters
+deleted.
 """
 from __future__ import annotations
 
@@ -132,8 +135,7 @@ class Anchors:
         self.shapes = _compiled(_NAME_SHAPES)
         self.literal_shapes = _compiled(_LITERAL_NAME_SHAPES)
         #: No anchor is longer: a join can only create one within this many bytes of it.
-        self.reach = max([_LONGEST_FIXED_ANCHOR, *map(len, self.words),
-                          *(len(word) for word, _ in _S3FS_ARGUMENT_SINKS)])
+        self.reach = max([_LONGEST_FIXED_ANCHOR, *map(len, self.words)])
 
     def scan(self, text: bytes, lowered: bytes) -> Optional[Set[bytes]]:
         """``None`` if ``text`` (source bytes, any case; ``lowered`` is it in lower case)
