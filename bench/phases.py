@@ -43,7 +43,7 @@ def measure(paths: List[str]) -> Dict[str, object]:
             continue
         t1 = clock()
         try:
-            keep = could_hold_finding(data, options)
+            keep = could_hold_finding(data, options, path)
         except Exception as error:  # a crash is lint-creds' bug: count it, keep timing
             errors.append(f"{path}: prefilter {type(error).__name__}: {error}")
             continue

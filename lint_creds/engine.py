@@ -6,7 +6,6 @@ end can call it and ``lint-creds check`` starts fast.
 from __future__ import annotations
 
 import ast
-import os
 import sys
 from contextlib import contextmanager
 from typing import Iterator, List, Optional, Sequence, Set, Union
@@ -16,7 +15,8 @@ from .gc_pause import collector_paused
 from .literals import LiteralChecker
 from .options import DEFAULT_OPTIONS, Options
 from .patterns import (
-    CREDENTIAL_ENV_NAMES, KEY_ID_LENGTH, SETTINGS_NAMES, Role, is_placeholder, looks_like_credential,
+    CREDENTIAL_ENV_NAMES, KEY_ID_LENGTH, SETTINGS_MARKERS, SETTINGS_NAMES, Role, is_placeholder,
+    is_settings_path, looks_like_credential,
 )
 from .rules import RULES_BY_CODE
 from .scopes import ModuleScopes, Scope
@@ -26,9 +26,6 @@ from .values import Kind, ValueResolver, constant_string
 from .visitor import FastVisitor
 
 #: Module-level names that mark a Django-style settings module.
-_SETTINGS_MARKERS = frozenset(
-    {"INSTALLED_APPS", "DEFAULT_FILE_STORAGE", "STATICFILES_STORAGE", "STORAGES",
-     "AWS_STORAGE_BUCKET_NAME", "ROOT_URLCONF", "MIDDLEWARE"})
 #: Class attributes of django-storages backends that carry credentials.
 _STORAGE_ATTRIBUTES = {"access_key": Role.ACCESS_KEY, "secret_key": Role.SECRET_KEY,
                        "security_token": Role.TOKEN, "session_token": Role.TOKEN}
@@ -290,13 +287,11 @@ class _ModuleChecker(FastVisitor):
         return self.sinks.endpoints.settings_are_custom([*scopes, self.scope, self.scopes.module])
 
     def _is_settings_module(self) -> bool:
-        stem = os.path.splitext(os.path.basename(self.filename))[0].lower()
-        parent = os.path.basename(os.path.dirname(self.filename)).lower()
-        if "settings" in stem or parent == "settings":
+        if is_settings_path(self.filename):
             return True
         for statement in self.tree.body:
             if isinstance(statement, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id in _SETTINGS_MARKERS for t in statement.targets):
+                    isinstance(t, ast.Name) and t.id in SETTINGS_MARKERS for t in statement.targets):
                 return True
         return False
 

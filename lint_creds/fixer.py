@@ -184,7 +184,7 @@ def fix_bytes(data: bytes, path: str, settings: FixSettings = FixSettings()
               ) -> Tuple[FileResult, Optional[bytes]]:
     """Fix source bytes without touching the disk: the result, and the new bytes when
     they differ (``path`` names the source in messages and for the engine)."""
-    if not could_hold_finding(data, settings.options):  # most files: no parse at all
+    if not could_hold_finding(data, settings.options, path):  # most files: no parse at all
         return FileResult(path), None
     with collector_paused():
         return _fix_screened(data, path, settings)

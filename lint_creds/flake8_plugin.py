@@ -50,7 +50,7 @@ class Plugin:
         )
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
-        if not could_hold_finding_in_text("".join(self._lines), self.options):
+        if not could_hold_finding_in_text("".join(self._lines), self.options, self._filename):
             return  # the byte screen `lint-creds check` uses: most files end here
         lines = [line.rstrip("\r\n") for line in self._lines]
         try:

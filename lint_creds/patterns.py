@@ -1,6 +1,7 @@
 """Small pure predicates: key shapes, credential names, placeholders and masking."""
 from __future__ import annotations
 
+import os
 import re
 from enum import Enum
 from typing import FrozenSet, Iterable, Optional
@@ -54,6 +55,19 @@ SETTINGS_NAMES = {
     "AWS_S3_SECRET_ACCESS_KEY": Role.SECRET_KEY,
     "AWS_S3_SESSION_TOKEN": Role.TOKEN,
 }
+
+#: Module-level names that make a module a Django settings module, whatever its file name.
+SETTINGS_MARKERS = frozenset(
+    {"INSTALLED_APPS", "DEFAULT_FILE_STORAGE", "STATICFILES_STORAGE", "STORAGES",
+     "AWS_STORAGE_BUCKET_NAME", "ROOT_URLCONF", "MIDDLEWARE"})
+
+
+def is_settings_path(path: str) -> bool:
+    """Is ``path`` named like a settings module (``settings.py``, ``prod_settings.py``,
+    ``settings/base.py``)?"""
+    stem = os.path.splitext(os.path.basename(path))[0].lower()
+    return "settings" in stem or os.path.basename(os.path.dirname(path)).lower() == "settings"
+
 
 _PLACEHOLDERS: FrozenSet[str] = frozenset(
     {

@@ -21,10 +21,15 @@ screen over whole corpora.
   / ``aws_secret`` / ``aws_key`` / ``aws_id`` (case-insensitive, ``[_-]`` optional), the
   shapes :func:`lint_creds.patterns.credential_role_of_name` accepts; ``key_id``,
   ``aws_key`` and ``aws_id`` only where a name can end (``subject_key_identifier`` is no
-  credential name, nor a finding).  The last four are no setting, variable or keyword
-  anything reads: only a literal bound to them is a finding, and only one shaped like a key
-  id (an anchor of its own), a secret (40 characters of base64, one of them a digit, ``/``
-  or ``+``) or a token (100 or more), so they count only in a file holding such a string.
+  credential name, nor a finding).  The names the engine matches exactly (settings,
+  environment variables, boto3's keywords) all start ``AWS_``, which is an anchor by itself;
+  other names are read only by django-storages (its backends and their class attributes,
+  named ``storage``), in the dicts of a settings module (known by its path or its
+  ``INSTALLED_APPS``-style names) and by sinks with anchors of their own, or bound to a
+  literal.  A literal is a finding only if shaped like a key id (an anchor of its own), a
+  secret (40 characters of base64, one of them a digit, ``/`` or ``+``) or a token (100 or
+  more), so a name counts in a file with a storage backend, a settings module or such a
+  string; the last four only with such a string.
 - **Key ids** in any string (CRD102): the full upper-case access key id shape.
 
 s3fs's arguments are ``key``, ``secret`` and ``token``: a keyword (``key=``) or a dict key
@@ -56,12 +61,20 @@ from typing import Iterable, List, Optional, Sequence, Set, Tuple
 
 from .files import declaration_lines
 from .options import Options
-from .patterns import KEY_ID_FULL_RE
+from .patterns import KEY_ID_FULL_RE, SETTINGS_MARKERS, is_settings_path
 
 #: Sink names, searched in lower-case bytes with ``in`` (memchr speed).
 _SINK_WORDS = ("s3filesystem", "set_credentials")
-#: Credential-name shapes, each under the words it contains (``key`` first: the commonest,
-#: so most files stop at it; an ``in`` scan runs at memchr speed, a regex many times slower).
+#: The credential names the engine matches exactly (settings, environment variables and
+#: boto3's keywords are all ``AWS_...``), under the word they hold: anchors by themselves (an
+#: ``in`` scan runs at memchr speed, a regex many times slower).
+_AWS_NAME_SHAPES = (
+    ((b"aws",), r"aws[_\-]?(?:s3[_\-]?)?(?:access[_\-]?key|secret[_\-]?(?:access[_\-]?)?key|"
+                r"(?:session|security)[_\-]?token)"),
+)
+#: Other credential-name shapes, each under the words it contains (``key`` first: the
+#: commonest, so most files stop at it): anchors with a django-storages backend, a settings
+#: module or a string that could be a secret (:data:`_GENERIC_NAME`).
 _NAME_SHAPES = (
     ((b"key", b"access"), r"access[_\-]?key"),
     ((b"key", b"secret"), r"secret[_\-]?(?:access[_\-]?)?key"),
@@ -122,8 +135,15 @@ _JOIN_GATE = re.compile(rb"q(?<=wq)(?:[sqn]|#[^n]*n|w{1,2}(?=q))*qw")
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
-#: The flag :meth:`Anchors.scan` sets for a name of :data:`_LITERAL_NAME_SHAPES`.
+#: The flags :meth:`Anchors.scan` sets for a name of :data:`_LITERAL_NAME_SHAPES` and
+#: :data:`_NAME_SHAPES`.
 _LITERAL_NAME = b"literal name"
+_GENERIC_NAME = b"generic name"
+#: Where a name of :data:`_NAME_SHAPES` is read without ``AWS_`` (besides the sinks that have
+#: anchors of their own): django-storages backends (``S3Storage``, ``storages.``), their
+#: class attributes, and the dicts of a settings module, known by its path or these names.
+_STORAGE = b"storage"
+_SETTINGS_MARKERS = tuple(marker.lower().encode() for marker in SETTINGS_MARKERS)
 
 
 class Anchors:
@@ -132,6 +152,7 @@ class Anchors:
     def __init__(self, options: Options) -> None:
         extra = (name.rsplit(".", 1)[-1].lower() for name in options.extra_sinks)
         self.words = tuple(w.encode() for w in {*_SINK_WORDS, *extra} if w)
+        self.aws_shapes = _compiled(_AWS_NAME_SHAPES)
         self.shapes = _compiled(_NAME_SHAPES)
         self.literal_shapes = _compiled(_LITERAL_NAME_SHAPES)
         #: No anchor is longer: a join can only create one within this many bytes of it.
@@ -140,13 +161,16 @@ class Anchors:
     def scan(self, text: bytes, lowered: bytes) -> Optional[Set[bytes]]:
         """``None`` if ``text`` (source bytes, any case; ``lowered`` is it in lower case)
         holds an anchor that needs nothing more (``boto`` aside); else the anchors it holds
-        that need more: a word of :data:`_S3FS_ARGUMENT_SINKS`, or :data:`_LITERAL_NAME`."""
+        that need more: a word of :data:`_S3FS_ARGUMENT_SINKS`, :data:`_GENERIC_NAME` or
+        :data:`_LITERAL_NAME`."""
         if _KEY_ID.search(text) or any(word in lowered for word in self.words):
             return None
         seen: "dict[bytes, bool]" = {}
-        if _holds_shape(lowered, self.shapes, seen):
+        if _holds_shape(lowered, self.aws_shapes, seen):
             return None
         flags = {word for word, _ in _S3FS_ARGUMENT_SINKS if word in lowered}
+        if _holds_shape(lowered, self.shapes, seen):
+            flags.add(_GENERIC_NAME)
         if _holds_shape(lowered, self.literal_shapes, seen):
             flags.add(_LITERAL_NAME)
         return flags
@@ -156,20 +180,28 @@ class Anchors:
         return self.scan(text, text.lower()) is None
 
     @staticmethod
-    def needs_met(flags: Set[bytes], texts: Sequence[bytes], unescaped: bytes) -> bool:
+    def needs_met(flags: Set[bytes], texts: Sequence[bytes], unescaped: bytes,
+                  path: str) -> bool:
         """Is what one of the ``flags`` anchors needs in the lower-cased ``texts``, the
-        texts searched for them (``unescaped`` is the file with its escapes decoded)?"""
+        texts searched for them (``unescaped`` is the file with its escapes decoded), or in
+        the file's ``path``?"""
         def somewhere(*tests: "re.Pattern[bytes]") -> bool:
             return any(test.search(text) for test in tests for text in texts)
 
+        def holds(*words: bytes) -> bool:
+            return any(word in text for word in words for text in texts)
+
         for word, also in _S3FS_ARGUMENT_SINKS:
-            if word in flags and somewhere(*_S3FS_ARGUMENTS) and all(
-                    any(needed in text for text in texts) for needed in also):
+            if word in flags and somewhere(*_S3FS_ARGUMENTS) and all(map(holds, also)):
                 return True
+        if _GENERIC_NAME in flags and (
+                is_settings_path(path) or holds(_STORAGE, *_SETTINGS_MARKERS)):
+            return True
         # A secret split by implicit concatenation has base64 characters at its joins,
         # which deleted leave it whole between its first and last quote.
-        return _LITERAL_NAME in flags and (somewhere(_SECRET_STRING) or _SECRET_STRING.search(
-            _SECRET_JOIN.sub(b"", unescaped).lower()) is not None)
+        return bool(flags & {_LITERAL_NAME, _GENERIC_NAME}) and (
+            somewhere(_SECRET_STRING) or _SECRET_STRING.search(
+                _SECRET_JOIN.sub(b"", unescaped).lower()) is not None)
 
 
 def _compiled(shapes: Iterable[Tuple[Tuple[bytes, ...], str]]
@@ -205,22 +237,23 @@ def anchors(options: Options) -> Anchors:
     return found
 
 
-def could_hold_finding(data: bytes, options: Options) -> bool:
-    """False only when no finding is possible in ``data`` (Python source bytes).
+def could_hold_finding(data: bytes, options: Options, path: str) -> bool:
+    """False only when no finding is possible in ``data`` (Python source bytes; ``path`` is
+    the name the engine is given for it: a settings module is known by it).
 
     Cheap for the common case (a few substring searches); files that could hide an anchor are
     decoded or parsed, and anything that fails to decode or parse is passed through so the
     engine can report the problem itself.
     """
-    return _screen(data, options, None)
+    return _screen(data, options, path, None)
 
 
-def could_hold_finding_in_text(text: str, options: Options) -> bool:
+def could_hold_finding_in_text(text: str, options: Options, path: str) -> bool:
     """:func:`could_hold_finding` for source already decoded (flake8 hands over lines)."""
-    return _screen(text.encode("utf-8", "surrogatepass"), options, text)
+    return _screen(text.encode("utf-8", "surrogatepass"), options, path, text)
 
 
-def _screen(data: bytes, options: Options, text: Optional[str]) -> bool:
+def _screen(data: bytes, options: Options, path: str, text: Optional[str]) -> bool:
     anchor = anchors(options)
     searched: List[bytes] = []  # the lower-cased texts, for the anchors that need more
     flags: Set[bytes] = set()
@@ -262,7 +295,7 @@ def _screen(data: bytes, options: Options, text: Optional[str]) -> bool:
     joined = _joined_near(unescaped, candidates, anchor.reach)
     if joined is not None and holds_anchor(joined):
         return True
-    if flags and anchor.needs_met(flags, searched, unescaped):
+    if flags and anchor.needs_met(flags, searched, unescaped, path):
         return True
     if source is not data:  # boto sinks are identifiers: escapes and joins cannot spell them
         lowered = source.lower()

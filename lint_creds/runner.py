@@ -82,7 +82,7 @@ def check_data(data: bytes, path: str, options: Options) -> FileResult:
     try:
         if path.endswith(".ipynb"):
             return _check_notebook(data, path, options)
-        if not could_hold_finding(data, options):
+        if not could_hold_finding(data, options, path):
             return FileResult(path, analysed=False)
         text = decode_source(data, path)
         findings, suppressed = _analyse(text, path, options)
@@ -152,7 +152,8 @@ def _check_notebook(data: bytes, path: str, options: Options) -> FileResult:
     from .notebooks import join_cells, load_notebook
 
     notebook = load_notebook(data, path)
-    if not could_hold_finding(notebook.source.encode("utf-8", "surrogatepass"), options):
+    if not could_hold_finding(notebook.source.encode("utf-8", "surrogatepass"), options,
+                              path):
         return FileResult(path, analysed=False)
     try:
         findings, suppressed = _analyse(notebook.source, path, options)

@@ -80,6 +80,21 @@ HIDDEN = {
     "aws-id-name": f'config = {{"aws_id": "{SECRET}"}}\n',
     "concat-across-comment-line": 'x = ("AK"\n     # split\n     "IAZ7VQ3KXW5R2MW5FG")\n',
     "concat-empty-and-comment": 'x = ("AK" ""  # split\n     "IAZ7VQ3KXW5R2MW5FG")\n',
+    # Names without AWS_: read by django-storages backends and settings modules.
+    "storage-class-attributes": ('import os\nfrom storages.backends.s3 import S3Storage\n\n'
+                                 'class Media(S3Storage):\n    access_key = os.environ["K"]\n'
+                                 '    secret_key = os.environ["S"]\n'),
+    "storage-class-by-its-name": ('import os\nfrom myapp.base import S3MediaStorage\n\n'
+                                  'class Media(S3MediaStorage):\n    access_key = os.environ["K"]\n'
+                                  '    secret_key = os.environ["S"]\n'),
+    "storage-backend-call": ('import os\nfrom storages.backends.s3boto3 import S3Boto3Storage\n'
+                             's = S3Boto3Storage(access_key=os.environ["K"],'
+                             ' secret_key=os.environ["S"])\n'),
+    "prod_settings": ('import os\nBACKUP = {"access_key": os.environ["K"],'
+                      ' "secret_key": os.environ["S"]}\n'),
+    "known-by-its-markers": ('import os\nROOT_URLCONF = "app.urls"\n'
+                             'BACKUP = {"access_key": os.environ["K"],'
+                             ' "secret_key": os.environ["S"]}\n'),
     # Names only a literal makes a finding of, with the literal hidden from a plain search.
     "key-id-name-split-secret": ('s3_key_id = ("wJalrXUtnFEMI/"\n'
                                  '             "K7MDENG/bPxRfiCYzRealKey90")\n'),
@@ -202,7 +217,7 @@ def test_prefilter_never_drops_a_finding(options: Options) -> None:
     checked = hidden = 0
     for name, data in fixture_sources():
         expected = findings(name, data, options)
-        if not could_hold_finding(data, options):
+        if not could_hold_finding(data, options, name):
             assert expected == [], f"prefilter dropped {name}: {expected}"
         checked += 1
         hidden += not data.isascii() or b"\\" in data
@@ -217,7 +232,7 @@ def test_the_flake8_plugins_text_screen_never_drops_a_finding() -> None:
             text = decode_source(data, name)
         except FileProblem:
             continue
-        if not could_hold_finding_in_text(text, CONFIGURED):
+        if not could_hold_finding_in_text(text, CONFIGURED, name):
             assert findings(name, data, CONFIGURED) == [], f"text screen dropped {name}"
             screened += 1
     assert screened > 5
@@ -228,7 +243,7 @@ def test_every_hidden_case_really_has_a_finding() -> None:
     for name, source in HIDDEN.items():
         data = source.encode("latin-1" if "latin-1" in source else "utf-8")
         assert findings(f"{name}.py", data, CONFIGURED), name
-        assert could_hold_finding(data, CONFIGURED), name
+        assert could_hold_finding(data, CONFIGURED, f"{name}.py"), name
 
 
 def test_generated_variants_of_every_positive_case() -> None:
@@ -239,8 +254,8 @@ def test_generated_variants_of_every_positive_case() -> None:
             continue
         for variant in hiding_variants(source):
             encoded = variant.encode("utf-8")
-            if not could_hold_finding(encoded, CONFIGURED) or not could_hold_finding_in_text(
-                    variant, CONFIGURED):
+            if not could_hold_finding(encoded, CONFIGURED, name) or not could_hold_finding_in_text(
+                    variant, CONFIGURED, name):
                 assert findings(name, encoded, CONFIGURED) == [], (name, variant)
             variants += 1
     assert variants > 500
@@ -248,14 +263,15 @@ def test_generated_variants_of_every_positive_case() -> None:
 
 @pytest.mark.parametrize("removed", [
     *prefilter._SINK_WORDS, "boto", "key-id",
-    *(shape for _, shape in prefilter._NAME_SHAPES + prefilter._LITERAL_NAME_SHAPES),
+    *(shape for _, shape in prefilter._AWS_NAME_SHAPES + prefilter._NAME_SHAPES
+      + prefilter._LITERAL_NAME_SHAPES),
     *(word.decode() for word, _ in prefilter._S3FS_ARGUMENT_SINKS)])
 def test_every_anchor_is_needed(monkeypatch: pytest.MonkeyPatch, removed: str) -> None:
     """Without any one anchor, some true finding is dropped: the list holds nothing spare."""
     monkeypatch.setattr(prefilter, "_cache", {})
     monkeypatch.setattr(prefilter, "_SINK_WORDS", tuple(
         w for w in prefilter._SINK_WORDS if w != removed))
-    for table in ("_NAME_SHAPES", "_LITERAL_NAME_SHAPES"):
+    for table in ("_AWS_NAME_SHAPES", "_NAME_SHAPES", "_LITERAL_NAME_SHAPES"):
         monkeypatch.setattr(prefilter, table, tuple(
             (words, shape) for words, shape in getattr(prefilter, table) if shape != removed))
     monkeypatch.setattr(prefilter, "_S3FS_ARGUMENT_SINKS", tuple(
@@ -265,7 +281,7 @@ def test_every_anchor_is_needed(monkeypatch: pytest.MonkeyPatch, removed: str) -
     if removed == "key-id":
         monkeypatch.setattr(prefilter, "_KEY_ID", re.compile(b"(?!)"))
     dropped = [name for name, data in fixture_sources()
-               if findings(name, data, ALL) and not could_hold_finding(data, ALL)]
+               if findings(name, data, ALL) and not could_hold_finding(data, ALL, name)]
     assert dropped, f"no case needs {removed!r}"
 
 
@@ -314,6 +330,10 @@ SKIPPED = {
     "key-identifier": "subject_key_identifier = x509.SubjectKeyIdentifier(data)\n",
     "key-ids": "self._mouse_key_ids = []\n",
     "aws-prefixes": "aws_identity = aws_keys = aws_idle = 1\n",
+    # Names without AWS_, outside a storage backend or settings module, with no literal.
+    "generic-names-elsewhere": ('access_key_id = request.args["access_key_id"]\n'
+                                'self.secret_key = load_key()\nsession_token = get_token()\n'
+                                'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n'),
     # Names only a literal makes a finding of, without a literal that could be a key.
     "key-id-name-without-literal": ('import os\nkms_key_id = os.environ["KMS_KEY_ID"]\n'
                                     's3_key_id = settings.KEY\naws_key = "dev"\n'),
@@ -350,7 +370,7 @@ SKIPPED = {
 @pytest.mark.parametrize("source", SKIPPED.values(), ids=SKIPPED)
 def test_look_alikes_are_skipped(source: str) -> None:
     assert not findings("x.py", source.encode(), ALL)
-    assert not could_hold_finding(source.encode(), ALL)
+    assert not could_hold_finding(source.encode(), ALL, "x.py")
 
 
 def test_most_ordinary_code_is_skipped() -> None:
@@ -358,7 +378,7 @@ def test_most_ordinary_code_is_skipped() -> None:
     stdlib = pathlib.Path(sysconfig.get_paths()["stdlib"])
     files = sorted(stdlib.glob("email/**/*.py")) + sorted(stdlib.glob("json/*.py")) + sorted(
         stdlib.glob("unittest/*.py"))
-    skipped = [p for p in files if not could_hold_finding(p.read_bytes(), ALL)]
+    skipped = [p for p in files if not could_hold_finding(p.read_bytes(), ALL, str(p))]
     assert len(files) > 30
     assert len(skipped) / len(files) > 0.5, len(skipped) / len(files)
 
@@ -383,7 +403,8 @@ def test_prefilter_has_no_heavy_imports() -> None:
     import subprocess
 
     code = ("import sys; from lint_creds.prefilter import could_hold_finding; "
-            "from lint_creds.options import Options; could_hold_finding(b'x = 1\\n', Options()); "
+            "from lint_creds.options import Options; "
+            "could_hold_finding(b'x = 1\\n', Options(), 'x.py'); "
             "print(sorted(m for m in ('ast', 'tokenize', 'unicodedata') if m in sys.modules "
             "and m not in START))")
     out = subprocess.run([sys.executable, "-c", "import sys; START = set(sys.modules); " + code],

@@ -32,7 +32,7 @@ def compare(path: str) -> Tuple[str, bool, Optional[str]]:
     """(path, prefilter accepted it under some option set, a difference or None)."""
     with open(path, "rb") as handle:
         data = handle.read()
-    accepted = any(could_hold_finding(data, options) for options in OPTION_SETS.values())
+    accepted = any(could_hold_finding(data, options, path) for options in OPTION_SETS.values())
     return path, accepted, prefilter_difference(data, path)
 
 
@@ -83,5 +83,5 @@ def test_a_prefilter_that_drops_a_finding_is_caught(monkeypatch: pytest.MonkeyPa
 
     source = b'import os, boto3\nboto3.client("s3", aws_access_key_id=os.environ["K"])\n'
     assert prefilter_difference(source, "app.py") is None
-    monkeypatch.setattr(lint_creds.runner, "could_hold_finding", lambda data, options: False)
+    monkeypatch.setattr(lint_creds.runner, "could_hold_finding", lambda data, options, path: False)
     assert "CRD201" in (prefilter_difference(source, "app.py") or "")
