@@ -25,7 +25,6 @@ from .origins import ENV_WRITERS
 from .values import Kind, ValueResolver, constant_string
 from .visitor import FastVisitor
 
-#: Module-level names that mark a Django-style settings module.
 #: Class attributes of django-storages backends that carry credentials.
 _STORAGE_ATTRIBUTES = {"access_key": Role.ACCESS_KEY, "secret_key": Role.SECRET_KEY,
                        "security_token": Role.TOKEN, "session_token": Role.TOKEN}

@@ -110,6 +110,10 @@ def _path_patterns(patterns: Tuple[str, ...]) -> Tuple[str, ...]:
     return tuple(p for p in patterns if "/" in p.rstrip("/"))
 
 
+#: The sort key of a directory's entries (their order is the report's order).
+_NAME = operator.attrgetter("name")
+
+
 def _walk(directory: str, below: str, root: Optional[str], excludes: Sequence[str],
           seen: "set[Tuple[int, int]]") -> Iterator[Target]:
     """Walk ``directory``, whose path below the directory named by the user is ``below``."""
@@ -152,9 +156,6 @@ def _walk(directory: str, below: str, root: Optional[str], excludes: Sequence[st
                 yield Target(path, "broken symlink or symlink loop")
                 continue
             yield Target(path)
-
-
-_NAME = operator.attrgetter("name")
 
 
 def _is_dir_or_unknown(entry: "os.DirEntry[str]") -> bool:
