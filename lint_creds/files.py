@@ -193,8 +193,9 @@ def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     non-blocking, so a FIFO is reported instead of waiting for a writer."""
     try:
         descriptor = os.open(path, _READ_FLAGS)
-    except OSError as error:
-        raise FileProblem(path, _reason(error)) from None
+    except OSError as error:  # Windows refuses to open a directory: say what it is
+        reason = "is a directory, not a file" if os.path.isdir(path) else _reason(error)
+        raise FileProblem(path, reason) from None
     try:
         info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):

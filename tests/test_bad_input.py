@@ -172,3 +172,20 @@ def test_a_file_whose_size_is_not_reported_is_read_to_its_end() -> None:
     assert data.startswith(b"Name:") and len(data) > 100
     with pytest.raises(FileProblem, match="too large"):
         read_bytes("/proc/self/status", max_bytes=10)
+
+
+def test_a_directory_the_system_will_not_open_is_named_as_one(
+        tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows refuses to open a directory (PermissionError, where Linux opens it): the
+    reason still says what the path is."""
+    from lint_creds import files
+
+    def refuse(path: str, flags: int) -> int:
+        raise PermissionError(13, "Permission denied", path)
+
+    (tmp_path / "x.py").mkdir()
+    monkeypatch.setattr(files.os, "open", refuse)
+    with pytest.raises(files.FileProblem, match="is a directory, not a file"):
+        files.read_bytes(str(tmp_path / "x.py"))
+    with pytest.raises(files.FileProblem, match="Permission denied"):
+        files.read_bytes(str(tmp_path / "missing.py"))
