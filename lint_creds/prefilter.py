@@ -175,10 +175,6 @@ class Anchors:
             flags.add(_LITERAL_NAME)
         return flags
 
-    def found(self, text: bytes) -> bool:
-        """Does ``text`` hold an anchor that needs nothing more?"""
-        return self.scan(text, text.lower()) is None
-
     @staticmethod
     def needs_met(flags: Set[bytes], texts: Sequence[bytes], unescaped: bytes,
                   path: str) -> bool:

@@ -18,7 +18,7 @@ import shutil
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List, NamedTuple, Tuple
+from typing import Dict, List, NamedTuple
 
 import pytest
 
