@@ -20,11 +20,11 @@ from typing import Dict, List, Optional
 def measure(paths: List[str]) -> Dict[str, object]:
     """Seconds per phase over ``paths``, file counts, and any crash of lint-creds code."""
     from lint_creds.engine import analyze_tree
-    from lint_creds.files import FileProblem, discover, read_bytes
-    from lint_creds.gc_pause import collector_paused
+    from lint_creds.source.files import FileProblem, discover, read_bytes
+    from lint_creds.engine.gc_pause import collector_paused
     from lint_creds.options import Options
-    from lint_creds.prefilter import could_hold_finding
-    from lint_creds.runner import decode_source
+    from lint_creds.source.prefilter import could_hold_finding
+    from lint_creds.cli.runner import decode_source
 
     options = Options()
     clock = time.process_time  # CPU seconds: steadier than wall time on a busy machine

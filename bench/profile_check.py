@@ -19,10 +19,10 @@ PHASES: Tuple[Tuple[str, str], ...] = (
      r"concurrent/futures|multiprocessing|threading\.py|selectors\.py|queue\.py|"
      r"method 'acquire'|posix\.waitpid|select\.poll"),
     ("start-up (imports)", r"<frozen importlib|marshal\.loads|<module>|_imp\.|zipimport"),
-    ("discovery", r"lint_creds/files\.py:(?!read_bytes)|posix\.scandir|posix\.stat|"
+    ("discovery", r"lint_creds/source/files\.py:(?!read_bytes)|posix\.scandir|posix\.stat|"
                   r"posix\.lstat|fnmatch\.py"),
     ("reading", r"read_bytes|decode_source|method 'read' of '_io|io\.open"),
-    ("prefilter", r"lint_creds/prefilter\.py"),
+    ("prefilter", r"lint_creds/source/(prefilter|boto_screen)\.py"),
     ("parse", r"builtins\.compile|/ast\.py:parse"),
     ("reporting", r"lint_creds/report|lint_creds/.*:(_?emit|_?format\w*|render\w*)$"),
     ("analysis", r"lint_creds/|/ast\.py:"),

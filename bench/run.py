@@ -253,7 +253,7 @@ def import_costs(top: int = 12) -> List[List[Any]]:
 
 def libcst_imported() -> Optional[bool]:
     """Does a ``check`` run import libcst? (It must not: the fixer is imported lazily.)"""
-    code = ("import sys\nfrom lint_creds.cli import main\n"
+    code = ("import sys\nfrom lint_creds.cli.main import main\n"
             "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
             "sys.stderr.write('LIBCST=%d\\n' % ('libcst' in sys.modules))\n")
     proc = subprocess.run([envs.executable("crd", "python"), "-c", code, corpora.ONE_PY],
@@ -332,9 +332,9 @@ NOTES = (
     "pair three runs each (the tables' runs column says how many this page had).",
     "`fix --diff` pays libcst for every file it rewrites: libcst parses and prints the whole "
     "module, but its codemod passes see only the statements that matter (every run of "
-    "other statements is one stand-in, `lint_creds/cst_slicing.py`), and the imports a fix "
+    "other statements is one stand-in, `lint_creds/fix/slicing.py`), and the imports a fix "
     "leaves unused are removed without libcst's whole-module scope analysis when the "
-    "module's `ast` decides them (`lint_creds/cst_imports.py`).",
+    "module's `ast` decides them (`lint_creds/fix/imports.py`).",
 )
 
 

@@ -1,6 +1,6 @@
 """``python -m lint_creds``."""
 import sys
 
-from .cli import main
+from .cli.main import main
 
 sys.exit(main())

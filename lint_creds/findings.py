@@ -1,4 +1,5 @@
-"""The records the engine produces: findings, and the sink calls a fixer edits."""
+"""The records the engine produces (findings, and the sink calls a fixer edits), and a
+finding placed in its file (what every report format takes)."""
 from __future__ import annotations
 
 from enum import Enum
@@ -121,3 +122,25 @@ class Analysis(NamedTuple):
 
     findings: Tuple[Finding, ...]
     sink_calls: Tuple[SinkCall, ...]
+
+
+class Reported(NamedTuple):
+    """A finding placed in its file: what every report format needs."""
+
+    code: str
+    message: str
+    #: ``safe`` / ``unsafe`` / ``none`` (the finding's fix applicability).
+    fix: str
+    path: str
+    #: 1-based notebook cell number; ``None`` for ``.py`` files.
+    cell: Optional[int]
+    #: 1-based line (within the cell for notebooks), 0-based character column (engine's).
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    #: The text of the reported line (used for excerpts and baseline fingerprints; it may
+    #: hold a secret, so reports never print it except as a terminal excerpt, masked).
+    source_line: str
+    #: Identity for baselines and SARIF (see :mod:`lint_creds.cli.baseline`); set by ``check``.
+    fingerprint: str = ""

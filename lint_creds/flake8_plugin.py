@@ -7,8 +7,8 @@ from typing import Any, Iterator, Sequence, Tuple
 from . import __version__
 from .engine import analyze_tree
 from .options import Options
-from .prefilter import could_hold_finding_in_text
 from .rules import RULES_BY_CODE
+from .source.prefilter import could_hold_finding_in_text
 
 
 class Plugin:

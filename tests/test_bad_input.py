@@ -164,7 +164,7 @@ def test_deep_but_real_nesting_is_analysed(tmp_path: pathlib.Path) -> None:
 def test_a_file_whose_size_is_not_reported_is_read_to_its_end() -> None:
     """procfs files report a size of 0: reading goes on to the end of the data, and the size
     limit still holds."""
-    from lint_creds.files import FileProblem, read_bytes
+    from lint_creds.source.files import FileProblem, read_bytes
 
     if not os.path.exists("/proc/self/status"):
         pytest.skip("needs Linux /proc")
@@ -178,7 +178,7 @@ def test_a_directory_the_system_will_not_open_is_named_as_one(
         tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows refuses to open a directory (PermissionError, where Linux opens it): the
     reason still says what the path is."""
-    from lint_creds import files
+    from lint_creds.source import files
 
     def refuse(path: str, flags: int) -> int:
         raise PermissionError(13, "Permission denied", path)

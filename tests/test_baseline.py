@@ -8,7 +8,7 @@ import pathlib
 import pytest
 from test_check_cli import HARD_CODED, KEY_ID, run_cli, write
 
-from lint_creds.baseline import fingerprint, split_new
+from lint_creds.cli.baseline import fingerprint, split_new
 
 SECOND_KEY = "AKIAQ4NB2XW7LTY3PZ6K"
 

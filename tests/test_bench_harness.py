@@ -257,11 +257,11 @@ def test_render_names_the_command_and_every_section() -> None:
 
 @pytest.mark.parametrize("location, phase", [
     ("<frozen importlib._bootstrap>:_find_and_load", "start-up (imports)"),
-    ("/x/lint_creds/files.py:_walk", "discovery"),
-    ("/x/lint_creds/files.py:read_bytes", "reading"),
-    ("/x/lint_creds/prefilter.py:could_hold_finding", "prefilter"),
+    ("/x/lint_creds/source/files.py:_walk", "discovery"),
+    ("/x/lint_creds/source/files.py:read_bytes", "reading"),
+    ("/x/lint_creds/source/prefilter.py:could_hold_finding", "prefilter"),
     ("<built-in method builtins.compile>", "parse"),
-    ("/x/lint_creds/scopes.py:visit_Name", "analysis"),
+    ("/x/lint_creds/engine/scopes.py:visit_Name", "analysis"),
     ("/x/lint_creds/report/text.py:render", "reporting"),
     ("/x/concurrent/futures/process.py:result", "workers (waiting on a pool)"),
     ("<built-in method time.sleep>", "other"),

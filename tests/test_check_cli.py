@@ -182,7 +182,7 @@ def test_check_never_imports_libcst_and_defers_heavy_modules(tmp_path: pathlib.P
     write(tmp_path, "other.py", CLEAN)
     code = textwrap.dedent("""\
         import sys
-        from lint_creds.cli import main
+        from lint_creds.cli.main import main
         code = main(["check", "."])
         loaded = sorted(m for m in ("libcst", "json", "tomllib", "tomli",
                         "concurrent.futures", "flake8", "importlib.metadata")

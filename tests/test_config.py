@@ -7,8 +7,8 @@ import pathlib
 import pytest
 from test_check_cli import HARD_CODED, run_cli, write
 
-from lint_creds.config import ConfigError, find_config, load_settings, select_codes
-from lint_creds.files import DEFAULT_EXCLUDES
+from lint_creds.cli.config import ConfigError, find_config, load_settings, select_codes
+from lint_creds.source.files import DEFAULT_EXCLUDES
 from lint_creds.rules import DEFAULT_SELECT, RULES_BY_CODE
 
 REPO = pathlib.Path(__file__).resolve().parent.parent

@@ -177,21 +177,28 @@ def test_unwritable_file_is_an_error_and_others_are_fixed(tmp_path: pathlib.Path
         "  locked.py: could not write: file is not writable\n")
 
 
-def libcst_tool(*args: str, cwd: pathlib.Path) -> "subprocess.CompletedProcess[str]":
-    command = [sys.executable, "-m", "libcst.tool", "codemod", "-x", "--no-format",
-               "lint_creds.codemod.RemoveHandPassedCredentials", *args]
+CODEMOD = "lint_creds.fix.codemod.RemoveHandPassedCredentials"
+#: The codemod's dotted path before the package was laid out by parts; it must keep working.
+OLD_CODEMOD = "lint_creds.codemod.RemoveHandPassedCredentials"
+
+
+def libcst_tool(*args: str, cwd: pathlib.Path,
+                codemod: str = CODEMOD) -> "subprocess.CompletedProcess[str]":
+    command = [sys.executable, "-m", "libcst.tool", "codemod", "-x", "--no-format", codemod,
+               *args]
     return subprocess.run(command, cwd=cwd, text=True, capture_output=True, timeout=300)
 
 
-def test_libcst_tool_runs_the_codemod(tmp_path: pathlib.Path) -> None:
+@pytest.mark.parametrize("codemod", [CODEMOD, OLD_CODEMOD])
+def test_libcst_tool_runs_the_codemod(tmp_path: pathlib.Path, codemod: str) -> None:
     """The documented standalone invocation: ``python -m libcst.tool codemod``."""
     write(tmp_path, {"env.py": ENV_CLIENT, "literal.py": LITERAL_CLIENT})
-    result = libcst_tool("env.py", "literal.py", cwd=tmp_path)
+    result = libcst_tool("env.py", "literal.py", cwd=tmp_path, codemod=codemod)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "env.py").read_text() == FIXED_CLIENT
     assert (tmp_path / "literal.py").read_text() == LITERAL_CLIENT  # unsafe: held back
     assert "line 3: CRD101 not fixed: unsafe fix held back" in result.stderr
-    unsafe = libcst_tool("literal.py", "--unsafe-fixes", cwd=tmp_path)
+    unsafe = libcst_tool("literal.py", "--unsafe-fixes", cwd=tmp_path, codemod=codemod)
     assert unsafe.returncode == 0, unsafe.stderr
     assert (tmp_path / "literal.py").read_text() == 'import boto3\n\ns3 = boto3.client("s3")\n'
 

@@ -11,9 +11,9 @@ import pytest
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
 
-from lint_creds import cst_imports
-from lint_creds.codemod import fix_source
-from lint_creds.fix_report import HELD_BACK
+from lint_creds.fix import imports as cst_imports
+from lint_creds.fix.codemod import fix_source
+from lint_creds.fix.outcomes import HELD_BACK
 from lint_creds.options import Options
 
 KEY = "AKIA4CAIPE5FRAEBJ2M4"  # a made-up key that has the shape of a real one
@@ -848,7 +848,7 @@ def test_guard_that_only_tests_the_credentials_collapses(before: str, after: str
 def test_imports_decided_without_libcsts_scope_analysis_are_removed_as_libcst_would(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Every fix of the table is what libcst's whole-module import removal gives, and most
-    fixes that queue imports skip it (:mod:`lint_creds.cst_imports`)."""
+    fixes that queue imports skip it (:mod:`lint_creds.fix.imports`)."""
     cases = [getattr(case, "values", case) for case in [*SAFE, *UNSAFE]]
     visitors = []
 

@@ -10,9 +10,9 @@ from typing import List, Tuple
 
 import pytest
 
-from lint_creds.codemod import fix_source
+from lint_creds.fix.codemod import fix_source
 from lint_creds.engine import check_source
-from lint_creds.fixer import (
+from lint_creds.fix.fixer import (
     FileResult, FixSettings, decode, encode, fix_file, fix_files, unified_diff, write_atomically,
 )
 
@@ -177,7 +177,7 @@ def test_a_rewrite_that_does_not_parse_is_never_written(
         tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Fault injection: were the codemod ever to emit broken code, the file keeps its bytes
     and the run says why (the guard in fixer.py is otherwise unreachable)."""
-    import lint_creds.codemod as codemod
+    import lint_creds.fix.codemod as codemod
 
     def broken(source: str, *args: object, **kwargs: object) -> Tuple[str, object]:
         text, report = fix_source(source, *args, **kwargs)  # type: ignore[arg-type]
@@ -202,7 +202,7 @@ def test_nothing_fixable_means_no_libcst(tmp_path: pathlib.Path) -> None:
 
     path = tmp_path / "literal.py"
     path.write_text(LITERAL_SOURCE)
-    code = ("import sys; from lint_creds.fixer import fix_file;"
+    code = ("import sys; from lint_creds.fix.fixer import fix_file;"
             f"r = fix_file({str(path)!r});"
             "print(r.changed, sorted({o.reason for o in r.outcomes}), 'libcst' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

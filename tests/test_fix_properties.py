@@ -7,7 +7,7 @@ from typing import List, Tuple
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lint_creds.codemod import fix_source
+from lint_creds.fix.codemod import fix_source
 from lint_creds.sinks import BOTO_KEYWORDS
 
 #: keyword -> the standard variable boto3's chain reads for it (so every fix is safe).

@@ -1,4 +1,4 @@
-"""Slicing a module for the codemod (lint_creds/cst_slicing.py) never changes a fix.
+"""Slicing a module for the codemod (lint_creds/fix/slicing.py) never changes a fix.
 
 Every fixer fixture and rule example is fixed twice, sliced down to the statements that
 matter and whole, and both the new source and the per-finding report must be identical.
@@ -13,8 +13,8 @@ from typing import Iterator, Tuple
 import libcst as cst
 import pytest
 
-from lint_creds import cst_slicing
-from lint_creds.codemod import fix_source
+from lint_creds.fix import slicing as cst_slicing
+from lint_creds.fix.codemod import fix_source
 from lint_creds.engine import analyze_source
 from lint_creds.rules import RULES
 

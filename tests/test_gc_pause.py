@@ -5,7 +5,7 @@ import pathlib
 import pytest
 
 from lint_creds.engine import analyze_source
-from lint_creds.gc_pause import collector_paused
+from lint_creds.engine.gc_pause import collector_paused
 
 FIXTURES = pathlib.Path(__file__).parent.parent / "fixtures"
 

@@ -8,8 +8,8 @@ from typing import List
 import pytest
 from test_check_cli import KEY_ID, run_cli, write
 
-from lint_creds.files import FileProblem
-from lint_creds.notebooks import load_notebook
+from lint_creds.source.files import FileProblem
+from lint_creds.source.notebooks import load_notebook
 
 
 def notebook(*cells: List[str], language: str = "python") -> str:

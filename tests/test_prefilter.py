@@ -16,14 +16,14 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
-from lint_creds import prefilter
+from lint_creds.source import prefilter
 
 from lint_creds.engine import check_source
 from lint_creds.options import Options
-from lint_creds.files import FileProblem
-from lint_creds.prefilter import could_hold_finding, could_hold_finding_in_text
+from lint_creds.source.files import FileProblem
+from lint_creds.source.prefilter import could_hold_finding, could_hold_finding_in_text
 from lint_creds.rules import RULES, RULES_BY_CODE
-from lint_creds.runner import MIN_FILES_FOR_POOL, check_paths, decode_source
+from lint_creds.cli.runner import MIN_FILES_FOR_POOL, check_paths, decode_source
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 ALL = Options(select=frozenset(RULES_BY_CODE))
@@ -407,7 +407,7 @@ def test_one_and_many_workers_give_identical_results(tmp_path: pathlib.Path) -> 
 def test_prefilter_has_no_heavy_imports() -> None:
     import subprocess
 
-    code = ("import sys; from lint_creds.prefilter import could_hold_finding; "
+    code = ("import sys; from lint_creds.source.prefilter import could_hold_finding; "
             "from lint_creds.options import Options; "
             "could_hold_finding(b'x = 1\\n', Options(), 'x.py'); "
             "print(sorted(m for m in ('ast', 'tokenize', 'unicodedata') if m in sys.modules "

@@ -13,7 +13,7 @@ from lint_creds import __version__
 from lint_creds.report import Report
 from lint_creds.report.text import mask_line, render
 from lint_creds.rules import RULES
-from lint_creds.runner import Reported
+from lint_creds.findings import Reported
 
 SCHEMA = pathlib.Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 NOTEBOOK = {

@@ -5,9 +5,9 @@ from typing import Iterator
 
 import pytest
 
-from lint_creds.files import Target
+from lint_creds.source.files import Target
 from lint_creds.options import Options
-from lint_creds.runner import (
+from lint_creds.cli.runner import (
     CHUNK_SIZE, CHUNKS_IN_FLIGHT_PER_WORKER, MIN_FILES_FOR_POOL, check_targets,
 )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 from typing import NamedTuple, Tuple
 
-from ..runner import Reported
+from ..findings import Reported
 
 #: ``--format`` name -> module implementing ``render``.
 FORMATS = {

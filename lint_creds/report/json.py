@@ -8,8 +8,8 @@ import json
 from typing import Any, Dict
 
 from .. import __version__
+from ..findings import Reported
 from ..rules import RULES_BY_CODE
-from ..runner import Reported
 from . import Report
 
 SCHEMA_VERSION = 1

@@ -12,8 +12,8 @@ from typing import Any, Dict, List
 from urllib.parse import quote
 
 from .. import __version__
+from ..findings import Reported
 from ..rules import RULES, RULES_BY_CODE
-from ..runner import Reported
 from . import Report
 
 SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"

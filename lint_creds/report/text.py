@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from typing import List
 
+from ..findings import Reported
 from ..patterns import find_key_ids, looks_real, mask
-from ..runner import Reported
 from . import Report, position, summary
 
 #: Runs of key-alphabet characters long enough to be key material.

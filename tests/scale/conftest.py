@@ -22,7 +22,7 @@ from typing import Dict, List, NamedTuple
 
 import pytest
 
-from lint_creds.runner import decode_source
+from lint_creds.cli.runner import decode_source
 
 from .ast_oracle import violations
 from .corpus import (

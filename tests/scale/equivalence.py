@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import List, Optional, Tuple
 
 from lint_creds.engine import check_source
-from lint_creds.files import FileProblem
-from lint_creds.noqa import filter_findings
+from lint_creds.source.files import FileProblem
+from lint_creds.cli.noqa import filter_findings
 from lint_creds.options import Options
 from lint_creds.rules import RULES_BY_CODE
-from lint_creds.runner import check_data, decode_source
+from lint_creds.cli.runner import check_data, decode_source
 
 #: Option sets the prefilter must honour: every rule, and configuration that adds anchors.
 ALL = Options(select=frozenset(RULES_BY_CODE))

@@ -4,7 +4,7 @@ its byte-level prefilter) reports exactly what the engine reports when it runs a
 Also the engine's crash-freedom on real code: ``check_source`` may reject input Python
 cannot parse (SyntaxError, ValueError, RecursionError, MemoryError) and nothing else.
 
-Run alone while changing ``lint_creds/prefilter.py``::
+Run alone while changing ``lint_creds/source/prefilter.py``::
 
     python -m pytest tests/scale/test_prefilter_equivalence.py           # bounded, seconds
     python -m pytest -m scale tests/scale/test_prefilter_equivalence.py  # all of site
@@ -19,7 +19,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import pytest
 
-from lint_creds.prefilter import could_hold_finding
+from lint_creds.source.prefilter import could_hold_finding
 
 from .corpus import SEED, Source, site_source, venv_sources, write_figures
 from .equivalence import OPTION_SETS, prefilter_difference
@@ -79,9 +79,9 @@ def test_prefilter_changes_no_result(size: str) -> None:
 
 
 def test_a_prefilter_that_drops_a_finding_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    import lint_creds.runner
+    import lint_creds.cli.runner
 
     source = b'import os, boto3\nboto3.client("s3", aws_access_key_id=os.environ["K"])\n'
     assert prefilter_difference(source, "app.py") is None
-    monkeypatch.setattr(lint_creds.runner, "could_hold_finding", lambda data, options, path: False)
+    monkeypatch.setattr(lint_creds.cli.runner, "could_hold_finding", lambda data, options, path: False)
     assert "CRD201" in (prefilter_difference(source, "app.py") or "")

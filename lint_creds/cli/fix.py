@@ -11,10 +11,10 @@ import sys
 from collections import Counter
 from typing import List, Optional, Sequence, TextIO, Tuple
 
+from ..fix.fixer import FileResult, FixSettings, fix_bytes, fix_files
+from ..options import Options
+from ..source.files import collect
 from .config import ConfigError, add_config_arguments, settings_from_args
-from .files import collect
-from .fixer import FileResult, FixSettings, fix_bytes, fix_files
-from .options import Options
 
 #: Flags that override ``[tool.lint-creds]`` keys of the same name.
 

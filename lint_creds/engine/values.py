@@ -17,9 +17,9 @@ from .origins import (
     Kind, Value, constant_string, is_credential_key, is_empty, strongest,
 )
 
-from .source_text import describe
+from ..sinks import SESSION_FACTORIES
 from .scopes import Binding, ModuleScopes, Scope, lookup
-from .sinks import SESSION_FACTORIES
+from .source_text import describe
 
 __all__ = ["Kind", "Value", "ValueResolver", "constant_string", "strongest"]
 

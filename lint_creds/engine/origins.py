@@ -6,7 +6,7 @@ import ast
 from enum import Enum
 from typing import FrozenSet, Iterable, NamedTuple, Optional, Tuple
 
-from .patterns import SETTINGS_NAMES, credential_role_of_name, is_placeholder
+from ..patterns import SETTINGS_NAMES, credential_role_of_name, is_placeholder
 from .scopes import Scope
 
 #: How many names/attributes the resolver follows before giving up.

@@ -15,9 +15,9 @@ from typing import List, Optional, Sequence
 #: subcommand -> (module, one-line help). Each module has ``add_arguments(parser)`` and
 #: ``run(args) -> int``.
 SUBCOMMANDS = {
-    "check": ("lint_creds.check_command", "report hand-passed AWS credentials (the gate)"),
-    "fix": ("lint_creds.fix_command", "rewrite code onto the default credential chain"),
-    "rule": ("lint_creds.rule_command", "show the documentation of a rule"),
+    "check": ("lint_creds.cli.check", "report hand-passed AWS credentials (the gate)"),
+    "fix": ("lint_creds.cli.fix", "rewrite code onto the default credential chain"),
+    "rule": ("lint_creds.cli.rule", "show the documentation of a rule"),
 }
 
 
@@ -26,7 +26,7 @@ class _VersionAction(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: object, values: object,
                  option_string: Optional[str] = None) -> None:
-        from . import __version__
+        from .. import __version__
 
         sys.stdout.write(f"lint-creds {__version__}\n")
         parser.exit()

@@ -4,12 +4,12 @@ from __future__ import annotations
 import ast
 from typing import Callable, Iterable, Set
 
-from .options import Options
-from .patterns import (
+from ..options import Options
+from ..patterns import (
     CREDENTIAL_ENV_NAMES, KEY_ID_LENGTH, SETTINGS_NAMES, credential_role_of_name, find_key_ids,
     is_aws_credential_name, is_placeholder, looks_real, mask,
 )
-from .rules import RULES_BY_CODE
+from ..rules import RULES_BY_CODE
 from .values import constant_string
 
 #: ``report(code, node, message)`` of the module checker.

@@ -1,7 +1,7 @@
 """Applying planned removals to a libcst tree: arguments, dict entries and statements go,
 and the commas, comments and blank lines around them end up where a person would put them.
 
-The planner (:mod:`lint_creds.codemod`) decides *what* to remove; this module only knows
+The planner (:mod:`lint_creds.fix.plan`) decides *what* to remove; this module only knows
 *how* to take nodes out of a tree without disturbing anything else.
 """
 from __future__ import annotations

@@ -33,7 +33,7 @@ from typing import (
 
 import libcst as cst
 
-from .findings import Analysis, Span
+from ..findings import Analysis, Span
 
 #: Smaller modules are fixed whole: the stand-ins would save little.
 MIN_LINES_TO_SLICE = 50

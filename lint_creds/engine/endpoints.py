@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from ..sinks import ENDPOINT_KEYWORDS, SESSION_METHOD_SINKS, SinkSpec, is_aws_endpoint
 from .scopes import Scope
-from .sinks import ENDPOINT_KEYWORDS, SESSION_METHOD_SINKS, SinkSpec, is_aws_endpoint
 from .values import Kind, ValueResolver, constant_string
 
 #: Settings / storage-class attributes that point the SDK at another service.

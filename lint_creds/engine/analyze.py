@@ -10,18 +10,18 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator, List, Optional, Sequence, Set, Union
 
-from .findings import Analysis, Applicability, Finding, SinkCall, Span
-from .gc_pause import collector_paused
-from .literals import LiteralChecker
-from .options import DEFAULT_OPTIONS, Options
-from .patterns import (
+from ..findings import Analysis, Applicability, Finding, SinkCall, Span
+from ..options import DEFAULT_OPTIONS, Options
+from ..patterns import (
     CREDENTIAL_ENV_NAMES, KEY_ID_LENGTH, SETTINGS_MARKERS, SETTINGS_NAMES, Role, is_placeholder,
     is_settings_path, looks_like_credential,
 )
-from .rules import RULES_BY_CODE
+from ..rules import RULES_BY_CODE
+from .gc_pause import collector_paused
+from .literals import LiteralChecker
+from .origins import ENV_WRITERS
 from .scopes import ModuleScopes, Scope
 from .sink_calls import SinkCallAnalyzer
-from .origins import ENV_WRITERS
 from .values import Kind, ValueResolver, constant_string
 from .visitor import FastVisitor
 

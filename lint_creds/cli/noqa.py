@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Iterable, List, Sequence, Tuple
 
-from .findings import Finding
+from ..findings import Finding
 
 # Copied from flake8.defaults so the two front ends cannot drift apart in behaviour.
 NOQA_INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)

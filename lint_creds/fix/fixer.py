@@ -19,14 +19,14 @@ import tokenize
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
-from .engine import analyze_tree
-from .fix_report import report_without_fixing, wants_libcst
-from .files import FileProblem, read_bytes
-from .findings import Analysis
-from .gc_pause import collector_paused
-from .options import DEFAULT_OPTIONS, Options
-from .patterns import mask_key_material
-from .prefilter import could_hold_finding
+from ..engine import analyze_tree
+from ..engine.gc_pause import collector_paused
+from ..findings import Analysis
+from ..options import DEFAULT_OPTIONS, Options
+from ..patterns import mask_key_material
+from ..source.files import FileProblem, read_bytes
+from ..source.prefilter import could_hold_finding
+from .outcomes import report_without_fixing, wants_libcst
 
 #: Batches smaller than this run in-process: a pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 48
@@ -47,7 +47,7 @@ class FileResult(NamedTuple):
 
     path: str
     changed: bool = False
-    #: ``lint_creds.fix_report.Outcome`` records (kept untyped here so this module never
+    #: ``lint_creds.fix.outcomes.Outcome`` records (kept untyped here so this module never
     #: imports libcst).
     outcomes: Tuple[object, ...] = ()
     diff: str = ""

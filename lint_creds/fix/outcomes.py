@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import NamedTuple, Optional, Sequence, Tuple
 
-from .findings import Analysis, Applicability, Finding, SinkCall, Span
-from .options import Options
+from ..findings import Analysis, Applicability, Finding, SinkCall, Span
+from ..options import Options
 
 HELD_BACK = "unsafe fix held back (apply it with --unsafe-fixes)"
 NO_FIX = "no automatic fix for this finding"

@@ -15,13 +15,13 @@ from typing import (
     TYPE_CHECKING, Deque, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple,
 )
 
-from .files import FileProblem, Target, declaration_lines, read_bytes, split_lines
-from .findings import Finding
-from .options import Options
-from .prefilter import could_hold_finding
+from ..findings import Finding, Reported
+from ..options import Options
+from ..source.files import FileProblem, Target, declaration_lines, read_bytes, split_lines
+from ..source.prefilter import could_hold_finding
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .notebooks import Notebook
+    from ..source.notebooks import Notebook
 
 #: Files per task sent to a worker; large enough to amortise pickling and scheduling.
 CHUNK_SIZE = 48
@@ -31,28 +31,6 @@ MIN_FILES_FOR_POOL = 200
 #: flat however large the tree.
 CHUNKS_IN_FLIGHT_PER_WORKER = 16
 _LINE_REFERENCE = re.compile(r"\bline (\d+)\b")
-
-
-class Reported(NamedTuple):
-    """A finding placed in its file: what every report format needs."""
-
-    code: str
-    message: str
-    #: ``safe`` / ``unsafe`` / ``none`` (the finding's fix applicability).
-    fix: str
-    path: str
-    #: 1-based notebook cell number; ``None`` for ``.py`` files.
-    cell: Optional[int]
-    #: 1-based line (within the cell for notebooks), 0-based character column (engine's).
-    line: int
-    col: int
-    end_line: int
-    end_col: int
-    #: The text of the reported line (used for excerpts and baseline fingerprints; it may
-    #: hold a secret, so reports never print it except as a terminal excerpt, masked).
-    source_line: str
-    #: Identity for baselines and SARIF (see :mod:`lint_creds.baseline`); set by ``check``.
-    fingerprint: str = ""
 
 
 class FileResult(NamedTuple):
@@ -128,7 +106,7 @@ def _analyse(text: str, path: str, options: Options) -> Tuple[List[Finding], int
     """Engine findings after ``# noqa``; engine failures become :class:`FileProblem`."""
     # Imported here: a run whose files all fail the prefilter (the usual pre-commit call
     # on files that mention nothing of AWS) never loads the engine.
-    from .engine import check_source
+    from ..engine import check_source
     from .noqa import filter_findings
 
     try:
@@ -149,7 +127,7 @@ def _analyse(text: str, path: str, options: Options) -> Tuple[List[Finding], int
 
 
 def _check_notebook(data: bytes, path: str, options: Options) -> FileResult:
-    from .notebooks import join_cells, load_notebook
+    from ..source.notebooks import join_cells, load_notebook
 
     notebook = load_notebook(data, path)
     if not could_hold_finding(notebook.source.encode("utf-8", "surrogatepass"), options,

@@ -4,21 +4,21 @@ from __future__ import annotations
 import ast
 from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Tuple
 
-from .endpoints import EndpointFinder
-from .findings import (
+from ..findings import (
     Applicability, ArgKind, CredentialArg, Finding, Origin, OriginKind, SinkCall, Span,
 )
-from .options import Options
-from .patterns import (
+from ..options import Options
+from ..patterns import (
     STANDARD_ENV_NAMES, Role, credential_role_of_name, is_placeholder, looks_like_credential,
     looks_real, mask,
 )
-from .rules import RULES_BY_CODE
-from .scopes import DICT_MUTATORS, Scope
-from .sinks import (
+from ..rules import RULES_BY_CODE
+from ..sinks import (
     BOTO_KEYWORDS, GENERIC, S3FS_KEYWORDS, SESSION_METHOD_SINKS, SPLAT_KEYS, STORAGE_OPTION_KEYS,
     SinkSpec, spec_for_qualname,
 )
+from .endpoints import EndpointFinder
+from .scopes import DICT_MUTATORS, Scope
 from .values import Kind, Value, ValueResolver
 
 SpanOf = Callable[[ast.AST, Optional[ast.AST]], Span]

@@ -8,7 +8,7 @@ screen over whole corpora.
 
 - **Sinks** whose credential parameters are not credential names (below) are spelled in the
   module: ``boto`` (positional arguments of boto3, botocore, aioboto3, aiobotocore and legacy
-  boto; only with a call that could pass them, see :mod:`lint_creds.boto_screen`),
+  boto; only with a call that could pass them, see :mod:`lint_creds.source.boto_screen`),
   ``S3FileSystem`` (s3fs's ``key=``/``secret=``), ``set_credentials``, the last dotted part of
   each configured ``extra-sinks`` entry, and, with an argument named like s3fs's (below),
   ``storage_options`` and ``fsspec`` (the latter only with ``s3``: its sink is
@@ -59,9 +59,9 @@ from __future__ import annotations
 import re
 from typing import Iterable, List, Optional, Sequence, Set, Tuple
 
+from ..options import Options
+from ..patterns import KEY_ID_FULL_RE, SETTINGS_MARKERS, is_settings_path
 from .files import declaration_lines
-from .options import Options
-from .patterns import KEY_ID_FULL_RE, SETTINGS_MARKERS, is_settings_path
 
 #: Sink names, searched in lower-case bytes with ``in`` (memchr speed).
 _SINK_WORDS = ("s3filesystem", "set_credentials")
@@ -101,7 +101,7 @@ _SECRET_STRING = re.compile(
     rb"[\"'](?=[a-z0-9/+]{40}[\"'])[a-z]{0,39}[0-9/+]|[\"'][a-z0-9/+=]{100,}[\"']")
 #: Longer than any anchor a name shape or key id matches (the longest, ``AKIA`` + 16, is 20).
 _LONGEST_FIXED_ANCHOR = 32
-#: The boto family's sink word: not an anchor by itself (see :mod:`lint_creds.boto_screen`).
+#: The boto family's sink word: not an anchor by itself (see :mod:`lint_creds.source.boto_screen`).
 _BOTO = b"boto"
 #: A key id is matched case-sensitively: ``Malaysia`` must not pass for ``ASIA``.
 _KEY_ID = re.compile(KEY_ID_FULL_RE.pattern.encode())

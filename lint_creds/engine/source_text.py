@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 from typing import Optional, Sequence
 
-from .patterns import find_key_ids, looks_like_credential, mask_all
+from ..patterns import find_key_ids, looks_like_credential, mask_all
 
 
 def describe(lines: Sequence[str], node: ast.AST, limit: int = 60) -> str:

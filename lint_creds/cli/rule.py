@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .rules import RULES, RULES_BY_CODE
+from ..rules import RULES, RULES_BY_CODE
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -13,7 +13,7 @@ import os
 from collections import Counter
 from typing import Dict, Iterable, List, Mapping, Tuple
 
-from .files import FileProblem
+from ..source.files import FileProblem
 
 FORMAT_VERSION = 1
 

@@ -17,9 +17,9 @@ from typing import (
     Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple,
 )
 
-from .files import DEFAULT_EXCLUDES
-from .options import Options
-from .rules import DEFAULT_SELECT, RULES_BY_CODE
+from ..options import Options
+from ..rules import DEFAULT_SELECT, RULES_BY_CODE
+from ..source.files import DEFAULT_EXCLUDES
 
 SECTION = "lint-creds"
 

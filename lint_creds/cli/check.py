@@ -6,9 +6,10 @@ import os
 import sys
 from typing import Iterator, List, Optional, Sequence, Tuple
 
+from ..findings import Reported
+from ..source.files import FileProblem, Target, iter_collect
 from .config import ConfigError, Settings, add_config_arguments, settings_from_args
-from .files import FileProblem, Target, iter_collect
-from .runner import FileResult, Reported, check_targets
+from .runner import FileResult, check_targets
 
 #: Report formats that carry each finding's baseline fingerprint.
 FINGERPRINTED_FORMATS = frozenset({"json", "sarif"})
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         except FileProblem as problem:
             _error(str(problem))
             return 2
-    from .report import Problem, Report, render
+    from ..report import Problem, Report, render
 
     report = Report(tuple(findings), tuple(Problem(p, reason) for p, reason in problems),
                     files, noqa_suppressed, held_back, settings.root)

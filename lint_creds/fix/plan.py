@@ -1,0 +1,388 @@
+"""Pass 1 of the codemod: the engine's records turned into a plan of node removals.
+
+Sink calls lose their credential group (keywords, positional credentials, entries of splatted
+dicts and ``storage_options``), whole or not at all; statement findings (settings, env
+writes, ``set_credentials``) lose their statement; an ``if``/``else`` that only tests the
+credentials collapses when both branches agree once the credentials are gone (unsafe).
+Each step is planned atomically: a step the planner cannot prove safe raises
+:class:`_Unfixable`, its edits are dropped, and the reason goes into the finding's outcome.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
+
+from ..engine.origins import ENV_WRITERS
+from ..findings import Analysis, ArgKind, CredentialArg, Finding, SinkCall, Span
+from ..options import Options
+from ..patterns import CREDENTIAL_ENV_NAMES
+from .outcomes import (
+    NO_FIX, SINK_CODES, FixReport, Outcome, contains as _contains, innermost_sink, sink_reason,
+    statement_reason,
+)
+from .prune import is_pure
+from .removal import Edits, Remover
+
+
+def span_of(position: object) -> Span:
+    start, end = position.start, position.end  # type: ignore[attr-defined]
+    return Span(start.line, start.column, end.line, end.column)
+
+
+class _Unfixable(Exception):
+    """A plan step the codemod cannot prove safe; the message is the reason."""
+
+
+class Planner:
+    """Turns the engine's records into :class:`Edits` on one libcst tree."""
+
+    def __init__(self, wrapper: MetadataWrapper, analysis: Analysis, options: Options,
+                 unsafe_fixes: bool) -> None:
+        self.analysis = analysis
+        self.options = options
+        self.unsafe_fixes = unsafe_fixes
+        resolved = wrapper.resolve_many({ParentNodeProvider, ScopeProvider, PositionProvider})
+        self.parents = resolved[ParentNodeProvider]
+        self.scopes = resolved[ScopeProvider]
+        self.positions = resolved[PositionProvider]
+        self.at: Dict[Span, List[cst.CSTNode]] = {}
+        for node, position in self.positions.items():
+            self.at.setdefault(span_of(position), []).append(node)
+        self.edits = Edits()
+        self.outcomes: Dict[int, Outcome] = {}
+        #: Writer calls (``os.environ.update``) whose entries the plan removes.
+        self.writers: Set[cst.Call] = set()
+        self.shared: Dict[Span, int] = {}
+        self.fixing: List[Span] = []  # spans of the sink calls the plan may fix
+        #: finding index -> the ``NAME = ...`` setting statement its fix removes.
+        self.setting_drops: Dict[int, cst.BaseSmallStatement] = {}
+
+    # -- the plan ---------------------------------------------------------------------
+    def plan(self) -> Tuple[Edits, FixReport]:
+        findings = self.analysis.findings
+        reasons = {s: sink_reason(s, self.options, self.unsafe_fixes)
+                   for s in self.analysis.sink_calls}
+        # Dicts (and item assignments) that also feed a call left alone must stay whole.
+        self.shared = {(a.container or a.span): s.span.line for s, reason in reasons.items()
+                       if reason is not None for a in s.args
+                       if a.kind in (ArgKind.SPLAT_ENTRY, ArgKind.OPTION_ENTRY)}
+        self.fixing = [s.span for s, reason in reasons.items() if reason is None]
+        for sink, reason in reasons.items():
+            if reason is None:
+                reasons[sink] = self._attempt(lambda: self._plan_sink(sink))
+        for line, guarded in self._guarded(reasons).items():
+            if self._attempt(lambda: self._plan_guard(line, guarded)) is None:
+                reasons.update({sink: None for sink in guarded})
+        for index, finding in enumerate(findings):
+            owner = innermost_sink(finding, self.analysis.sink_calls)
+            if owner is not None:
+                self.outcomes[index] = Outcome(finding, reasons[owner] is None, reasons[owner])
+        for index, finding in enumerate(findings):
+            if index not in self.outcomes and finding.code not in SINK_CODES:
+                reason = statement_reason(finding, self.unsafe_fixes)
+                if reason is None:
+                    reason = self._attempt(lambda: self._plan_statement(index, finding))
+                self.outcomes[index] = Outcome(finding, reason is None, reason)
+        self._keep_used_settings()
+        self._drop_emptied_writers()
+        outcomes = tuple(self.outcomes.get(i) or Outcome(f, False, f.not_fixable_reason or NO_FIX)
+                         for i, f in enumerate(findings))
+        return self.edits, FixReport(outcomes)
+
+    def _attempt(self, step: "object") -> Optional[str]:
+        """Run one plan step atomically: its edits are kept only if it succeeds whole."""
+        saved = self.edits
+        self.edits = Edits()
+        try:
+            step()  # type: ignore[operator]
+        except _Unfixable as problem:
+            self.edits = saved
+            return str(problem)
+        except (LookupError, ValueError, TypeError, AttributeError) as error:
+            self.edits = saved  # engine and tree disagree: leave the code alone, say so
+            return f"internal error while planning the fix ({type(error).__name__}: {error})"
+        saved.merge(self.edits)
+        self.edits = saved
+        return None
+
+    # -- sink calls -----------------------------------------------------------------------
+    def _plan_sink(self, sink: SinkCall) -> None:
+        call = self._node_at(sink.span, cst.Call)
+        if sink.fix == "statement":
+            self._drop(self._statement_of(call, f"the result of {sink.sink}() is used"))
+            return
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        removed: Set[int] = set()
+        for arg in sink.args:
+            if arg.kind is ArgKind.KEYWORD:
+                self._drop(self._keyword(call, arg.key))
+            elif arg.kind is ArgKind.POSITIONAL:
+                removed.add(int(arg.key))
+                self._drop(positional[int(arg.key)])
+            elif (arg.container or arg.span) in self.shared:
+                raise _Unfixable(f"the {arg.key!r} entry also feeds the call on line "
+                                 f"{self.shared[arg.container or arg.span]}, which is not fixed")
+            elif not _contains(sink.span, arg.container or arg.span):
+                self._check_dict_only_feeds(arg.container or arg.span)
+                self._drop_entry(arg)
+            else:
+                self._drop_entry(arg)
+        self._rename_positionals(sink, positional, removed)
+
+    # -- guards -------------------------------------------------------------------------
+    def _guarded(self, reasons: Mapping[SinkCall, Optional[str]]) -> Dict[int, List[SinkCall]]:
+        """Sink calls blocked only by an ``if`` that tests the credentials, by its line."""
+        found: Dict[int, List[SinkCall]] = {}
+        if self.unsafe_fixes:
+            for sink, reason in reasons.items():
+                if sink.guard_line is not None and reason == sink.blocked:
+                    found.setdefault(sink.guard_line, []).append(sink)
+        return found
+
+    def _plan_guard(self, line: int, sinks: List[SinkCall]) -> None:
+        """``if <credentials set>: client(creds) else: client()`` -> ``client()``: when the
+        ``if`` branch without its credentials is the ``else`` branch, both do the same."""
+        guard = next((n for n, p in self.positions.items() if isinstance(n, cst.If)
+                      and p.start.line == line and _contains(span_of(p), sinks[0].span)), None)
+        if guard is None or not isinstance(guard.orelse, cst.Else):
+            raise _Unfixable("the guard is not a plain if/else")
+        body = span_of(self.positions[guard.body])
+        if not all(_contains(body, sink.span) for sink in sinks) or not is_pure(
+                guard.test, self.scopes.get(guard.test)):
+            raise _Unfixable("the guard does more than test the credentials")
+        for sink in sinks:
+            self._plan_sink(sink)
+        without = guard.body.visit(Remover(self.edits, self.parents))
+        if _meaning(without) != _meaning(guard.orelse.body):
+            raise _Unfixable("the branch that tests the credentials differs from its else "
+                             "branch by more than the credentials")
+        self.edits = Edits()
+        self.edits.collapse.add(guard)
+
+    def _drop_entry(self, arg: CredentialArg) -> None:
+        if arg.container is None:  # ``kwargs["aws_access_key_id"] = ...``
+            self._drop(self._node_at(arg.span, cst.BaseSmallStatement))
+        else:
+            self._drop(self._node_at(arg.span, (cst.DictElement, cst.Arg)))
+
+    def _rename_positionals(self, sink: SinkCall, positional: List[cst.Arg],
+                            removed: Set[int]) -> None:
+        if removed:
+            params = sink.params
+            for index in range(max(removed) + 1, len(positional)):
+                if index >= len(params):
+                    raise _Unfixable(f"cannot name positional argument {index + 1} of "
+                                     f"{sink.sink} after removing the credentials before it")
+                self.edits.rename[positional[index]] = params[index]
+
+    def _check_dict_only_feeds(self, where: Span) -> None:
+        """A named credentials dict may lose entries only if nothing but fixed sink calls
+        (and its own item assignments) uses it: a MinIO client may share it."""
+        node = next((n for n in self.at.get(where, []) if isinstance(
+            n, (cst.Dict, cst.Call, cst.BaseSmallStatement))), None)
+        statement = node if isinstance(node, cst.BaseSmallStatement) else self.parents.get(node)
+        target = _assigned_name(statement) if statement is not None else None
+        if target is None and isinstance(statement, cst.Assign):
+            target = _subscript_base(statement)
+        scope = self.scopes.get(target) if target is not None else None
+        if target is None or scope is None:
+            raise _Unfixable("could not prove what else uses the credentials dict")
+        for assignment in scope.assignments[target.value]:
+            for access in assignment.references:
+                position = self.positions.get(access.node)
+                if position is None:
+                    raise _Unfixable(f"{target.value} is used where it cannot be tracked")
+                span = span_of(position)
+                if not (any(_contains(f, span) for f in self.fixing)
+                        or self._item_assignment(access.node)):
+                    raise _Unfixable(f"the credentials dict {target.value} is also used on "
+                                     f"line {span.line}")
+
+    def _item_assignment(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` the ``d`` of ``d["key"] = value``?"""
+        subscript = self.parents.get(node)
+        return isinstance(subscript, cst.Subscript) and isinstance(
+            self.parents.get(subscript), cst.AssignTarget)
+
+    def _keyword(self, call: cst.Call, name: str) -> cst.Arg:
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == name:
+                return arg
+        raise _Unfixable(f"keyword {name}= not found in the call")
+
+    # -- statements -----------------------------------------------------------------------
+    def _plan_statement(self, index: int, finding: Finding) -> None:
+        nodes = self.at.get(finding.span, [])
+        statement = next((n for n in nodes if isinstance(n, cst.BaseSmallStatement)), None)
+        if finding.code == "CRD102":
+            self._plan_env_literal(finding)
+        elif statement is not None:
+            self._drop(statement)
+            if _assigned_name(statement) is not None:
+                self.setting_drops[index] = statement
+        elif any(isinstance(n, cst.Call) for n in nodes):  # os.putenv(K, v), setdefault(K, v)
+            call = next(n for n in nodes if isinstance(n, cst.Call))
+            self._drop(self._statement_of(call, "the write's result is used"))
+        else:  # a keyword or dict key inside ``.update(...)``
+            self._drop_writer_entry(nodes)
+
+    def _plan_env_literal(self, finding: Finding) -> None:
+        """CRD102 is fixable only where a literal key is written into the environment,
+        directly or through a name (``KEY = "AKIA..."; os.environ[...] = KEY``); a name
+        left unused afterwards goes with the dead assignments."""
+        literal = self._node_at(finding.span, cst.BaseExpression)
+        if self._drop_env_write(literal):
+            return
+        statement = self.parents.get(literal)
+        target = _assigned_name(statement) if statement is not None else None
+        scope = self.scopes.get(target) if target is not None else None
+        if target is not None and scope is not None:
+            reads = [a.node for s in scope.assignments[target.value] for a in s.references]
+            if reads and all(self._drop_env_write(read) for read in reads):
+                return
+        raise _Unfixable(NO_FIX + " (the literal is not written into the environment)")
+
+    def _drop_env_write(self, value: cst.CSTNode) -> bool:
+        """Plan the removal of the environment write of ``value``, if it is one."""
+        parent = self.parents.get(value)
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+            if isinstance(target, cst.Subscript) and self._qualified(target.value) == {
+                    "os.environ"} and _subscript_key(target) in CREDENTIAL_ENV_NAMES:
+                self._drop(parent)
+                return True
+        if isinstance(parent, (cst.Arg, cst.DictElement)) and parent.value is value:
+            call = self._enclosing_call(parent)
+            if call is not None and self._qualified(call.func) & ENV_WRITERS:
+                if isinstance(parent, cst.Arg) and parent.keyword is None:
+                    self._drop(self._statement_of(call, "the write's result is used"))
+                else:
+                    self._drop(parent)
+                    self.writers.add(call)
+                return True
+        return False
+
+    def _drop_writer_entry(self, nodes: Sequence[cst.CSTNode]) -> None:
+        for node in nodes:
+            entry = node if isinstance(node, cst.Arg) else self.parents.get(node)
+            if isinstance(entry, (cst.Arg, cst.DictElement)):
+                call = self._enclosing_call(entry)
+                if call is not None:
+                    self._drop(entry)
+                    self.writers.add(call)
+                    return
+        raise _Unfixable("could not find the statement to remove")
+
+    def _keep_used_settings(self) -> None:
+        """A setting still read by code that stays (``OTHER = AWS_ACCESS_KEY_ID``) stays too."""
+        changed = True
+        while changed:
+            changed = False
+            for index, statement in list(self.setting_drops.items()):
+                user = self._remaining_user(statement)
+                if user is not None:
+                    self.edits.drop.discard(statement)
+                    del self.setting_drops[index]
+                    finding = self.analysis.findings[index]
+                    name = getattr(_assigned_name(statement), "value", "")
+                    self.outcomes[index] = Outcome(
+                        finding, False, f"{name} is still used at line {user}")
+                    changed = True
+
+    def _remaining_user(self, statement: cst.BaseSmallStatement) -> Optional[int]:
+        """The line of a read of the statement's name outside removed statements."""
+        target = _assigned_name(statement)
+        scope = self.scopes.get(target) if target is not None else None
+        if target is None or scope is None:
+            return None
+        for assignment in scope.assignments[target.value]:
+            for access in assignment.references:
+                holder: Optional[cst.CSTNode] = access.node
+                while holder is not None and not isinstance(holder, cst.BaseSmallStatement):
+                    holder = self.parents.get(holder)
+                if holder not in self.edits.drop:
+                    position = self.positions.get(access.node)
+                    return position.start.line if position is not None else 0
+        return None
+
+    def removed_spans(self, nodes: Iterable[cst.CSTNode]) -> List[Span]:
+        """Source spans of removed nodes that come from the original tree."""
+        return [span_of(self.positions[n]) for n in nodes if n in self.positions]
+
+    def _drop_emptied_writers(self) -> None:
+        """``os.environ.update({...})`` with every entry removed goes as a whole."""
+        for call in self.writers:
+            entries: List[cst.CSTNode] = []
+            for arg in call.args:
+                entries += list(arg.value.elements) if isinstance(arg.value, cst.Dict) else [arg]
+            parent = self.parents.get(call)
+            if all(e in self.edits.drop for e in entries) and isinstance(parent, cst.Expr):
+                self.edits.drop -= set(entries)
+                self.edits.drop.add(parent)
+
+    # -- lookups ----------------------------------------------------------------------------
+    def _node_at(self, span: Span, kind: "Union[type, Tuple[type, ...]]") -> "cst.CSTNode":
+        for node in self.at.get(span, []):
+            if isinstance(node, kind):
+                return node
+        raise _Unfixable(f"could not locate the code at line {span.line}, column {span.col + 1}")
+
+    def _statement_of(self, call: cst.CSTNode, reason: str) -> cst.Expr:
+        parent = self.parents.get(call)
+        if isinstance(parent, cst.Expr):
+            return parent
+        raise _Unfixable(reason)
+
+    def _enclosing_call(self, node: cst.CSTNode) -> Optional[cst.Call]:
+        for _ in range(4):  # Arg -> Call, or DictElement -> Dict -> Arg -> Call
+            node = self.parents.get(node)  # type: ignore[assignment]
+            if isinstance(node, cst.Call):
+                return node
+            if node is None:
+                return None
+        return None
+
+    def _qualified(self, node: cst.CSTNode) -> Set[str]:
+        scope = self.scopes.get(node)
+        return {q.name for q in scope.get_qualified_names_for(node)} if scope else set()
+
+    def _drop(self, node: cst.CSTNode) -> None:
+        self.edits.drop.add(node)
+
+
+def _assigned_name(statement: cst.CSTNode) -> Optional[cst.Name]:
+    """The target of ``NAME = value`` / ``NAME: T = value``."""
+    if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0].target
+        return target if isinstance(target, cst.Name) else None
+    if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
+        return statement.target
+    return None
+
+
+def _subscript_base(statement: cst.Assign) -> Optional[cst.Name]:
+    """``d`` of the item assignment ``d["key"] = value``."""
+    target = statement.targets[0].target if len(statement.targets) == 1 else None
+    if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+        return target.value
+    return None
+
+
+def _subscript_key(node: cst.Subscript) -> Optional[str]:
+    if len(node.slice) == 1:
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+            value = index.value.evaluated_value
+            return value if isinstance(value, str) else None
+    return None
+
+
+def _meaning(block: cst.BaseSuite) -> List[str]:
+    """A block's statements as ``ast`` dumps: equal blocks do the same, whatever their
+    comments and formatting."""
+    body = block.body if isinstance(block, cst.IndentedBlock) else [
+        cst.SimpleStatementLine(list(block.body))]  # type: ignore[arg-type]
+    return [ast.dump(ast.parse(cst.Module(body=[statement]).code)) for statement in body]

@@ -1,0 +1,135 @@
+"""Pass 2 of the codemod: assignments that fed only the removed code, now dead.
+
+``name = <pure value>`` goes when nothing reads ``name`` any more (an ``os.environ`` read or
+a literal bound to an unused name), round after round, since a dead name can make the next
+one dead. Public module-level names go only with unsafe fixes: other modules may import
+them, and this pass sees one module.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable, Optional, Set, Union
+
+import libcst as cst
+from libcst.metadata import (
+    Assignment, ClassScope, GlobalScope, MetadataWrapper, ParentNodeProvider, Scope,
+    ScopeProvider,
+)
+
+from .removal import Edits, Remover
+
+
+#: Calls whose result may be dropped with the name they were bound to (reads, no effects).
+_PURE_CALLS = frozenset({"os.getenv", "os.environ.get", "decouple.config"})
+_PURE_METHODS = frozenset({"get", "str", "strip", "rstrip", "lstrip"})
+_MAX_PRUNE_ROUNDS = 8
+
+
+def names_in(nodes: Iterable[cst.CSTNode]) -> Set[str]:
+    found: Set[str] = set()
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+    for node in nodes:
+        node.visit(_Names())
+    return found
+
+
+def is_pure(node: cst.BaseExpression, scope: Optional[Scope]) -> bool:
+    """Can the expression be dropped with its unused target?  Literals, names, attribute
+    and item reads, and environment/config reads; never a call with other effects."""
+    if isinstance(node, (cst.SimpleString, cst.Integer, cst.Name)):
+        return True
+    if isinstance(node, cst.ConcatenatedString):
+        return is_pure(node.left, scope) and is_pure(node.right, scope)
+    if isinstance(node, cst.FormattedString):
+        return all(is_pure(p.expression, scope) for p in node.parts
+                   if isinstance(p, cst.FormattedStringExpression))
+    if isinstance(node, cst.Attribute):
+        return is_pure(node.value, scope)
+    if isinstance(node, cst.Subscript):
+        return is_pure(node.value, scope) and all(
+            isinstance(e.slice, cst.Index) and is_pure(e.slice.value, scope) for e in node.slice)
+    if isinstance(node, (cst.BooleanOperation, cst.BinaryOperation)):
+        return is_pure(node.left, scope) and is_pure(node.right, scope)
+    if isinstance(node, cst.Comparison):  # "AWS_ACCESS_KEY_ID" in os.environ
+        return is_pure(node.left, scope) and all(
+            is_pure(c.comparator, scope) for c in node.comparisons)
+    if isinstance(node, cst.UnaryOperation):
+        return is_pure(node.expression, scope)
+    if isinstance(node, cst.Call):
+        names = {q.name for q in scope.get_qualified_names_for(node.func)} if scope else set()
+        method = isinstance(node.func, cst.Attribute) and node.func.attr.value in _PURE_METHODS
+        return bool(names & _PURE_CALLS or method) and (
+            not isinstance(node.func, cst.Attribute) or is_pure(node.func.value, scope)) and all(
+            is_pure(a.value, scope) for a in node.args)
+    return False
+
+
+def dead_assignments(wrapper: MetadataWrapper, candidates: Set[str],
+                      public_globals: bool) -> Set[cst.CSTNode]:
+    """Statements ``name = <pure value>`` whose name is a candidate and is never read here.
+
+    A public module-level name may be imported by other modules, which this file cannot
+    see: it goes only when ``public_globals`` (an unsafe fix), as ruff's F841 leaves
+    module-level names alone."""
+    resolved = wrapper.resolve_many({ScopeProvider, ParentNodeProvider})
+    scopes, parents = resolved[ScopeProvider], resolved[ParentNodeProvider]
+    exported = "__all__" in wrapper.module.code
+    dead: Set[cst.CSTNode] = set()
+    for scope in {s for s in scopes.values() if s is not None}:
+        if isinstance(scope, ClassScope):  # class attributes are read through ``self.``
+            continue
+        for name in candidates:
+            if isinstance(scope, GlobalScope) and (exported or not (
+                    public_globals or name.startswith("_"))):
+                continue
+            statements = [_assigning_statement(a, parents) for a in scope.assignments[name]]
+            if not statements or any(s is None for s in statements) or any(
+                    a.references for a in scope.assignments[name]):
+                continue
+            if all(is_pure(s.value, scope) for s in statements if s is not None and s.value):
+                dead.update(s for s in statements if s is not None)
+    return dead
+
+
+def _assigning_statement(assignment: object, parents: "object") -> Optional[
+        Union[cst.Assign, cst.AnnAssign]]:
+    """The single-target ``name = value`` statement behind a scope assignment, if it is one."""
+    if not isinstance(assignment, Assignment) or not isinstance(assignment.node, cst.Name):
+        return None
+    parent = parents.get(assignment.node)  # type: ignore[attr-defined]
+    if isinstance(parent, cst.AnnAssign) and parent.value is not None:
+        return parent
+    if isinstance(parent, cst.AssignTarget):
+        statement = parents.get(parent)  # type: ignore[attr-defined]
+        if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+            return statement
+    return None
+
+
+def prune_dead_assignments(
+        module: cst.Module, candidates: Set[str], public_globals: bool,
+        queue_imports: Callable[[MetadataWrapper, Iterable[cst.CSTNode]], None],
+) -> "tuple[cst.Module, Set[cst.CSTNode]]":
+    """``module`` without the dead assignments to ``candidates`` (and to the names their
+    values read, as those die in turn), and the statements removed. ``queue_imports`` is
+    told of each round's removals, so their imports can go too."""
+    removed: Set[cst.CSTNode] = set()
+    candidates = set(candidates)
+    for _ in range(_MAX_PRUNE_ROUNDS if candidates else 0):
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        dead = dead_assignments(wrapper, candidates, public_globals)
+        if not dead:
+            break
+        removed |= dead
+        queue_imports(wrapper, dead)
+        fresh = names_in(dead) - candidates  # a dead name can make the next one dead
+        candidates |= fresh
+        pruning = Edits()
+        pruning.drop = dead
+        module = module.visit(Remover(pruning, wrapper.resolve(ParentNodeProvider)))
+        if not fresh:
+            break
+    return module, removed
