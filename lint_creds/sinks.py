@@ -136,9 +136,39 @@ def spec_for_qualname(qualname: str) -> Optional[SinkSpec]:
 ENDPOINT_KEYWORDS: FrozenSet[str] = frozenset({"endpoint_url", "endpoint_override"})
 
 
+#: Host suffixes of AWS endpoints: commercial, China, and the dual-stack ``api.aws`` domain.
+AWS_HOST_SUFFIXES: Tuple[str, ...] = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
+#: A URL built at run time: its constant text, ``None`` for each part known only then.
+UrlSkeleton = Tuple[Optional[str], ...]
+_UNKNOWN = "\x00"  # stands for an unknown part while the host is cut out
+
+
 def is_aws_endpoint(url: str) -> bool:
     """Is a literal ``endpoint_url`` provably an AWS endpoint?"""
-    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
-    return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws")) or host in {
-        "amazonaws.com",
-    }
+    return is_aws_skeleton((url,))
+
+
+def is_aws_skeleton(parts: UrlSkeleton) -> bool:
+    """Is the host of a URL built from ``parts`` AWS whatever the unknown parts hold?
+
+    The text after the last unknown part of the host must end it with an AWS suffix, so
+    ``s3.{region}.amazonaws.com`` is AWS and ``s3.amazonaws.com{suffix}`` is not (the suffix
+    may be ``.evil.com``). Unknown parts are taken to hold no URL delimiter (they are a
+    region, a bucket, a port): without that, no built URL could be proven AWS at all.
+    """
+    if any(part is not None and _UNKNOWN in part for part in parts):
+        return False
+    host = _url_host("".join(_UNKNOWN if part is None else part for part in parts))
+    return host.rsplit(_UNKNOWN, 1)[-1].endswith(AWS_HOST_SUFFIXES) or host == "amazonaws.com"
+
+
+def _url_host(url: str) -> str:
+    """The lower-cased host as ``urlsplit`` cuts it: after a constant ``scheme://`` (else
+    from the start), before ``/ ? #``, after ``user@``, before ``:port``."""
+    scheme, separator, rest = url.partition("://")
+    if not (separator and scheme[:1].isalpha()
+            and all(char.isalnum() or char in "+.-" for char in scheme)):
+        rest = url
+    for delimiter in "/?#":
+        rest = rest.split(delimiter, 1)[0]
+    return rest.rsplit("@", 1)[-1].split(":", 1)[0].lower()
