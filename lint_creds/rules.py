@@ -146,7 +146,10 @@ s3 = boto3.client("s3")
             "`AROA`, `AIDA`, ... followed by 16 characters), anywhere in the code, and "
             "secret-shaped literals (40 base64 characters) or session tokens bound to a "
             "credential-named target: a variable, attribute, dict key, keyword, default "
-            "argument or environment variable assignment."
+            "argument or environment variable assignment. A secret-shaped literal is also "
+            "reported whatever its name when it sits beside an access key id literal: in the "
+            "same class body, dict, tuple or list, call, or the assignment right before or "
+            "after the key id's."
         ),
         why_bad="A key in source control is a leaked key. " + _AFTER_FIX,
         example='''

@@ -106,6 +106,7 @@ class _ModuleChecker(FastVisitor):
     def run(self) -> None:
         self.settings_module = self._is_settings_module()
         self.visit(self.tree)
+        self.literals.secret_pairs(self.tree, self.long_constants)
         self.literals.key_ids(self.long_constants)
 
     def span(self, first: ast.AST, last: Optional[ast.AST]) -> Span:

@@ -1,13 +1,14 @@
-"""CRD102: hard-coded key material, bound to a credential name or shaped like a key id."""
+"""CRD102: hard-coded key material, bound to a credential name, shaped like a key id, or
+a secret defined beside a key id."""
 from __future__ import annotations
 
 import ast
-from typing import Callable, Iterable, Set
+from typing import Callable, Iterable, Iterator, Optional, Sequence, Set
 
 from ..options import Options
 from ..patterns import (
-    CREDENTIAL_ENV_NAMES, KEY_ID_LENGTH, SETTINGS_NAMES, credential_role_of_name, find_key_ids,
-    is_aws_credential_name, is_placeholder, looks_real, mask,
+    CREDENTIAL_ENV_NAMES, KEY_ID_LENGTH, SETTINGS_NAMES, Role, credential_role_of_name,
+    find_key_ids, is_aws_credential_name, is_placeholder, looks_like_key_id, looks_real, mask,
 )
 from ..rules import RULES_BY_CODE
 from .values import constant_string
@@ -67,3 +68,67 @@ class LiteralChecker:
                         role="access key id", value=f"'{mask(key_id)}'",
                         context=" in a string literal"))
                     break
+
+    def secret_pairs(self, tree: ast.Module, constants: Sequence[ast.Constant]) -> None:
+        """CRD102 for a secret-shaped literal defined beside a key id literal, whatever its
+        name: 40 base64 characters alone are too common to report (hashes, payloads), but
+        next to a key id they are the other half of the key pair."""
+        if not any(self._is_key_id(node) for node in constants):
+            return  # most modules hold no key id: no second walk
+        for group in _sibling_groups(tree):
+            if any(self._is_key_id(node) for node in group):
+                for node in group:
+                    self._paired_secret(node)
+
+    def _is_key_id(self, node: ast.AST) -> bool:
+        """A whole access key id literal that is not a placeholder."""
+        literal = constant_string(node)
+        return literal is not None and looks_like_key_id(literal) and not is_placeholder(
+            literal, self.options.allow_values)
+
+    def _paired_secret(self, node: ast.AST) -> None:
+        literal = constant_string(node)
+        if literal is None or id(node) in self.bound or id(node) in self.claimed:
+            return
+        if (is_placeholder(literal, self.options.allow_values)
+                or not looks_real(literal, Role.SECRET_KEY)):
+            return
+        self.bound.add(id(node))
+        self.report("CRD102", node, RULES_BY_CODE["CRD102"].message.format(
+            role=Role.SECRET_KEY.value, value=f"'{mask(literal)}'",
+            context=" beside an access key id"))
+
+
+def _sibling_groups(tree: ast.AST) -> Iterator[Sequence[ast.AST]]:
+    """The expressions defined together, where a key pair is written: a class body, a dict
+    (keys and values), tuple or list display, a call's arguments, and each two adjacent
+    assignments of any other block (the AST holds no blank lines or comments)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            yield [value for value in map(_assigned_value, node.body) if value is not None]
+        elif isinstance(node, ast.Dict):
+            yield [*(key for key in node.keys if key is not None), *node.values]
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            yield node.elts
+        elif isinstance(node, ast.Call):
+            yield [*node.args, *(keyword.value for keyword in node.keywords)]
+        else:
+            yield from _adjacent_assignments(node)
+
+
+def _adjacent_assignments(node: ast.AST) -> Iterator[Sequence[ast.AST]]:
+    """The values of each two consecutive assignments in the blocks of ``node``."""
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(node, field, None)
+        if isinstance(block, list):
+            values = [_assigned_value(statement) for statement in block]
+            for first, second in zip(values, values[1:]):
+                if first is not None and second is not None:
+                    yield first, second
+
+
+def _assigned_value(statement: ast.AST) -> Optional[ast.expr]:
+    """The value of ``NAME = value`` / ``NAME: T = value``, else None."""
+    if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        return statement.value
+    return None
