@@ -176,7 +176,10 @@ AWS_ACCESS_KEY_ID = "AKIAZ3MSJV4WWNKWW5FG"
             "Checks for credentials read from the environment (`os.environ[...]`, "
             "`os.environ.get`, `os.getenv`, `decouple.config`, django-environ and environs "
             "helpers), directly or through names, constants, dicts and `**kwargs`, and passed "
-            "to an AWS SDK credential sink."
+            "to an AWS SDK credential sink. The read may sit in another module of the project "
+            "(an imported constant), in a helper (`_get_env(\"AWS_ACCESS_KEY_ID\")`, "
+            "`key, secret = get_aws_keys()`), or reach the SDK through a wrapper whose "
+            "parameter is passed on (reported at the caller's argument)."
         ),
         why_bad=(
             "boto3's default chain already reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` "
@@ -223,8 +226,12 @@ s3 = boto3.client("s3")
             "Checks for credentials taken from application configuration and passed to an AWS "
             "SDK sink: Django `settings.AWS_*`, Flask `app.config[...]`, configuration classes "
             "and objects, `st.secrets`, configparser sections, YAML/TOML dicts keyed by "
-            "credential names, and names imported from other modules (their origin is "
-            "configuration this file cannot see)."
+            "credential names, lookups by credential name on a typed parameter (`settings: "
+            "Settings`, `cfg: ConfigParser`, a `dict`), secret stores (Databricks "
+            "`dbutils.secrets.get`, Airflow `Variable.get` and connections, SSM parameters, "
+            "Secrets Manager JSON, Vault): static keys fetched at run time are still static "
+            "keys. A name imported from another module takes the category of its definition "
+            "when the project index can see it, and is configuration when it cannot."
         ),
         why_bad=(
             "Configuration that carries keys makes every deployment carry static keys, which "

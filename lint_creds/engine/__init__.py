@@ -4,6 +4,8 @@ It knows nothing of flake8, libcst, files or output formats, so every front end 
 plugin, ``check``, ``fix``) shares it and ``check`` starts fast. It imports only the shared
 data modules at the package's top level (rules, sinks, patterns, findings, options).
 """
-from .analyze import analyze_source, analyze_tree, check_source
+from .analyze import analyze_source, analyze_tree, check_source, summarize_tree
+from .exports import Export, ModuleSummary, ProjectView
 
-__all__ = ["analyze_source", "analyze_tree", "check_source"]
+__all__ = ["Export", "ModuleSummary", "ProjectView", "analyze_source", "analyze_tree",
+           "check_source", "summarize_tree"]

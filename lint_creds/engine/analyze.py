@@ -17,6 +17,7 @@ from ..patterns import (
     is_settings_path, looks_like_credential,
 )
 from ..rules import RULES_BY_CODE
+from .exports import ALIAS, Export, ModuleSummary, ProjectView, summarize_module
 from .gc_pause import collector_paused
 from .literals import LiteralChecker
 from .origins import ENV_WRITERS
@@ -34,27 +35,62 @@ _CONFIG_WRITE_METHODS = frozenset({"update", "from_mapping"})
 
 
 def analyze_source(source: Union[str, bytes], filename: str = "<stdin>",
-                   options: Options = DEFAULT_OPTIONS) -> Analysis:
+                   options: Options = DEFAULT_OPTIONS,
+                   project: Optional[ProjectView] = None) -> Analysis:
     """Parse and analyse one module. Raises ``SyntaxError``/``ValueError``/``RecursionError``
-    for input Python cannot parse; front ends report those."""
+    for input Python cannot parse; front ends report those. ``project`` resolves names
+    imported from the rest of the project; without it the module is analysed alone."""
     text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
     with collector_paused():
         # The tree is an argument, not a local: it is freed before the collector resumes,
         # which would otherwise walk every node of it once.
-        return analyze_tree(ast.parse(source, filename), text.splitlines(), filename, options)
+        return analyze_tree(ast.parse(source, filename), text.splitlines(), filename, options,
+                            project)
 
 
 def check_source(source: Union[str, bytes], filename: str = "<stdin>",
-                 options: Options = DEFAULT_OPTIONS) -> List[Finding]:
+                 options: Options = DEFAULT_OPTIONS,
+                 project: Optional[ProjectView] = None) -> List[Finding]:
     """The findings of one module, in source order."""
-    return list(analyze_source(source, filename, options).findings)
+    return list(analyze_source(source, filename, options, project).findings)
 
 
 def analyze_tree(tree: ast.Module, lines: Sequence[str], filename: str = "<stdin>",
-                 options: Options = DEFAULT_OPTIONS) -> Analysis:
+                 options: Options = DEFAULT_OPTIONS,
+                 project: Optional[ProjectView] = None) -> Analysis:
     """Analyse an already parsed module (flake8 hands us its tree)."""
     with _recursion_headroom(), collector_paused():
-        return _analysis(_ModuleChecker(tree, lines, filename, options))
+        return _analysis(_ModuleChecker(tree, lines, filename, options, project))
+
+
+def summarize_tree(tree: ast.Module, lines: Sequence[str],
+                   options: Options = DEFAULT_OPTIONS) -> ModuleSummary:
+    """What the module offers importers (see :mod:`.exports`); names it imports itself
+    are recorded as aliases for the project index to follow."""
+    with _recursion_headroom(), collector_paused():
+        scopes = ModuleScopes(tree)
+        resolver = ValueResolver(scopes, options.settings_objects, lines, _DEFERRED)
+        sinks = SinkCallAnalyzer(resolver, options, _no_span)
+        try:
+            return summarize_module(scopes, resolver, options,
+                                    sinks.wrappers.params_reaching_sinks)
+        finally:
+            scopes.release()
+            sinks.__dict__.clear()  # it and its wrapper finder hold each other
+
+
+def _no_span(first: ast.AST, last: Optional[ast.AST]) -> Span:
+    return Span(0, 0, 0, 0)  # summaries record lines, not spans
+
+
+class _DeferredView(ProjectView):
+    """While a module is summarised, another module's name stays an alias to follow."""
+
+    def lookup(self, target: str) -> Optional[Export]:
+        return Export(ALIAS, 0, target=target)
+
+
+_DEFERRED = _DeferredView()
 
 
 def _analysis(checker: "_ModuleChecker") -> Analysis:
@@ -63,6 +99,7 @@ def _analysis(checker: "_ModuleChecker") -> Analysis:
     findings = sorted(set(checker.findings), key=lambda f: (f.span, f.code, f.message))
     analysis = Analysis(tuple(findings), tuple(checker.sink_calls))
     checker.scopes.release()
+    checker.sinks.__dict__.clear()  # it and its wrapper finder hold each other
     checker.__dict__.clear()  # its helpers hold bound methods of it: a cycle
     return analysis
 
@@ -85,13 +122,13 @@ def _recursion_headroom() -> Iterator[None]:
 
 class _ModuleChecker(FastVisitor):
     def __init__(self, tree: ast.Module, lines: Sequence[str], filename: str,
-                 options: Options) -> None:
+                 options: Options, project: Optional[ProjectView] = None) -> None:
         self.tree = tree
         self.lines = lines
         self.filename = filename
         self.options = options
         self.scopes = ModuleScopes(tree)
-        self.resolver = ValueResolver(self.scopes, options.settings_objects, lines)
+        self.resolver = ValueResolver(self.scopes, options.settings_objects, lines, project)
         self.sinks = SinkCallAnalyzer(self.resolver, options, self.span)
         self.literals = LiteralChecker(options, self.report, self.sinks.reported_literals)
         self.findings: List[Finding] = []

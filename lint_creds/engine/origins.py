@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import ast
 from enum import Enum
-from typing import FrozenSet, Iterable, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, FrozenSet, Iterable, NamedTuple, Optional, Tuple
 
-from ..patterns import SETTINGS_NAMES, credential_role_of_name, is_placeholder
+from ..patterns import (
+    SETTINGS_NAMES, credential_role_of_name, is_placeholder, looks_like_credential, looks_real,
+    mask,
+)
 from .scopes import Scope
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .exports import Export
 
 #: How many names/attributes the resolver follows before giving up.
 MAX_DEPTH = 12
@@ -29,6 +35,7 @@ class Kind(str, Enum):
     ENV_READER = "env-reader"  # environ.Env(), environs.Env()
     CLASS = "class"  # an in-file class
     INSTANCE = "instance"  # an instance of an in-file class
+    TUPLE = "tuple"  # a tuple/list whose element origins are known (``Value.elements``)
 
 
 class DictEntry(NamedTuple):
@@ -55,6 +62,14 @@ class Value(NamedTuple):
     #: ``ENV`` read through ``os`` itself (not a helper that also reads ``.env`` files)
     direct_env: bool = False
     via: Tuple[str, ...] = ()
+    #: For ``Kind.TUPLE``: the origin of each element, in order (None where unknown).
+    elements: Tuple[Optional["Value"], ...] = ()
+    #: The origin as the project index recorded it, for a value defined in another module
+    #: (a literal's text is then known only when it cannot be key material).
+    external: Optional["Export"] = None
+    #: ``os.getenv(name)`` where ``name`` is this parameter of the enclosing function: a
+    #: helper whose callers name the variable (``_get_env("AWS_ACCESS_KEY_ID")``).
+    env_param: Optional[str] = None
 
 
 ENV_MAPPINGS: FrozenSet[str] = frozenset({"os.environ"})
@@ -99,6 +114,15 @@ TRANSPARENT_METHODS: FrozenSet[str] = frozenset(
     {"strip", "rstrip", "lstrip", "decode", "encode", "format", "copy"})
 #: ``x.get(key)``-style config lookups.
 LOOKUP_METHODS: FrozenSet[str] = frozenset({"get", "getstr", "get_value", "str", "__getitem__"})
+#: Lookups that only configuration readers have (``cfg.getstr("aws", "key")``).
+CONFIG_LOOKUP_METHODS: FrozenSet[str] = frozenset({"getstr", "get_value"})
+#: ``os.environ["CREDS"].split(":")``: every piece keeps the origin of the whole.
+SPLIT_METHODS: FrozenSet[str] = frozenset({"split", "rsplit", "splitlines"})
+#: Parameter annotations that hold credentials, not configuration: botocore
+#: ``Credentials``/``ReadOnlyCredentials``, mypy-boto3-sts ``CredentialsTypeDef``.
+CREDENTIALS_TYPE_SUFFIXES: Tuple[str, ...] = ("Credentials", "CredentialsTypeDef", "ResponseTypeDef")
+#: Annotation names that say nothing about what a parameter holds.
+VAGUE_TYPES: FrozenSet[str] = frozenset({"Any", "object", "Optional", "Union", "None"})
 
 
 def constant_string(node: ast.AST) -> Optional[str]:
@@ -126,13 +150,31 @@ def is_credential_key(name: str) -> bool:
 def is_credential(value: Optional[Value]) -> bool:
     """A credential origin, not a placeholder literal, ``None`` or plumbing."""
     return value is not None and value.kind in CREDENTIAL_KINDS and not (
-        value.kind is Kind.LITERAL and is_placeholder(value.literal or ""))
+        value.kind is Kind.LITERAL and is_placeholder_literal(value))
 
 
 def is_empty(value: Optional[Value]) -> bool:
     """``None`` or a placeholder literal such as ``""``."""
     return value is not None and (value.kind is Kind.NONE or (
-        value.kind is Kind.LITERAL and is_placeholder(value.literal or "")))
+        value.kind is Kind.LITERAL and is_placeholder_literal(value)))
+
+
+def is_placeholder_literal(value: Value, allow_values: Iterable[str] = ()) -> bool:
+    """Is a LITERAL value a placeholder?  For a literal from another module the index
+    decided it where the text was known."""
+    if value.literal is None and value.external is not None:
+        return value.external.placeholder
+    return is_placeholder(value.literal or "", tuple(allow_values))
+
+
+def literal_shape(value: Value) -> Tuple[bool, bool, str]:
+    """``(looks like a credential, AWS-shaped even at a custom endpoint, masked text)`` of a
+    LITERAL value, local or from the index."""
+    if value.literal is None and value.external is not None:
+        external = value.external
+        return external.plausible, external.real, external.masked
+    text = value.literal or ""
+    return looks_like_credential(text), looks_real(text, None), mask(text)
 
 
 def strongest(values: Iterable[Optional[Value]]) -> Optional[Value]:

@@ -17,12 +17,13 @@ from .visitor import FastVisitor
 class Binding(NamedTuple):
     """What one binding of a name says about its value."""
 
-    kind: str  # "assign" | "param" | "import" | "class" | "function" | "unknown"
+    kind: str  # "assign" | "unpack" | "param" | "import" | "class" | "function" | "unknown"
     value: Optional[ast.AST]  # the assigned expression, a parameter's default, a ClassDef
     line: int
     scope: "Scope"  # where ``value`` must be resolved
     qualname: Optional[str] = None  # for imports
     statement: Optional[ast.stmt] = None  # the binding statement, for item assignments
+    position: Optional[int] = None  # for "unpack": which element of ``value`` (<0: from the end)
 
 
 class Scope:
@@ -98,6 +99,9 @@ class ModuleScopes(FastVisitor):
             values = value.elts if isinstance(value, (ast.Tuple, ast.List)) else None
             if values is not None and len(values) != len(target.elts):
                 values = None
+            if values is None and value is not None:
+                self._bind_unpacked(target, value, statement)
+                return
             for index, element in enumerate(target.elts):
                 self._bind_target(element, values[index] if values else None, statement)
         elif isinstance(target, ast.Starred):
@@ -119,6 +123,21 @@ class ModuleScopes(FastVisitor):
                     Binding("assign", value, target.lineno, scope, statement=statement))
         else:
             self.visit(target)
+
+    def _bind_unpacked(self, target: Union[ast.Tuple, ast.List], value: ast.AST,
+                       statement: ast.stmt) -> None:
+        """``key, secret = source``: each name is one element of ``source``, counted from the
+        end after a starred target; the starred name and nested targets stay unknown."""
+        elements = target.elts
+        star = next((i for i, e in enumerate(elements) if isinstance(e, ast.Starred)), None)
+        for index, element in enumerate(elements):
+            if not isinstance(element, ast.Name):
+                self._bind_target(element, None, statement)
+                continue
+            position = index if star is None or index < star else index - len(elements)
+            owner = self.module if element.id in self._scope.global_names else self._scope
+            owner.bind(element.id, Binding("unpack", value, element.lineno, self._scope,
+                                           statement=statement, position=position))
 
     def visit_Call(self, node: ast.Call) -> None:
         """``kwargs.update(aws_access_key_id=...)`` / ``kwargs.update({...})`` /

@@ -8,18 +8,17 @@ from ..findings import (
     Applicability, ArgKind, CredentialArg, Finding, Origin, OriginKind, SinkCall, Span,
 )
 from ..options import Options
-from ..patterns import (
-    STANDARD_ENV_NAMES, Role, credential_role_of_name, is_placeholder, looks_like_credential,
-    looks_real, mask,
-)
+from ..patterns import STANDARD_ENV_NAMES, Role, credential_role_of_name
 from ..rules import RULES_BY_CODE
 from ..sinks import (
     BOTO_KEYWORDS, GENERIC, S3FS_KEYWORDS, SESSION_METHOD_SINKS, SPLAT_KEYS, STORAGE_OPTION_KEYS,
     SinkSpec, spec_for_qualname,
 )
 from .endpoints import EndpointFinder
+from .origins import is_placeholder_literal, literal_shape
 from .scopes import DICT_MUTATORS, Scope
 from .values import Kind, Value, ValueResolver
+from .wrappers import WRAPPER_FIX, WrapperFinder
 
 SpanOf = Callable[[ast.AST, Optional[ast.AST]], Span]
 
@@ -55,10 +54,12 @@ class SinkCallAnalyzer:
         self.options = options
         self.span_of = span_of
         self.endpoints = EndpointFinder(resolver)
+        self.wrappers = WrapperFinder(self)
         self.reported_literals: "set[int]" = set()
 
     # -- which calls are sinks ----------------------------------------------------------
-    def sink_of(self, call: ast.Call, scope: Scope) -> Optional[Tuple[str, SinkSpec]]:
+    def sink_of(self, call: ast.Call, scope: Scope,
+                depth: int = 0) -> Optional[Tuple[str, SinkSpec]]:
         func = call.func
         qualname = self.resolver.qualname(func, scope)
         if qualname:
@@ -76,6 +77,9 @@ class SinkCallAnalyzer:
                 return self.resolver.describe(func), SESSION_METHOD_SINKS[func.attr]
         if _builds_a_dict(func):  # dict(aws_access_key_id=...) is the kwargs, not the sink
             return None
+        wrapper = self.wrappers.spec_for(call, scope, depth)
+        if wrapper is not None:
+            return wrapper
         if any(k.arg in BOTO_KEYWORDS for k in call.keywords) or any(
                 k.arg is None for k in call.keywords):
             return self.resolver.describe(func), GENERIC
@@ -133,6 +137,10 @@ class SinkCallAnalyzer:
                              guard_line)
         return sink_call, findings
 
+    def candidates(self, call: ast.Call, scope: Scope, spec: SinkSpec) -> List[_Candidate]:
+        """The arguments of a sink call that carry credentials, storage options included."""
+        return self._arguments(call, scope, spec) + self._storage_options(call, scope)
+
     def _arguments(self, call: ast.Call, scope: Scope, spec: SinkSpec) -> List[_Candidate]:
         found: List[_Candidate] = []
         for keyword in call.keywords:
@@ -177,13 +185,11 @@ class SinkCallAnalyzer:
         if value is None:
             return None
         if value.kind is Kind.LITERAL:
-            literal = value.literal or ""
-            if is_placeholder(literal, self.options.allow_values):
+            if is_placeholder_literal(value, self.options.allow_values):
                 return None
             # A non-AWS endpoint takes any key, so only AWS-shaped literals count there.
-            plausible = looks_real(literal, None) if custom_endpoint else looks_like_credential(
-                literal)
-            return "CRD101" if plausible else None
+            looks_like_key, aws_shaped, _ = literal_shape(value)
+            return "CRD101" if (aws_shaped if custom_endpoint else looks_like_key) else None
         code = _CODE_OF_KIND.get(value.kind)
         if code is None or (custom_endpoint and not self.options.check_custom_endpoints):
             return None
@@ -197,6 +203,9 @@ class SinkCallAnalyzer:
             return "the call has an endpoint_url that is not provably AWS"
         if spec is not None and spec.fix == "none":
             return "the call builds a credentials object; rewrite it by hand"
+        if spec is not None and spec.fix == WRAPPER_FIX:
+            return ("the credentials reach the SDK inside the called function (a wrapper); "
+                    "remove them from it and from this call by hand")
         coded_ids = {id(c) for c, _, _ in coded}
         for candidate, value in classified:
             if id(candidate) in coded_ids:
@@ -234,14 +243,19 @@ class SinkCallAnalyzer:
     def _message(self, code: str, candidate: _Candidate, value: Value, sink: str) -> str:
         origin_line = getattr(value.node, "lineno", 0)
         indirect = value.node is not candidate.value
+        where = value.external.where if value.external is not None else ""
         if code == "CRD101":
             path = " -> ".join(value.via) or self.resolver.describe(candidate.value)
             origin = f" (through {path}, line {origin_line})" if indirect else ""
+            if where:
+                origin = f" (through {path}, defined at {where})"
+        elif where:
+            origin = f" (from {self.resolver.describe(value.node)}, defined at {where})"
         else:
             origin = f" (from {self.resolver.describe(value.node)}, line {origin_line})"
         return RULES_BY_CODE[code].message.format(
             role=candidate.role.value,
-            value=f"'{mask(value.literal or '')}'" if code == "CRD101" else "",
+            value=f"'{literal_shape(value)[2]}'" if code == "CRD101" else "",
             sink=sink, origin=origin,
             origin_short="get_credentials()" if code == "CRD301" else "",
         ).replace("  ", " ")

@@ -9,30 +9,39 @@ from __future__ import annotations
 import ast
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from ..sinks import SESSION_FACTORIES
+from .calls import FunctionsAndImports
+from .derived import (
+    configparser_call, dict_copy, element, format_field, index_of, percent_field,
+    reads_configuration, sequence, split_pieces,
+)
 from .dicts import dict_entries, resolve_dict
+from .exports import ProjectView
 from .origins import (
     CONFIG_FACTORIES, CONFIG_OBJECTS, CREDENTIAL_KINDS, CREDS_METHODS, ENV_FUNCTIONS, ENV_HELPERS,
     ENV_MAPPINGS, ENV_READER_FACTORIES, FROZEN_ATTRIBUTES, LIBRARY_ROOTS, LOOKUP_METHODS,
     MAX_DEPTH, STS_KEYS, STS_METHODS, TRANSPARENT_FUNCTIONS, TRANSPARENT_METHODS, DictEntry,
     Kind, Value, constant_string, is_credential_key, is_empty, strongest,
 )
-
-from ..sinks import SESSION_FACTORIES
 from .scopes import Binding, ModuleScopes, Scope, lookup
+from .secret_stores import is_parameter_value, is_secret_store_call
 from .source_text import describe
 
 __all__ = ["Kind", "Value", "ValueResolver", "constant_string", "strongest"]
 
 
-class ValueResolver:
+class ValueResolver(FunctionsAndImports):
     """Classifies expressions of one module."""
 
     def __init__(self, scopes: ModuleScopes, settings_objects: Iterable[str] = (),
-                 lines: Sequence[str] = ()) -> None:
+                 lines: Sequence[str] = (), project: Optional["ProjectView"] = None) -> None:
         self.scopes = scopes
         self.lines = lines
         self.settings_objects = frozenset(settings_objects)
+        #: The rest of the project, for names imported from it (None: this module alone).
+        self.project = project
         self._cache: Dict[Tuple[int, int], Optional[Value]] = {}
+        self._returns: Dict[int, Optional[Value]] = {}
 
     def describe(self, node: ast.AST, limit: int = 60) -> str:
         """Short source text of an expression for messages, key material masked."""
@@ -112,6 +121,9 @@ class ValueResolver:
     def _from_binding(self, binding: Binding, node: ast.AST, depth: int) -> Optional[Value]:
         if binding.kind == "assign" and binding.value is not None:
             return self.classify(binding.value, binding.scope, depth)
+        if binding.kind == "unpack" and binding.value is not None:
+            source = self.classify(binding.value, binding.scope, depth)
+            return element(self, source, binding.position or 0, depth)  # key, secret = creds
         if binding.kind == "param":
             # ``def make(key=os.environ["K"])``: the default flows in whenever callers omit it.
             if binding.value is not None:
@@ -134,6 +146,9 @@ class ValueResolver:
             return Value(Kind.CONFIG, node, scope)
         if qualname.split(".", 1)[0] in LIBRARY_ROOTS:
             return None
+        known, value = self._from_project(qualname, node, scope)
+        if known:
+            return value
         # A name imported from the application: configuration this file cannot see.
         return Value(Kind.SETTINGS, node, scope)
 
@@ -147,6 +162,9 @@ class ValueResolver:
             return Value(Kind.SETTINGS, node, scope)
         if qualname and qualname.split(".", 1)[0] in LIBRARY_ROOTS:
             return None
+        known, value = self._from_project(qualname, node, scope) if qualname else (False, None)
+        if known:  # ``credentials.KEY``, ``Settings.KEY`` of another module
+            return value
         owner = self._owner(node.value, scope, depth)
         if owner is not None:
             return self._member(owner, node, node.attr, scope, depth)
@@ -167,14 +185,16 @@ class ValueResolver:
         return self.classify(node, scope, depth)
 
     def _member(self, owner: Value, node: ast.AST, member: str, scope: Scope,
-                depth: int) -> Optional[Value]:
-        """Classify ``owner.member`` / ``owner[member]`` for a classified owner."""
+                depth: int, shaped: bool = False) -> Optional[Value]:
+        """Classify ``owner.member`` / ``owner[member]`` (``shaped``: ``cfg.get(sect, opt)``)."""
         if owner.kind is Kind.CONFIG:
             if owner.env_name == "":  # os.environ["NAME"]
                 return Value(Kind.ENV, node, scope, env_name=member, direct_env=True)
             return Value(Kind.SETTINGS, node, scope)
         if owner.kind is Kind.SETTINGS:
             return owner._replace(node=node)
+        if owner.kind is Kind.PARAM and reads_configuration(owner, node, member, shaped):
+            return Value(Kind.SETTINGS, node, scope)  # settings: Settings, cfg["aws"][...]
         if owner.kind in (Kind.STS, Kind.PARAM):  # a caller's mapping is plumbing too
             return owner._replace(node=node)
         if owner.kind is Kind.CREDS_OBJECT and member in FROZEN_ATTRIBUTES:
@@ -228,6 +248,11 @@ class ValueResolver:
         key = constant_string(node.slice)
         if key in STS_KEYS:
             return Value(Kind.STS, node, scope)
+        if is_parameter_value(node):
+            return Value(Kind.SETTINGS, node, scope)
+        index = index_of(node.slice)
+        if index is not None:  # creds[0], parts[1]
+            return element(self, self._owner(node.value, scope, depth), index, depth)
         owner = self._owner(node.value, scope, depth)
         if owner is not None and owner.kind is Kind.CONFIG and owner.env_name == "" and key is None:
             return Value(Kind.ENV, node, scope, direct_env=True)  # os.environ[variable]
@@ -245,12 +270,15 @@ class ValueResolver:
         func = node.func
         qualname = self.qualname(func, scope)
         first = constant_string(node.args[0]) if node.args else None
+        if is_secret_store_call(node, qualname):
+            return Value(Kind.SETTINGS, node, scope)
         if qualname in ENV_FUNCTIONS or qualname in ENV_HELPERS:
             default = node.args[1] if len(node.args) > 1 else _keyword(node, "default")
             has_default = default is not None and not (
                 isinstance(default, ast.Constant) and default.value is None)
             return Value(Kind.ENV, node, scope, env_name=first, has_default=has_default,
-                         direct_env=qualname in ENV_FUNCTIONS)
+                         direct_env=qualname in ENV_FUNCTIONS,
+                         env_param=self._parameter_named(node.args[:1], scope))
         if qualname in ENV_READER_FACTORIES:
             return Value(Kind.ENV_READER, node, scope)
         if qualname in SESSION_FACTORIES:
@@ -262,6 +290,9 @@ class ValueResolver:
             return Value(Kind.DICT, node, scope)
         if isinstance(func, ast.Name) and func.id in TRANSPARENT_FUNCTIONS and len(node.args) == 1:
             return self.classify(node.args[0], scope, depth)
+        returned = self._call_result(node, scope, depth)
+        if returned is not None:
+            return returned
         if isinstance(func, ast.Attribute):
             return self._method_call(node, func, first, scope, depth)
         if isinstance(func, ast.Name):
@@ -284,6 +315,9 @@ class ValueResolver:
             return Value(Kind.STS, node, scope)
         if method in CREDS_METHODS:
             return Value(Kind.CREDS_OBJECT, node, scope)
+        derived = split_pieces(self, node, scope, depth) or format_field(self, node, scope, depth)
+        if derived is not None:  # key, secret = creds.split(":"); "{}".format(key)
+            return derived
         if method in TRANSPARENT_METHODS:
             return self.classify(func.value, scope, depth)
         owner = self.classify(func.value, scope, depth)
@@ -300,6 +334,10 @@ class ValueResolver:
                 return Value(Kind.SETTINGS, node, scope)
             if owner is not None and owner.kind is Kind.DICT and key is not None:
                 return self._dict_member(owner, key, depth)
+            if key in STS_KEYS:  # creds.get("AccessKeyId"), as creds["AccessKeyId"]
+                return Value(Kind.STS, node, scope)
+            if owner is not None and owner.kind in (Kind.STS, Kind.PARAM) and key is not None:
+                return self._member(owner, node, key, scope, depth, configparser_call(node, method))
             if key is not None and is_credential_key(key):
                 return Value(Kind.SETTINGS, node, scope)
         return None
@@ -340,7 +378,7 @@ def _ifexp(self: ValueResolver, node: ast.IfExp, scope: Scope, depth: int) -> Op
 def _binop(self: ValueResolver, node: ast.BinOp, scope: Scope, depth: int) -> Optional[Value]:
     if isinstance(node.op, ast.Add):
         return self._joined(node, scope, depth)
-    return None
+    return percent_field(self, node, scope, depth)  # "%s" % key
 
 
 def _await(self: ValueResolver, node: ast.Await, scope: Scope, depth: int) -> Optional[Value]:
@@ -368,5 +406,8 @@ _HANDLERS: Dict[type, Callable[..., Optional[Value]]] = {
     ast.BinOp: _binop,
     ast.Await: _await,
     ast.Dict: _dict,
+    ast.Tuple: sequence,
+    ast.List: sequence,
+    ast.DictComp: dict_copy,
     ast.NamedExpr: _namedexpr,
 }

@@ -1,0 +1,129 @@
+"""Wrappers: functions whose parameters reach a credential argument of an SDK call.
+
+``def make_client(key_id, secret): return boto3.client("s3", aws_access_key_id=key_id, ...)``
+is silent by itself (a parameter is plumbing), but a call ``make_client(os.environ["K"],
+...)`` hands the SDK a credential all the same: it is reported at the caller's argument,
+with the wrapper and the SDK call in the message, once. The wrapper is found in the same
+module or, through the project index, in another one (its summary lists the parameters).
+Fixing it takes two edits, the call and the wrapper, so such findings are never auto-fixed.
+"""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Dict, Iterator, List, NamedTuple, Optional, Tuple
+
+from ..patterns import Role
+from ..sinks import SinkSpec
+from .exports import FUNCTION
+from .origins import Kind
+from .scopes import FunctionNode, Scope
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .sink_calls import SinkCallAnalyzer
+
+#: How many wrapper levels are followed (a wrapper of a wrapper of ...).
+MAX_WRAPPER_DEPTH = 3
+#: ``SinkSpec.fix`` of a wrapper: reported, never fixed by the codemod.
+WRAPPER_FIX = "wrapper"
+
+
+class WrapperParam(NamedTuple):
+    """One parameter of a wrapper and the SDK argument it reaches."""
+
+    name: str
+    index: Optional[int]  # position, None for keyword-only parameters
+    role: str  # a Role value
+    sink: str  # the SDK call, as messages show it
+    line: int
+
+
+class WrapperFinder:
+    """Which parameters of a function reach a sink, and the spec that makes a call of the
+    function a sink of its own."""
+
+    def __init__(self, sinks: "SinkCallAnalyzer") -> None:
+        self.sinks = sinks
+        self.resolver = sinks.resolver
+        self._params: Dict[int, Tuple[WrapperParam, ...]] = {}
+
+    def params_reaching_sinks(self, function: FunctionNode,
+                              depth: int = 0) -> Tuple[WrapperParam, ...]:
+        """The function's parameters that some SDK call in its body receives as a
+        credential, directly or through a wrapper it calls itself."""
+        key = id(function)
+        if key not in self._params:
+            self._params[key] = ()  # recursion guard
+            scope = self.resolver.scopes.scope_of.get(key)
+            if scope is not None and depth <= MAX_WRAPPER_DEPTH:
+                self._params[key] = tuple(self._reaching(function, scope, depth))
+        return self._params[key]
+
+    def _reaching(self, function: FunctionNode, scope: Scope,
+                  depth: int) -> Iterator[WrapperParam]:
+        positions = {a.arg: i for i, a in enumerate(
+            [*function.args.posonlyargs, *function.args.args])}
+        seen = set()
+        for call in _calls_in(function):
+            found = self.sinks.sink_of(call, scope, depth + 1)
+            if found is None:
+                continue
+            display, spec = found
+            if not self.sinks.options.check_custom_endpoints and (
+                    self.sinks.endpoints.call_is_custom(call, scope, spec)):
+                continue  # MinIO, localstack: explicit keys are legitimate there
+            for candidate in self.sinks.candidates(call, scope, spec):
+                value = self.resolver.classify(candidate.value, candidate.scope)
+                if value is None or value.kind is not Kind.PARAM or not isinstance(
+                        value.node, ast.Name) or value.scope is not scope:
+                    continue
+                name = value.node.id
+                if name in seen or (name == scope.self_name
+                                    and scope.enclosing_class() is not None):
+                    continue
+                seen.add(name)
+                innermost = display.split(" via ", 1)[0]  # a wrapper's own wrapper
+                yield WrapperParam(name, positions.get(name), candidate.role.value, innermost,
+                                   call.lineno)
+
+    def spec_for(self, call: ast.Call, scope: Scope,
+                 depth: int = 0) -> Optional[Tuple[str, SinkSpec]]:
+        """``(display, spec)`` when the called function is a wrapper."""
+        if depth > MAX_WRAPPER_DEPTH:
+            return None
+        params: Tuple[WrapperParam, ...] = ()
+        where = ""
+        name = self.resolver.describe(call.func)
+        if isinstance(call.func, ast.Name):
+            bindings = self.resolver.bindings(call.func, scope)
+            if bindings and bindings[-1].kind == "function" and isinstance(
+                    bindings[-1].value, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                params = self.params_reaching_sinks(bindings[-1].value, depth)
+        if not params and self.resolver.project is not None:
+            qualname = self.resolver.qualname(call.func, scope)
+            export = self.resolver.project.lookup(qualname) if qualname else None
+            if export is not None and export.kind == FUNCTION and export.sink_params:
+                params = tuple(WrapperParam(*p) for p in export.sink_params)
+                where = export.where.rsplit(":", 1)[0]
+        if not params:
+            return None
+        spec = SinkSpec({p.name: Role(p.role) for p in params},
+                        {p.index: Role(p.role) for p in params if p.index is not None},
+                        fix=WRAPPER_FIX)
+        inner = params[0]
+        place = f"{where}:{inner.line}" if where else f"line {inner.line}"
+        return f"{inner.sink} via {name}() at {place}", spec
+
+
+def _calls_in(function: FunctionNode) -> List[ast.Call]:
+    """Calls in the function's own body (not in nested functions or classes)."""
+    calls: List[ast.Call] = []
+    stack: List[ast.AST] = list(function.body) if isinstance(function.body, list) else [
+        function.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Call):
+            calls.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return calls

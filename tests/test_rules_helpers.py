@@ -1,0 +1,130 @@
+"""Helpers and wrappers in one module: a helper's returned origin reaches its callers, and
+a credential handed to a wrapper is reported at the caller's argument, never inside it.
+
+Detector tables (must-not-fire first), findings as exact ``line:col: CODE message`` strings
+with 0-based columns. The fake keys are realistic-looking but not real.
+"""
+from __future__ import annotations
+
+from lint_creds.testing import case, table_tests
+
+MUST_NOT_FIRE = [
+    case('''\
+import boto3
+
+def make_client(key_id, secret):
+    return boto3.client("s3", aws_access_key_id=key_id, aws_secret_access_key=secret)
+''', [], id="a-wrapper-alone-is-plumbing"),
+    case('''\
+import boto3
+
+def make_client(key_id, secret):
+    return boto3.client("s3", aws_access_key_id=key_id, aws_secret_access_key=secret)
+
+def from_role(sts):
+    creds = sts.assume_role(RoleArn="arn:aws:iam::1:role/r", RoleSessionName="s")["Credentials"]
+    return make_client(creds["AccessKeyId"], creds["SecretAccessKey"])
+
+def passed_on(key, secret):
+    return make_client(key, secret)
+''', [], id="wrapper-fed-by-sts-or-by-parameters"),
+    case('''\
+import os
+import boto3
+
+def region():
+    return os.environ["AWS_REGION"]
+
+def identity(value):
+    return value
+
+s3 = boto3.client("s3", region_name=region(), aws_access_key_id=identity(None))
+''', [], id="helpers-returning-a-region-or-a-parameter"),
+    case('''\
+import boto3
+
+def make_client(service, region):
+    return boto3.client(service, region_name=region)
+
+s3 = make_client("s3", "eu-west-1")
+''', [], id="a-function-that-passes-no-credential"),
+    case('''\
+import os
+import boto3
+
+def make_client(key_id, secret):
+    return boto3.client("s3", endpoint_url="http://minio:9000", aws_access_key_id=key_id,
+                        aws_secret_access_key=secret)
+
+s3 = make_client(os.environ["MINIO_KEY"], os.environ["MINIO_SECRET"])
+''', [], id="a-wrapper-for-a-custom-endpoint"),
+]
+
+FINDINGS = [
+    case('''\
+import os
+import boto3
+
+def _get_env(name, default=None):
+    value = os.getenv(name, default)
+    return value
+
+s3 = boto3.client("s3", aws_access_key_id=_get_env("AWS_ACCESS_KEY_ID"),
+                  aws_secret_access_key=_get_env("AWS_SECRET_ACCESS_KEY"))
+''', [
+        '8:24: CRD201 AWS access key id read from the environment is passed to boto3.client '
+        '(from _get_env("AWS_ACCESS_KEY_ID"), line 8); boto3 reads the environment itself, '
+        'remove it',
+        '9:18: CRD201 AWS secret access key read from the environment is passed to '
+        'boto3.client (from _get_env("AWS_SECRET_ACCESS_KEY"), line 9); boto3 reads the '
+        'environment itself, remove it',
+    ], id="env-helper-named-by-its-callers"),
+    case('''\
+import os
+import boto3
+
+def get_key_id():
+    return os.environ["BILLING_KEY_ID"]
+
+s3 = boto3.client("s3", aws_access_key_id=get_key_id(), aws_secret_access_key=None)
+''', [
+        '7:24: CRD201 AWS access key id read from the environment is passed to boto3.client '
+        '(from os.environ["BILLING_KEY_ID"], line 5); boto3 reads the environment itself, '
+        'remove it',
+    ], id="helper-returning-a-fixed-env-read"),
+    case('''\
+import os
+import boto3
+
+def make_client(service, key_id, secret):
+    return boto3.client(service, aws_access_key_id=key_id, aws_secret_access_key=secret)
+
+s3 = make_client("s3", os.environ["JOB_KEY"], secret=os.environ["JOB_SECRET"])
+''', [
+        '7:23: CRD201 AWS access key id read from the environment is passed to boto3.client '
+        'via make_client() at line 5 (from os.environ["JOB_KEY"], line 7); boto3 reads the '
+        'environment itself, remove it',
+        '7:46: CRD201 AWS secret access key read from the environment is passed to '
+        'boto3.client via make_client() at line 5 (from os.environ["JOB_SECRET"], line 7); '
+        'boto3 reads the environment itself, remove it',
+    ], id="wrapper-called-with-env-reads"),
+    case('''\
+import boto3
+
+def session_for(key_id, secret):
+    return boto3.Session(aws_access_key_id=key_id, aws_secret_access_key=secret)
+
+def client_for(service, key_id, secret):
+    return session_for(key_id, secret).client(service)
+
+s3 = client_for("s3", "AKIAZ7Q3X5Y2W4V6U8T1", "kF9/aZ3+bQ7xLm2PqR8sT4uV6wY1zC5dE0gH3jN7")
+''', [
+        "9:22: CRD101 hard-coded AWS access key id 'AKIA…U8T1' passed to boto3.Session via "
+        "client_for() at line 7; remove it and use the default credential chain",
+        "9:46: CRD101 hard-coded AWS secret access key 'kF9/…3jN7' passed to boto3.Session "
+        "via client_for() at line 7; remove it and use the default credential chain",
+    ], id="a-wrapper-of-a-wrapper"),
+]
+
+test_helpers_table, test_table_discipline, test_one_finding_per_credential_argument = (
+    table_tests(MUST_NOT_FIRE, FINDINGS))
