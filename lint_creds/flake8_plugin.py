@@ -1,12 +1,19 @@
-"""The flake8 adapter: a thin wrapper that runs the engine on flake8's tree."""
+"""The flake8 adapter: a thin wrapper that runs the engine on flake8's tree.
+
+Inside a project (a directory above the file with pyproject.toml, setup.cfg, setup.py or
+.git) names imported from the project's other modules are resolved through the project
+index, built once per flake8 process and cached like ``lint-creds check``'s; outside any
+project each file is analysed alone."""
 from __future__ import annotations
 
 import ast
-from typing import Any, Iterator, Sequence, Tuple
+import os
+from typing import Any, Dict, Iterator, Optional, Sequence, Tuple
 
 from . import __version__
-from .engine import analyze_tree
+from .engine import ProjectView, analyze_tree
 from .options import Options
+from .project.root import ProjectSpec, find_project_root
 from .rules import RULES_BY_CODE
 from .source.prefilter import could_hold_finding_in_text
 
@@ -17,6 +24,8 @@ class Plugin:
     name = "lint-creds"
     version = __version__
     options = Options(select=frozenset(RULES_BY_CODE))
+    use_cache = True
+    _roots: Dict[str, Optional[str]] = {}  # directory -> its project root
 
     def __init__(self, tree: ast.Module, lines: Sequence[str], filename: str = "stdin") -> None:
         self._tree = tree
@@ -38,6 +47,9 @@ class Plugin:
             "--lint-creds-check-custom-endpoints", parse_from_config=True, action="store_true",
             default=False, help="Also report env/settings credentials passed with a non-AWS "
             "endpoint_url.")
+        manager.add_option(
+            "--lint-creds-no-cache", parse_from_config=True, action="store_true",
+            default=False, help="Do not read or write the project index cache.")
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
@@ -48,16 +60,32 @@ class Plugin:
             extra_sinks=tuple(options.lint_creds_extra_sinks),
             check_custom_endpoints=bool(options.lint_creds_check_custom_endpoints),
         )
+        cls.use_cache = not getattr(options, "lint_creds_no_cache", False)
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         if not could_hold_finding_in_text("".join(self._lines), self.options, self._filename):
             return  # the byte screen `lint-creds check` uses: most files end here
         lines = [line.rstrip("\r\n") for line in self._lines]
         try:
-            analysis = analyze_tree(self._tree, lines, self._filename, self.options)
+            analysis = analyze_tree(self._tree, lines, self._filename, self.options,
+                                    self._project_view())
         except RecursionError:
             # Nesting deeper than the engine's visitors reach (pyflakes gives up sooner):
             # report nothing rather than abort the whole flake8 run.
             return
         for finding in analysis.findings:
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)
+
+    def _project_view(self) -> Optional[ProjectView]:
+        if self._filename in ("stdin", "-"):
+            return None
+        directory = os.path.dirname(os.path.abspath(self._filename))
+        if directory not in self._roots:
+            self._roots[directory] = find_project_root([directory])
+        root = self._roots[directory]
+        if root is None:
+            return None
+        from .project import index_for
+
+        spec = ProjectSpec.default(root, self.use_cache)
+        return index_for(spec, self.options).view_for(self._filename)

@@ -189,3 +189,19 @@ def test_a_directory_the_system_will_not_open_is_named_as_one(
         files.read_bytes(str(tmp_path / "x.py"))
     with pytest.raises(files.FileProblem, match="Permission denied"):
         files.read_bytes(str(tmp_path / "missing.py"))
+
+
+def test_a_file_reached_through_symlinked_directories_is_reported_once(
+        tmp_path: pathlib.Path) -> None:
+    """One file, one report, under the path the user gave; a directory link back into the
+    tree (a loop) is not followed twice and does not fail the gate."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_bytes(GOOD)
+    os.symlink("pkg", tmp_path / "alias")  # another path to the same directory
+    os.symlink("..", tmp_path / "pkg" / "up")  # a loop
+    whole = run_cli("check", ".", cwd=tmp_path)
+    assert (whole.returncode, whole.stdout.splitlines()[:-1]) == (1, [f"pkg/a.py:2:24: {CRD101}"])
+    both = run_cli("check", "pkg/a.py", "alias/a.py", cwd=tmp_path)
+    assert both.stdout.splitlines()[:-1] == [f"pkg/a.py:2:24: {CRD101}"]
+    through_the_link = run_cli("check", "alias", cwd=tmp_path)
+    assert through_the_link.stdout.splitlines()[:-1] == [f"alias/a.py:2:24: {CRD101}"]

@@ -17,6 +17,9 @@ from typing import Dict, List, Optional, Tuple
 import pytest
 
 from lint_creds.engine import check_source
+from lint_creds.options import DEFAULT_OPTIONS
+from lint_creds.project.index import ModuleView, ProjectIndex
+from lint_creds.project.root import ProjectSpec, find_project_root
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -69,7 +72,7 @@ def relative(path: pathlib.Path) -> str:
 def flake8_report() -> Dict[str, Reported]:
     """One real flake8 run over the whole fixtures tree, as the README tells users to."""
     result = subprocess.run(
-        [sys.executable, "-m", "flake8", "--select", "CRD",
+        [sys.executable, "-m", "flake8", "--select", "CRD", "--lint-creds-no-cache",
          "--format=%(path)s|%(row)d|%(col)d|%(code)s", "fixtures/"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
@@ -90,9 +93,20 @@ def test_there_are_fixtures_with_and_without_findings() -> None:
     assert 0 < len(with_findings) < len(files)
 
 
+def project_view(path: pathlib.Path) -> Optional[ModuleView]:
+    """The project view flake8 and ``check`` use: the nearest marked root above the file
+    (a project under ``fixtures/projects/`` has its own ``pyproject.toml``)."""
+    root = find_project_root([str(path)])
+    if root is None:
+        return None
+    return ProjectIndex(ProjectSpec.default(root, use_cache=False), DEFAULT_OPTIONS).view_for(
+        str(path))
+
+
 @pytest.mark.parametrize("path", annotated_files(), ids=relative)
 def test_engine_reports_exactly_the_annotations(path: pathlib.Path) -> None:
-    findings = check_source(path.read_text(encoding="utf-8"), relative(path))
+    findings = check_source(path.read_text(encoding="utf-8"), relative(path), DEFAULT_OPTIONS,
+                            project_view(path))
     reported: Reported = {}
     for finding in findings:
         reported.setdefault(finding.line, []).append((finding.code, finding.col + 1))

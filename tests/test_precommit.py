@@ -107,3 +107,24 @@ def test_clean_files_and_notebooks_commit(repo: pathlib.Path) -> None:
     git(repo, "add", ".")
     commit = git(repo, "commit", "-m", "clean")
     assert commit.returncode == 0, commit.stdout + commit.stderr
+
+
+def test_a_key_in_another_module_refuses_the_staged_file(repo: pathlib.Path) -> None:
+    """pre-commit passes only the staged file; the key it imports lives in a module
+    committed earlier, which the project index reads without reporting it."""
+    (repo / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    (repo / "credentials.py").write_text(f'UPLOAD_KEY_ID = "{KEY_ID}"\n', encoding="utf-8")
+    git(repo, "add", ".")
+    assert git(repo, "commit", "-q", "--no-verify", "-m", "keys").returncode == 0
+    (repo / "upload.py").write_text(
+        "import boto3\nfrom credentials import UPLOAD_KEY_ID\n\n"
+        's3 = boto3.client("s3", aws_access_key_id=UPLOAD_KEY_ID)\n', encoding="utf-8")
+    git(repo, "add", "upload.py")
+    commit = git(repo, "commit", "-m", "add upload")
+    assert commit.returncode != 0
+    output = commit.stdout + commit.stderr
+    assert ("upload.py:4:25: CRD101 hard-coded AWS access key id 'AKIA…W5FG' passed to "
+            "boto3.client (through UPLOAD_KEY_ID, defined at credentials.py:1)") in output
+    assert "credentials.py:1" not in output.replace("defined at credentials.py:1", "")
+    assert KEY_ID not in output
+    assert git(repo, "status", "--porcelain", "--ignored").stdout.count(".lint-creds-cache") == 1

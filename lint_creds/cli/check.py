@@ -7,7 +7,7 @@ import sys
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 from ..findings import Reported
-from ..source.files import FileProblem, Target, iter_collect
+from ..source.files import FileProblem, Target, Visit, iter_collect
 from .config import ConfigError, Settings, add_config_arguments, settings_from_args
 from .runner import FileResult, check_targets
 
@@ -84,14 +84,15 @@ def _check(paths: Sequence[str], settings: Settings,
            args: argparse.Namespace) -> Iterator[FileResult]:
     """Results for every target in the order the paths were given, stdin first-class."""
     def targets() -> Iterator[Target]:
+        visit = Visit.of(paths)  # a file reached by two of the paths is checked once
         for path in paths:
             if path == "-":
                 yield Target(args.stdin_filename or "-", data=sys.stdin.buffer.read())
             else:
                 yield from iter_collect([path], settings.excludes, settings.root,
-                                        args.force_exclude)
+                                        args.force_exclude, visit)
 
-    return check_targets(targets(), settings.options, args.jobs)
+    return check_targets(targets(), settings.options, args.jobs, settings.project)
 
 
 def _with_fingerprint(finding: Reported, root: str) -> Reported:

@@ -18,6 +18,7 @@ from typing import (
 )
 
 from ..options import Options
+from ..project.root import ProjectSpec, find_project_root
 from ..rules import DEFAULT_SELECT, RULES_BY_CODE
 from ..source.files import DEFAULT_EXCLUDES
 
@@ -41,6 +42,8 @@ class Settings(NamedTuple):
     config_path: Optional[str]
     #: Baseline file (absolute), from ``baseline`` or ``--baseline``.
     baseline: Optional[str]
+    #: The project whose other modules the engine may read (None: each file alone).
+    project: Optional[ProjectSpec] = None
 
 
 def _string_list(key: str, value: Any) -> Tuple[str, ...]:
@@ -85,6 +88,7 @@ KEYS: Dict[str, Callable[[str, Any], Any]] = {
     "extra-sinks": _string_list,
     "baseline": _string,
     "check-custom-endpoints": _boolean,
+    "cache-dir": _string,
 }
 
 
@@ -202,8 +206,12 @@ def load_settings(paths: Sequence[str], overrides: Optional[Mapping[str, Any]] =
     baseline = table.get("baseline")
     if baseline is not None and "baseline" not in given:
         baseline = os.path.join(root, baseline)  # relative to the config file
+    project_root = find_project_root(paths)
+    cache_dir = table.get("cache-dir")
+    project = ProjectSpec.default(project_root, cache_dir=os.path.join(root, cache_dir) if
+                                  cache_dir else None) if project_root else None
     return Settings(options, tuple(excludes), root, path,
-                    os.path.abspath(baseline) if baseline else None)
+                    os.path.abspath(baseline) if baseline else None, project)
 
 
 #: ``[tool.lint-creds]`` keys that ``check`` and ``fix`` also take as flags (flags win).
@@ -226,6 +234,14 @@ def add_config_arguments(parser: Any) -> None:
     parser.add_argument("--force-exclude", action="store_true",
                         help="apply exclude patterns to paths named on the command line too "
                         "(pre-commit hooks pass this)")
+    parser.add_argument("--project-root", metavar="DIR",
+                        help="the project whose modules imports are resolved in (default: the "
+                        "nearest directory above the paths with pyproject.toml, setup.cfg, "
+                        "setup.py or .git)")
+    parser.add_argument("--no-project", action="store_true",
+                        help="analyse each file alone, without reading the modules it imports")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="do not read or write the project index cache")
 
 
 def settings_from_args(args: Any, paths: Sequence[str], **extra: Any) -> Settings:
@@ -235,4 +251,15 @@ def settings_from_args(args: Any, paths: Sequence[str], **extra: Any) -> Setting
     overrides: Dict[str, Any] = {flag: getattr(args, flag.replace("-", "_")) for flag in LIST_FLAGS}
     overrides["check-custom-endpoints"] = args.check_custom_endpoints
     overrides.update(extra)
-    return load_settings(lookup, overrides, args.config)
+    settings = load_settings(lookup, overrides, args.config)
+    if getattr(args, "no_project", False):
+        return settings._replace(project=None)
+    if getattr(args, "project_root", None) or getattr(args, "no_cache", False):
+        root = args.project_root or (settings.project.root if settings.project else None)
+        if root is not None and not os.path.isdir(root):
+            raise ConfigError(f"--project-root {root}: not a directory")
+        cache_dir = settings.project.cache_dir if settings.project else None
+        return settings._replace(project=None if root is None else ProjectSpec(
+            os.path.abspath(root), None if args.no_cache else cache_dir or ProjectSpec.default(
+                os.path.abspath(root)).cache_dir))
+    return settings

@@ -13,6 +13,7 @@ from typing import List, Optional, Sequence, TextIO, Tuple
 
 from ..fix.fixer import FileResult, FixSettings, fix_bytes, fix_files
 from ..options import Options
+from ..project.root import ProjectSpec
 from ..source.files import collect
 from .config import ConfigError, add_config_arguments, settings_from_args
 
@@ -48,11 +49,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     options = config.options
     if "-" in args.paths:
-        return _run_stdin(args, options)
+        return _run_stdin(args, options, config.project)
     targets = collect(args.paths, config.excludes, config.root, args.force_exclude)
     paths = [t.path for t in targets if t.problem is None]
     settings = FixSettings(options, args.unsafe_fixes, write=not (args.diff or args.check),
-                           diff=args.diff)
+                           diff=args.diff, project=config.project)
     progress = _Progress(len(paths), sys.stderr) if (
         len(paths) >= PROGRESS_THRESHOLD and sys.stderr.isatty()) else None
     results = fix_files(paths, settings, args.jobs, progress.advance if progress else None)
@@ -70,13 +71,15 @@ def run(args: argparse.Namespace) -> int:
     return 1 if args.check and summary.changed else 0
 
 
-def _run_stdin(args: argparse.Namespace, options: Options) -> int:
+def _run_stdin(args: argparse.Namespace, options: Options,
+               project: Optional[ProjectSpec]) -> int:
     """``lint-creds fix -``: source on stdin, the fixed source (or the diff) on stdout."""
     if args.paths != ["-"]:
         sys.stderr.write("lint-creds: `-` (stdin) cannot be combined with other paths\n")
         return 2
     name = args.stdin_filename or "-"
-    settings = FixSettings(options, args.unsafe_fixes, write=False, diff=args.diff)
+    settings = FixSettings(options, args.unsafe_fixes, write=False, diff=args.diff,
+                           project=project)
     data = sys.stdin.buffer.read()
     result, new_data = fix_bytes(data, name, settings)
     if args.diff:

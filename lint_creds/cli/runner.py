@@ -17,10 +17,14 @@ from typing import (
 
 from ..findings import Finding, Reported
 from ..options import Options
-from ..source.files import FileProblem, Target, declaration_lines, read_bytes, split_lines
+from ..project.root import ProjectSpec
+from ..source.files import (  # decode_source: re-exported for embedders
+    FileProblem, Target, decode_source, read_bytes, split_lines,
+)
 from ..source.prefilter import could_hold_finding
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..project.index import ModuleView
     from ..source.notebooks import Notebook
 
 #: Files per task sent to a worker; large enough to amortise pickling and scheduling.
@@ -46,24 +50,26 @@ class FileResult(NamedTuple):
     analysed: bool = True
 
 
-def check_path(path: str, options: Options) -> FileResult:
+def check_path(path: str, options: Options,
+               project: Optional[ProjectSpec] = None) -> FileResult:
     """Read and check one file."""
     try:
         data = read_bytes(path)
     except FileProblem as problem:
         return FileResult(path, problem=problem.reason, analysed=False)
-    return check_data(data, path, options)
+    return check_data(data, path, options, project)
 
 
-def check_data(data: bytes, path: str, options: Options) -> FileResult:
+def check_data(data: bytes, path: str, options: Options,
+               project: Optional[ProjectSpec] = None) -> FileResult:
     """Check the bytes of one file; ``path`` decides notebook vs Python and is reported."""
     try:
         if path.endswith(".ipynb"):
-            return _check_notebook(data, path, options)
+            return _check_notebook(data, path, options, project)
         if not could_hold_finding(data, options, path):
             return FileResult(path, analysed=False)
         text = decode_source(data, path)
-        findings, suppressed = _analyse(text, path, options)
+        findings, suppressed = _analyse(text, path, options, project)
     except FileProblem as problem:
         return FileResult(path, problem=problem.reason)
     lines = split_lines(text)
@@ -71,38 +77,8 @@ def check_data(data: bytes, path: str, options: Options) -> FileResult:
                       None, suppressed)
 
 
-def decode_source(data: bytes, path: str) -> str:
-    """Source bytes to text as Python would decode them (BOM, coding cookie, UTF-8)."""
-    try:
-        encoding = _declared_encoding(data)
-    except SyntaxError as error:
-        if "coding" not in data[:1024].decode("ascii", "replace"):
-            encoding = "utf-8"  # no declaration: the first lines are not UTF-8
-        else:
-            raise FileProblem(path, f"bad encoding declaration: {error.msg}") from None
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise FileProblem(path, f"cannot decode as {encoding}: invalid byte "
-                                f"0x{data[error.start]:02x} on line {line}") from None
-    except LookupError:  # pragma: no cover - detect_encoding validates the codec
-        raise FileProblem(path, f"unknown encoding {encoding!r}") from None
-    return text[1:] if text.startswith("\ufeff") else text
-
-
-def _declared_encoding(data: bytes) -> str:
-    """The encoding Python would use; ``tokenize`` (a costly import) only when the first two
-    lines could declare one."""
-    if b"coding" not in declaration_lines(data) and not data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8"
-    import io
-    import tokenize
-
-    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
-
-
-def _analyse(text: str, path: str, options: Options) -> Tuple[List[Finding], int]:
+def _analyse(text: str, path: str, options: Options,
+             project: Optional[ProjectSpec] = None) -> Tuple[List[Finding], int]:
     """Engine findings after ``# noqa``; engine failures become :class:`FileProblem`."""
     # Imported here: a run whose files all fail the prefilter (the usual pre-commit call
     # on files that mention nothing of AWS) never loads the engine.
@@ -110,7 +86,7 @@ def _analyse(text: str, path: str, options: Options) -> Tuple[List[Finding], int
     from .noqa import filter_findings
 
     try:
-        findings = check_source(text, path, options)
+        findings = check_source(text, path, options, _view(project, options, path))
     except SyntaxError as error:
         where = f" (line {error.lineno})" if error.lineno else ""
         raise FileProblem(path, f"syntax error: {error.msg}{where}") from None
@@ -126,7 +102,18 @@ def _analyse(text: str, path: str, options: Options) -> Tuple[List[Finding], int
     return filter_findings(findings, text)
 
 
-def _check_notebook(data: bytes, path: str, options: Options) -> FileResult:
+def _view(project: Optional[ProjectSpec], options: Options,
+          path: str) -> "Optional[ModuleView]":
+    """The project's view from ``path`` (the index is built once per process)."""
+    if project is None:
+        return None
+    from ..project import index_for
+
+    return index_for(project, options).view_for(path)
+
+
+def _check_notebook(data: bytes, path: str, options: Options,
+                    project: Optional[ProjectSpec] = None) -> FileResult:
     from ..source.notebooks import join_cells, load_notebook
 
     notebook = load_notebook(data, path)
@@ -134,7 +121,7 @@ def _check_notebook(data: bytes, path: str, options: Options) -> FileResult:
                               path):
         return FileResult(path, analysed=False)
     try:
-        findings, suppressed = _analyse(notebook.source, path, options)
+        findings, suppressed = _analyse(notebook.source, path, options, project)
         parts = [(notebook, findings)]
         problems: List[str] = []
     except FileProblem:  # one broken cell: analyse the cells one by one instead
@@ -142,7 +129,7 @@ def _check_notebook(data: bytes, path: str, options: Options) -> FileResult:
         for cell in notebook.cells:
             single = join_cells([cell])
             try:
-                cell_findings, cell_suppressed = _analyse(single.source, path, options)
+                cell_findings, cell_suppressed = _analyse(single.source, path, options, project)
             except FileProblem as problem:
                 problems.append(f"cell {cell.number}: {problem.reason}")
                 continue
@@ -180,21 +167,23 @@ def _place(finding: Finding, path: str, cell: Optional[int], line: int,
                     line, finding.col, end_line, finding.span.end_col, text)
 
 
-def check_target(target: Target, options: Options) -> FileResult:
+def check_target(target: Target, options: Options,
+                 project: Optional[ProjectSpec] = None) -> FileResult:
     """The result for one discovered target (its data may already be in hand: stdin)."""
     if target.problem:
         return FileResult(target.path, problem=target.problem, analysed=False)
     if target.data is not None:
-        return check_data(target.data, target.path, options)
-    return check_path(target.path, options)
+        return check_data(target.data, target.path, options, project)
+    return check_path(target.path, options, project)
 
 
-def _check_chunk(targets: Sequence[Target], options: Options) -> List[FileResult]:
-    return [check_target(target, options) for target in targets]
+def _check_chunk(targets: Sequence[Target], options: Options,
+                 project: Optional[ProjectSpec]) -> List[FileResult]:
+    return [check_target(target, options, project) for target in targets]
 
 
-def check_targets(targets: Iterable[Target], options: Options,
-                  jobs: Optional[int] = None) -> Iterator[FileResult]:
+def check_targets(targets: Iterable[Target], options: Options, jobs: Optional[int] = None,
+                  project: Optional[ProjectSpec] = None) -> Iterator[FileResult]:
     """Check every target, streaming results in the targets' order.
 
     ``jobs`` caps worker processes (default: CPU count; 1 disables the pool).  Targets are
@@ -207,26 +196,27 @@ def check_targets(targets: Iterable[Target], options: Options,
     head = list(itertools.islice(remaining, MIN_FILES_FOR_POOL))
     if jobs <= 1 or len(head) < MIN_FILES_FOR_POOL:
         for target in itertools.chain(head, remaining):
-            yield check_target(target, options)
+            yield check_target(target, options, project)
         return
-    yield from _pooled(itertools.chain(head, remaining), options, jobs)
+    yield from _pooled(itertools.chain(head, remaining), options, jobs, project)
 
 
-def _pooled(targets: Iterator[Target], options: Options, jobs: int) -> Iterator[FileResult]:
+def _pooled(targets: Iterator[Target], options: Options, jobs: int,
+            project: Optional[ProjectSpec]) -> Iterator[FileResult]:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     chunks = iter(lambda: tuple(itertools.islice(targets, CHUNK_SIZE)), ())
     in_flight: "Deque[Future[List[FileResult]]]" = collections.deque()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for chunk in chunks:
-            in_flight.append(pool.submit(_check_chunk, chunk, options))
+            in_flight.append(pool.submit(_check_chunk, chunk, options, project))
             if len(in_flight) >= CHUNKS_IN_FLIGHT_PER_WORKER * jobs:
                 yield from in_flight.popleft().result()
         while in_flight:
             yield from in_flight.popleft().result()
 
 
-def check_paths(paths: Sequence[str], options: Options,
-                jobs: Optional[int] = None) -> List[FileResult]:
+def check_paths(paths: Sequence[str], options: Options, jobs: Optional[int] = None,
+                project: Optional[ProjectSpec] = None) -> List[FileResult]:
     """Check every path, in order (see :func:`check_targets`)."""
-    return list(check_targets((Target(path) for path in paths), options, jobs))
+    return list(check_targets((Target(path) for path in paths), options, jobs, project))

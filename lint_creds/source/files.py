@@ -62,16 +62,23 @@ def _exclude_regexes(patterns: Tuple[str, ...]) -> "Tuple[re.Pattern[str], re.Pa
 
 
 def discover(paths: Sequence[str], excludes: Sequence[str] = DEFAULT_EXCLUDES,
-             root: Optional[str] = None, force_exclude: bool = False) -> Iterator[Target]:
+             root: Optional[str] = None, force_exclude: bool = False,
+             visit: Optional["Visit"] = None) -> Iterator[Target]:
     """Every source file under ``paths``, in a stable order, selected as ruff does.
 
     Paths named explicitly are analysed whatever their suffix and even when they match an
     exclude, unless ``force_exclude`` (pre-commit hooks pass it, since pre-commit names
     every staged file). Directories are walked for :data:`SOURCE_SUFFIXES`; an entry is
     excluded when the part of its path below the named directory matches a pattern, or its
-    path from the project ``root`` does. Excluded directories are pruned before descending
-    and a symlinked directory is never followed twice (loops are reported, not followed).
+    path from the project ``root`` does. Excluded directories are pruned before descending.
+
+    A file is yielded once, under the first path the user gave for it: a symlink (to a file
+    or a directory) whose target lies inside a named directory is not followed, since the
+    walk reaches the target by its own path; one that leads outside is followed once; a
+    directory is never walked twice. So a link back into the tree (a loop) is neither
+    followed twice nor an error. Calls that share ``visit`` share that memory.
     """
+    visit = visit or Visit.of(paths)
     for path in paths:
         if not os.path.lexists(path):
             yield Target(path, "no such file or directory")
@@ -85,9 +92,41 @@ def discover(paths: Sequence[str], excludes: Sequence[str] = DEFAULT_EXCLUDES,
             yield Target(path, _reason(error))
             continue
         if stat.S_ISDIR(info.st_mode):
-            yield from _walk(path, "", root, excludes, {(info.st_dev, info.st_ino)})
-        else:
+            if visit.first_visit(info.st_dev, info.st_ino):
+                yield from _walk(path, "", root, excludes, visit, info.st_dev)
+        elif visit.first_file(path):
             yield Target(path)
+
+
+class Visit(NamedTuple):
+    """What a walk remembers, so that it follows each symlink and directory at most once."""
+
+    named_dirs: Tuple[str, ...]  # real paths of the directories the user named
+    directories: "set[Tuple[int, int]]"  # (device, inode) of every directory walked
+    files: "set[str]"  # real paths of the named files and of those reached by a symlink
+
+    @classmethod
+    def of(cls, paths: Sequence[str]) -> "Visit":
+        return cls(tuple(os.path.realpath(p) for p in paths if os.path.isdir(p)), set(), set())
+
+    def first_visit(self, device: int, inode: int) -> bool:
+        if (device, inode) in self.directories:
+            return False
+        self.directories.add((device, inode))
+        return True
+
+    def first_file(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        if real in self.files:
+            return False
+        self.files.add(real)
+        return True
+
+    def follows(self, path: str) -> bool:
+        """Follow a symlink?  Not into a named directory: its own path reaches it."""
+        real = os.path.realpath(path)
+        return not any(real == d or real.startswith(d.rstrip(os.sep) + os.sep)
+                       for d in self.named_dirs)
 
 
 def _excluded_from_root(path: str, root: Optional[str], excludes: Sequence[str],
@@ -115,7 +154,7 @@ _NAME = operator.attrgetter("name")
 
 
 def _walk(directory: str, below: str, root: Optional[str], excludes: Sequence[str],
-          seen: "set[Tuple[int, int]]") -> Iterator[Target]:
+          visit: Visit, device: int) -> Iterator[Target]:
     """Walk ``directory``, whose path below the directory named by the user is ``below``."""
     try:
         with os.scandir(directory) as entries:
@@ -140,21 +179,27 @@ def _walk(directory: str, below: str, root: Optional[str], excludes: Sequence[st
                 yield Target(path, _reason(error))
             continue
         if is_dir:
-            try:
-                info = os.stat(path)
-            except OSError as error:  # a symlink loop or a dangling link to a directory
-                yield Target(path, _reason(error))
-                continue
-            key = (info.st_dev, info.st_ino)
-            if key in seen:
-                if entry.is_symlink():
-                    yield Target(path, "symlink loop: the directory was already visited")
-                continue
-            yield from _walk(path, relative, root, excludes, seen | {key})
+            inner_device = device
+            if entry.is_symlink():
+                try:
+                    info = os.stat(path)
+                except OSError as error:  # a dangling link to a directory
+                    yield Target(path, _reason(error))
+                    continue
+                if not visit.follows(path):
+                    continue
+                inner_device, inode = info.st_dev, info.st_ino
+            else:
+                inode = entry.inode()  # from the directory listing: no system call
+            if visit.first_visit(inner_device, inode):
+                yield from _walk(path, relative, root, excludes, visit, inner_device)
         elif entry.name.endswith(SOURCE_SUFFIXES):
-            if entry.is_symlink() and not os.path.exists(path):
-                yield Target(path, "broken symlink or symlink loop")
-                continue
+            if entry.is_symlink():
+                if not os.path.exists(path):
+                    yield Target(path, "broken symlink or symlink loop")
+                    continue
+                if not visit.follows(path) or not visit.first_file(path):
+                    continue
             yield Target(path)
 
 
@@ -173,9 +218,10 @@ def collect(paths: Sequence[str], excludes: Sequence[str], root: Optional[str] =
 
 
 def iter_collect(paths: Sequence[str], excludes: Sequence[str], root: Optional[str] = None,
-                 force_exclude: bool = False) -> Iterator[Target]:
+                 force_exclude: bool = False, visit: Optional["Visit"] = None,
+                 ) -> Iterator[Target]:
     """:func:`collect`, lazily: a walk of a huge tree never holds its whole list."""
-    for target in discover(paths, excludes, root, force_exclude):
+    for target in discover(paths, excludes, root, force_exclude, visit):
         yield target._replace(path=display_path(target.path))
 
 
@@ -247,3 +293,34 @@ def declaration_lines(data: bytes) -> bytes:
     first_end = data.find(b"\n")
     second_end = data.find(b"\n", first_end + 1) if first_end >= 0 else -1
     return data if second_end < 0 else data[:second_end]
+
+
+def decode_source(data: bytes, path: str) -> str:
+    """Source bytes to text as Python would decode them (BOM, coding cookie, UTF-8)."""
+    try:
+        encoding = _declared_encoding(data)
+    except SyntaxError as error:
+        if "coding" not in data[:1024].decode("ascii", "replace"):
+            encoding = "utf-8"  # no declaration: the first lines are not UTF-8
+        else:
+            raise FileProblem(path, f"bad encoding declaration: {error.msg}") from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise FileProblem(path, f"cannot decode as {encoding}: invalid byte "
+                                f"0x{data[error.start]:02x} on line {line}") from None
+    except LookupError:  # pragma: no cover - detect_encoding validates the codec
+        raise FileProblem(path, f"unknown encoding {encoding!r}") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _declared_encoding(data: bytes) -> str:
+    """The encoding Python would use; ``tokenize`` (a costly import) only when the first two
+    lines could declare one."""
+    if b"coding" not in declaration_lines(data) and not data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    import io
+    import tokenize
+
+    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]

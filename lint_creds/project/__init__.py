@@ -1,0 +1,30 @@
+"""The project-wide view: names imported from other modules of the project, resolved.
+
+``root.find_project_root`` finds the project; ``index.ProjectIndex`` answers the engine's
+lookups (:class:`lint_creds.engine.ProjectView`) by summarising, on demand, the modules a
+checked file imports from, with a JSON cache beside them. It reads files as text and never
+imports or runs the project's code. It imports the engine and the source part, nothing of
+``fix/``, ``cli/`` or ``report/``. This package imports nothing by itself, so naming a
+project (``root.ProjectSpec``) costs a run whose files the screen drops nothing.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Dict, Tuple
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..options import Options
+    from .index import ProjectIndex
+    from .root import ProjectSpec
+
+_INDEXES: "Dict[Tuple[ProjectSpec, Options], ProjectIndex]" = {}
+
+
+def index_for(spec: "ProjectSpec", options: "Options") -> "ProjectIndex":
+    """One index per project and options in a process (workers build theirs on first use)."""
+    key = (spec, options)
+    if key not in _INDEXES:
+        from .index import ProjectIndex
+
+        _INDEXES.clear()  # one project at a time: memory stays flat across runs
+        _INDEXES[key] = ProjectIndex(spec, options)
+    return _INDEXES[key]

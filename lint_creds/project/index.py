@@ -1,0 +1,151 @@
+"""The project index: what each module of the project offers, read on demand.
+
+A module is summarised (parsed, its exports recorded) the first time an analysed file
+imports a name from it, then kept in memory and in the on-disk cache. Only modules that a
+screened file really imports from are read, so the cost grows with what the checked files
+use, not with the size of the tree, and the answer for a file does not depend on which
+other files were given (pre-commit passes only the staged ones). Nothing here imports or
+runs the project's code: modules are found on disk as Python's import system would find
+them, and read as text.
+"""
+from __future__ import annotations
+
+import ast
+import os
+from typing import Dict, List, Optional, Set, Tuple
+
+from ..engine import summarize_tree
+from ..engine.exports import ALIAS, UNKNOWN, Export, ModuleSummary, ProjectView
+from ..options import Options
+from ..source.files import FileProblem, decode_source, read_bytes
+from .cache import SummaryCache
+from .root import ProjectSpec, module_file, search_roots
+
+#: Aliases followed before a name is given up on (``a`` re-exports ``b`` re-exports ...).
+MAX_HOPS = 16
+
+
+class ProjectIndex:
+    """Summaries of the project's modules, loaded lazily (see the module docstring)."""
+
+    def __init__(self, spec: ProjectSpec, options: Options) -> None:
+        self.root = os.path.abspath(spec.root)
+        self.options = options
+        self.cache = SummaryCache(spec.cache_dir, options) if spec.cache_dir else None
+        self._summaries: Dict[str, Optional[ModuleSummary]] = {}
+
+    def view_for(self, path: str) -> "ModuleView":
+        """The engine's view of the project from the module at ``path``."""
+        return ModuleView(self, os.path.abspath(path))
+
+    def summary(self, path: str) -> Optional[ModuleSummary]:
+        """The module's summary; None when it cannot be read or parsed."""
+        if path not in self._summaries:
+            self._summaries[path] = self._summarize(path)
+        return self._summaries[path]
+
+    def _summarize(self, path: str) -> Optional[ModuleSummary]:
+        try:
+            stat = os.stat(path)
+            if self.cache is not None:
+                cached = self.cache.load(path, stat)
+                if cached is not None:
+                    return cached
+            text = decode_source(read_bytes(path), path)
+            summary = summarize_tree(ast.parse(text, path), text.splitlines(), self.options)
+        except (OSError, FileProblem, SyntaxError, ValueError, RecursionError, MemoryError):
+            return None  # the file's own problem is reported where it is checked
+        if self.cache is not None:
+            self.cache.store(path, stat, summary)
+        return summary
+
+    def resolve(self, importer: str, target: str) -> Optional[Tuple[str, Export]]:
+        """``(defining file, export)`` of an import target seen from ``importer``, aliases
+        and star imports followed; None when the project does not define it."""
+        seen: Set[Tuple[str, str]] = set()
+        for _ in range(MAX_HOPS):
+            if (importer, target) in seen:
+                return None  # an import cycle
+            seen.add((importer, target))
+            found = self._find(importer, target)
+            if found is None:
+                return None
+            path, export = found
+            if export.kind != ALIAS or export.target is None:
+                return path, export
+            importer, target = path, export.target
+        return None
+
+    def _find(self, importer: str, target: str) -> Optional[Tuple[str, Export]]:
+        for path, attribute in self._candidates(importer, target):
+            export = self._lookup_in(path, attribute, set())
+            if export is not None:
+                return export
+        return None
+
+    def _candidates(self, importer: str, target: str) -> List[Tuple[str, List[str]]]:
+        """``(module file, attribute path)`` pairs the target could mean, best first: the
+        longest module prefix that exists, in each directory Python would search."""
+        level = len(target) - len(target.lstrip("."))
+        parts = [p for p in target[level:].split(".") if p]
+        if level:
+            directory = os.path.dirname(importer)
+            for _ in range(level - 1):
+                directory = os.path.dirname(directory)
+            directories = [directory]
+        else:
+            directories = search_roots(importer, self.root)
+        found: List[Tuple[str, List[str]]] = []
+        for directory in directories:
+            for split in range(len(parts) - 1, -1, -1):
+                path = module_file(directory, parts[:split]) if split else (
+                    os.path.join(directory, "__init__.py") if level and os.path.isfile(
+                        os.path.join(directory, "__init__.py")) else None)
+                if path is not None and parts[split:]:
+                    found.append((path, parts[split:]))
+                    break
+        return found
+
+    def _lookup_in(self, path: str, attribute: List[str],
+                   visiting: Set[str]) -> Optional[Tuple[str, Export]]:
+        """The export ``attribute`` of the module at ``path``, through its star imports."""
+        if path in visiting or len(attribute) > 2:
+            return None
+        visiting.add(path)
+        summary = self.summary(path)
+        if summary is None:
+            return None
+        export = summary.names.get(".".join(attribute))
+        if export is not None:
+            return path, export
+        if len(attribute) == 2 and attribute[0] in summary.names:
+            head = summary.names[attribute[0]]
+            if head.kind == ALIAS and head.target:  # ``from .base import Settings``
+                return path, head._replace(target=f"{head.target}.{attribute[1]}")
+            return path, Export(UNKNOWN, head.line)  # an attribute nothing records
+        for star in reversed(summary.star_imports):
+            for star_path, _ in self._candidates(path, f"{star}.{attribute[0]}"):
+                found = self._lookup_in(star_path, attribute, visiting)
+                if found is not None:
+                    return found
+        return None
+
+
+class ModuleView(ProjectView):
+    """:class:`ProjectView` for one module: resolves its imports through the index."""
+
+    def __init__(self, index: ProjectIndex, path: str) -> None:
+        self.index = index
+        self.path = path
+        self._answers: Dict[str, Optional[Export]] = {}
+
+    def lookup(self, target: str) -> Optional[Export]:
+        if target not in self._answers:
+            found = self.index.resolve(self.path, target)
+            self._answers[target] = None if found is None else found[1]._replace(
+                where=f"{self._display(found[0])}:{found[1].line}")
+        return self._answers[target]
+
+    def _display(self, path: str) -> str:
+        relative = os.path.relpath(path, self.index.root)
+        return path if relative.startswith("..") else relative.replace(os.sep, "/")
