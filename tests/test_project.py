@@ -105,6 +105,16 @@ FINDINGS = [
          "environment itself, remove it"],
         id="env-reads-through-a-star-import-in-a-package"),
     pytest.param(
+        {"config.py": 'import os\nKEY = os.getenv("APP_KEY")\nSECRET = os.getenv("APP_SECRET")\n',
+         "job.py": client("from config import *")},
+        "job.py",
+        ["3:24: CRD201 AWS access key id read from the environment is passed to boto3.client "
+         "(from KEY, defined at config.py:2); boto3 reads the environment itself, remove it",
+         "3:47: CRD201 AWS secret access key read from the environment is passed to "
+         "boto3.client (from SECRET, defined at config.py:3); boto3 reads the environment "
+         "itself, remove it"],
+        id="a-star-import-in-the-checked-file"),
+    pytest.param(
         {"pkg/__init__.py": "", "pkg/conf.py": f'KEY = "{KEY_ID}"\nSECRET = "{SECRET}"\n',
          "pkg/job.py": client("from . import conf", "conf.KEY", "conf.SECRET")},
         "pkg/job.py",

@@ -59,7 +59,8 @@ class FunctionsAndImports:
                     return self._named_env_read(call, value, scope, _parameters(function))
                 return value._replace(via=(func.id, *value.via))
         qualname = self.qualname(func, scope)
-        export = self.project.lookup(qualname) if self.project and qualname else None
+        export = self.project.lookup(qualname) if (
+            self.project and qualname and _helper_shaped(call)) else None
         if export is None or export.kind != FUNCTION or not export.elements:
             return None
         if export.env_param_name is not None:
@@ -123,6 +124,14 @@ class FunctionsAndImports:
 
 def _parameters(function: FunctionNode) -> List[str]:
     return [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+
+
+def _helper_shaped(call: ast.Call) -> bool:
+    """A call another module's helper could answer: constant arguments only
+    (``_get_env("NAME")``, ``get_aws_keys()``, ``env("NAME", default=None)``). Other calls
+    are not worth reading a module for."""
+    return all(isinstance(a, ast.Constant) for a in (*call.args,
+                                                     *(k.value for k in call.keywords)))
 
 
 def _keyword(node: ast.Call, name: str) -> Optional[ast.expr]:

@@ -86,9 +86,11 @@ class ProjectView:
     def lookup(self, target: str) -> Optional[Export]:  # pragma: no cover - interface
         return None
 
-    def where(self, target: str) -> str:  # pragma: no cover - interface
-        """``path:line`` of the name's definition, for messages ('' when unknown)."""
-        return ""
+    def lookup_wrapper(self, target: str) -> Optional[Export]:  # pragma: no cover
+        """``lookup`` for a function called with arguments, to see whether it is a wrapper:
+        only modules that could hand a credential to the SDK (those the byte screen passes,
+        and package ``__init__`` files on the way) are read, so ordinary calls cost little."""
+        return None
 
 
 def export_of_value(value: Optional[Value], options: Options, line: int) -> Optional[Export]:

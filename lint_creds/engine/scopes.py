@@ -62,6 +62,8 @@ class ModuleScopes(FastVisitor):
         self.module = Scope(tree, "module", None)
         self.scope_of: Dict[int, Scope] = {id(tree): self.module}
         self.has_star_import = False
+        #: ``from X import *`` modules, as written (``.base``), in source order.
+        self.star_imports: List[str] = []
         #: Every ``x.client(...)``/``x.resource(...)`` call, with the scope it runs in.
         self.client_calls: List[Tuple[ast.Call, Scope]] = []
         self._stack: List[Scope] = [self.module]
@@ -260,6 +262,7 @@ class ModuleScopes(FastVisitor):
         for alias in node.names:
             if alias.name == "*":
                 self.has_star_import = True
+                self.star_imports.append(module)
                 continue
             qualname = f"{module}.{alias.name}" if module and not module.endswith(".") else (
                 module + alias.name)

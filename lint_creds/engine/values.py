@@ -106,6 +106,10 @@ class ValueResolver(FunctionsAndImports):
     def _name(self, node: ast.Name, scope: Scope, depth: int) -> Optional[Value]:
         bindings = self.bindings(node, scope)
         if not bindings:
+            for module in reversed(self.scopes.star_imports):  # the last one wins
+                known, value = self._from_project(f"{module}.{node.id}", node, scope)
+                if known:
+                    return value
             # A star import, or a credential-named name defined elsewhere (another notebook
             # cell, an exec'd config): configuration this file cannot see.
             if self.scopes.has_star_import or is_credential_key(node.id):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, NamedTuple, Optional, Tu
 from ..patterns import Role
 from ..sinks import SinkSpec
 from .exports import FUNCTION
-from .origins import Kind
+from .origins import LIBRARY_ROOTS, Kind
 from .scopes import FunctionNode, Scope
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,6 +45,17 @@ class WrapperFinder:
         self.sinks = sinks
         self.resolver = sinks.resolver
         self._params: Dict[int, Tuple[WrapperParam, ...]] = {}
+        self._defined: Optional["frozenset[str]"] = None
+
+    def _function_names(self) -> "frozenset[str]":
+        """Names some ``def`` of this module binds (a call of any other name is not a call
+        of a function defined here)."""
+        if self._defined is None:
+            self._defined = frozenset(
+                name for scope in self.resolver.scopes.scope_of.values()
+                for name, bindings in scope.bindings.items()
+                if any(b.kind == "function" for b in bindings))
+        return self._defined
 
     def params_reaching_sinks(self, function: FunctionNode,
                               depth: int = 0) -> Tuple[WrapperParam, ...]:
@@ -88,24 +99,25 @@ class WrapperFinder:
     def spec_for(self, call: ast.Call, scope: Scope,
                  depth: int = 0) -> Optional[Tuple[str, SinkSpec]]:
         """``(display, spec)`` when the called function is a wrapper."""
-        if depth > MAX_WRAPPER_DEPTH:
+        if depth > MAX_WRAPPER_DEPTH or not (call.args or call.keywords):
             return None
         params: Tuple[WrapperParam, ...] = ()
         where = ""
-        name = self.resolver.describe(call.func)
-        if isinstance(call.func, ast.Name):
+        if isinstance(call.func, ast.Name) and call.func.id in self._function_names():
             bindings = self.resolver.bindings(call.func, scope)
             if bindings and bindings[-1].kind == "function" and isinstance(
                     bindings[-1].value, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 params = self.params_reaching_sinks(bindings[-1].value, depth)
         if not params and self.resolver.project is not None:
             qualname = self.resolver.qualname(call.func, scope)
-            export = self.resolver.project.lookup(qualname) if qualname else None
+            export = self.resolver.project.lookup_wrapper(qualname) if qualname and (
+                qualname.split(".", 1)[0] not in LIBRARY_ROOTS) else None
             if export is not None and export.kind == FUNCTION and export.sink_params:
                 params = tuple(WrapperParam(*p) for p in export.sink_params)
                 where = export.where.rsplit(":", 1)[0]
         if not params:
             return None
+        name = self.resolver.describe(call.func)
         spec = SinkSpec({p.name: Role(p.role) for p in params},
                         {p.index: Role(p.role) for p in params if p.index is not None},
                         fix=WRAPPER_FIX)

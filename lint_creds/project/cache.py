@@ -9,11 +9,10 @@ Summaries hold no key material (see :mod:`lint_creds.engine.exports`).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
-import tempfile
+import zlib
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ..engine.exports import Export, ModuleSummary
@@ -69,12 +68,14 @@ class SummaryCache:
         if not self._writable:
             return
         document = {"key": self._key(path, stat), "summary": _summary_to_json(summary)}
+        entry = self._entry_path(path)
+        temporary = f"{entry}.{os.getpid()}.tmp"  # one writer per process: no clash
         try:
             self._ensure_directory()
-            handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             with os.fdopen(handle, "w", encoding="utf-8") as output:
                 json.dump(document, output, separators=(",", ":"))
-            os.replace(temporary, self._entry_path(path))
+            os.replace(temporary, entry)
         except OSError as error:
             self._writable = False
             self._warn("write", f"cache directory {self.directory} is not writable "
@@ -82,15 +83,16 @@ class SummaryCache:
 
     def _key(self, path: str, stat: os.stat_result) -> List[Any]:
         if self._version is None:
-            from .. import __version__
-
-            self._version = __version__
+            self._version = code_version()
         return [FORMAT, self._version, os.path.abspath(path), stat.st_size, stat.st_mtime_ns,
                 self._options_key]
 
     def _entry_path(self, path: str) -> str:
-        digest = hashlib.sha256(os.path.abspath(path).encode("utf-8", "surrogatepass"))
-        return os.path.join(self.directory, digest.hexdigest()[:32] + ".json")
+        """A short name for the entry; the key inside says which file it is for, so a
+        clash of names is a cache miss, never a wrong answer."""
+        name = os.path.abspath(path).encode("utf-8", "surrogatepass")
+        return os.path.join(self.directory,
+                            f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.json")
 
     def _ensure_directory(self) -> None:
         if not os.path.isdir(self.directory):
@@ -102,6 +104,22 @@ class SummaryCache:
         if kind not in self._warned:
             self._warned.add(kind)
             sys.stderr.write(f"lint-creds: warning: {message}\n")
+
+
+def code_version() -> str:
+    """What identifies the code that writes summaries: the size and modification time of
+    every module of the engine and the index. An upgrade, or an edit in a development
+    checkout, changes it; reading the installed version's metadata would cost more than a
+    warm run of the whole hook."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    stamps = []
+    for part in ("engine", "project"):
+        directory = os.path.join(package, part)
+        for name in sorted(os.listdir(directory)):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(directory, name))
+                stamps.append(f"{part}/{name}:{info.st_size}:{info.st_mtime_ns}")
+    return f"{zlib.crc32(chr(10).join(stamps).encode()):08x}"
 
 
 def _summary_to_json(summary: ModuleSummary) -> Dict[str, Any]:

@@ -18,6 +18,7 @@ from ..engine import summarize_tree
 from ..engine.exports import ALIAS, UNKNOWN, Export, ModuleSummary, ProjectView
 from ..options import Options
 from ..source.files import FileProblem, decode_source, read_bytes
+from ..source.prefilter import could_hold_finding
 from .cache import SummaryCache
 from .root import ProjectSpec, module_file, search_roots
 
@@ -33,16 +34,32 @@ class ProjectIndex:
         self.options = options
         self.cache = SummaryCache(spec.cache_dir, options) if spec.cache_dir else None
         self._summaries: Dict[str, Optional[ModuleSummary]] = {}
+        self._screened: Dict[str, bool] = {}  # path -> may hold a wrapper
+        self._roots: Dict[str, List[str]] = {}  # importer's directory -> search roots
+        self._files: Dict[Tuple[str, Tuple[str, ...]], Optional[str]] = {}
 
     def view_for(self, path: str) -> "ModuleView":
         """The engine's view of the project from the module at ``path``."""
         return ModuleView(self, os.path.abspath(path))
 
-    def summary(self, path: str) -> Optional[ModuleSummary]:
-        """The module's summary; None when it cannot be read or parsed."""
+    def summary(self, path: str, screened: bool = False) -> Optional[ModuleSummary]:
+        """The module's summary; None when it cannot be read or parsed, or, when
+        ``screened``, when it is not a package ``__init__`` and the byte screen shows it
+        cannot hand a credential to the SDK (so it can hold no wrapper)."""
+        if screened and path not in self._summaries and not self._may_wrap(path):
+            return None
         if path not in self._summaries:
             self._summaries[path] = self._summarize(path)
         return self._summaries[path]
+
+    def _may_wrap(self, path: str) -> bool:
+        if path not in self._screened:
+            try:
+                self._screened[path] = os.path.basename(path) == "__init__.py" or (
+                    could_hold_finding(read_bytes(path), self.options, path))
+            except (OSError, FileProblem):
+                self._screened[path] = False
+        return self._screened[path]
 
     def _summarize(self, path: str) -> Optional[ModuleSummary]:
         try:
@@ -59,15 +76,17 @@ class ProjectIndex:
             self.cache.store(path, stat, summary)
         return summary
 
-    def resolve(self, importer: str, target: str) -> Optional[Tuple[str, Export]]:
+    def resolve(self, importer: str, target: str,
+                screened: bool = False) -> Optional[Tuple[str, Export]]:
         """``(defining file, export)`` of an import target seen from ``importer``, aliases
-        and star imports followed; None when the project does not define it."""
+        and star imports followed; None when the project does not define it. ``screened``:
+        read only modules that could hold a wrapper (see :meth:`summary`)."""
         seen: Set[Tuple[str, str]] = set()
         for _ in range(MAX_HOPS):
             if (importer, target) in seen:
                 return None  # an import cycle
             seen.add((importer, target))
-            found = self._find(importer, target)
+            found = self._find(importer, target, screened)
             if found is None:
                 return None
             path, export = found
@@ -76,9 +95,10 @@ class ProjectIndex:
             importer, target = path, export.target
         return None
 
-    def _find(self, importer: str, target: str) -> Optional[Tuple[str, Export]]:
+    def _find(self, importer: str, target: str,
+              screened: bool) -> Optional[Tuple[str, Export]]:
         for path, attribute in self._candidates(importer, target):
-            export = self._lookup_in(path, attribute, set())
+            export = self._lookup_in(path, attribute, set(), screened)
             if export is not None:
                 return export
         return None
@@ -94,11 +114,14 @@ class ProjectIndex:
                 directory = os.path.dirname(directory)
             directories = [directory]
         else:
-            directories = search_roots(importer, self.root)
+            directory = os.path.dirname(importer)
+            if directory not in self._roots:
+                self._roots[directory] = search_roots(importer, self.root)
+            directories = self._roots[directory]
         found: List[Tuple[str, List[str]]] = []
         for directory in directories:
             for split in range(len(parts) - 1, -1, -1):
-                path = module_file(directory, parts[:split]) if split else (
+                path = self._module_file(directory, parts[:split]) if split else (
                     os.path.join(directory, "__init__.py") if level and os.path.isfile(
                         os.path.join(directory, "__init__.py")) else None)
                 if path is not None and parts[split:]:
@@ -106,13 +129,19 @@ class ProjectIndex:
                     break
         return found
 
-    def _lookup_in(self, path: str, attribute: List[str],
-                   visiting: Set[str]) -> Optional[Tuple[str, Export]]:
+    def _module_file(self, directory: str, parts: List[str]) -> Optional[str]:
+        key = (directory, tuple(parts))
+        if key not in self._files:
+            self._files[key] = module_file(directory, parts)
+        return self._files[key]
+
+    def _lookup_in(self, path: str, attribute: List[str], visiting: Set[str],
+                   screened: bool = False) -> Optional[Tuple[str, Export]]:
         """The export ``attribute`` of the module at ``path``, through its star imports."""
         if path in visiting or len(attribute) > 2:
             return None
         visiting.add(path)
-        summary = self.summary(path)
+        summary = self.summary(path, screened)
         if summary is None:
             return None
         export = summary.names.get(".".join(attribute))
@@ -125,7 +154,7 @@ class ProjectIndex:
             return path, Export(UNKNOWN, head.line)  # an attribute nothing records
         for star in reversed(summary.star_imports):
             for star_path, _ in self._candidates(path, f"{star}.{attribute[0]}"):
-                found = self._lookup_in(star_path, attribute, visiting)
+                found = self._lookup_in(star_path, attribute, visiting, screened)
                 if found is not None:
                     return found
         return None
@@ -145,6 +174,14 @@ class ModuleView(ProjectView):
             self._answers[target] = None if found is None else found[1]._replace(
                 where=f"{self._display(found[0])}:{found[1].line}")
         return self._answers[target]
+
+    def lookup_wrapper(self, target: str) -> Optional[Export]:
+        key = "\0wrapper:" + target
+        if key not in self._answers:
+            found = self.index.resolve(self.path, target, screened=True)
+            self._answers[key] = None if found is None else found[1]._replace(
+                where=f"{self._display(found[0])}:{found[1].line}")
+        return self._answers[key]
 
     def _display(self, path: str) -> str:
         relative = os.path.relpath(path, self.index.root)
