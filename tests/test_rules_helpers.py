@@ -58,6 +58,18 @@ def make_client(key_id, secret):
 
 s3 = make_client(os.environ["MINIO_KEY"], os.environ["MINIO_SECRET"])
 ''', [], id="a-wrapper-for-a-custom-endpoint"),
+    case('''\
+import os
+import boto3
+
+class AwsConfig:
+    def __init__(self, key, secret):
+        self.key = key
+        self.secret = secret
+
+def build(conf: AwsConfig):
+    return boto3.client("s3", aws_access_key_id=conf.key, aws_secret_access_key=conf.secret)
+''', [], id="a-function-handed-an-object-that-stores-the-values"),
 ]
 
 FINDINGS = [
@@ -124,6 +136,44 @@ s3 = client_for("s3", "AKIAZ7Q3X5Y2W4V6U8T1", "kF9/aZ3+bQ7xLm2PqR8sT4uV6wY1zC5dE
         "9:46: CRD101 hard-coded AWS secret access key 'kF9/…3jN7' passed to boto3.Session "
         "via client_for() at line 7; remove it and use the default credential chain",
     ], id="a-wrapper-of-a-wrapper"),
+]
+
+FINDINGS += [
+    case('''\
+import os
+import boto3
+from dataclasses import dataclass
+
+class AwsConfig:
+    def __init__(self, key, secret, region="eu-west-1"):
+        self.key = key
+        self.secret = secret
+        self.region = region
+
+@dataclass
+class Creds:
+    access_key: str
+    secret_key: str
+
+cfg = AwsConfig(os.environ["APP_KEY"], secret=os.environ["APP_SECRET"])
+s3 = boto3.client("s3", region_name=cfg.region, aws_access_key_id=cfg.key,
+                  aws_secret_access_key=cfg.secret)
+creds = Creds("AKIAZ7Q3X5Y2W4V6U8T1", os.getenv("S"))
+sqs = boto3.client("sqs", aws_access_key_id=creds.access_key,
+                   aws_secret_access_key=creds.secret_key)
+''', [
+        '17:48: CRD201 AWS access key id read from the environment is passed to boto3.client '
+        '(from os.environ["APP_KEY"], line 16); boto3 reads the environment itself, remove it',
+        '18:18: CRD201 AWS secret access key read from the environment is passed to '
+        'boto3.client (from os.environ["APP_SECRET"], line 16); boto3 reads the environment '
+        'itself, remove it',
+        "19:14: CRD102 hard-coded AWS access key id 'AKIA…U8T1' in a string literal",
+        "20:26: CRD101 hard-coded AWS access key id 'AKIA…U8T1' passed to boto3.client "
+        "(through creds.access_key, line 19); remove it and use the default credential chain",
+        '21:19: CRD201 AWS secret access key read from the environment is passed to '
+        'boto3.client (from os.getenv("S"), line 19); boto3 reads the environment itself, '
+        'remove it',
+    ], id="objects-that-store-what-their-constructor-was-given"),
 ]
 
 test_helpers_table, test_table_discipline, test_one_finding_per_credential_argument = (

@@ -163,7 +163,7 @@ def reads_configuration(owner: Value, node: ast.AST, member: str, shaped: bool) 
     read like configuration: a nested section or a ConfigParser-style call (``shaped``)."""
     if not is_credential_key(member):
         return False
-    typed = _configuration_type(_annotation(owner))
+    typed = _configuration_type(annotation_of(owner))
     if typed is not None:
         return typed
     nested = isinstance(owner.node, (ast.Subscript, ast.Call))
@@ -182,7 +182,7 @@ def configparser_call(call: ast.Call, method: str) -> bool:
         section or "")
 
 
-def _annotation(owner: Value) -> Optional[ast.expr]:
+def annotation_of(owner: Value) -> Optional[ast.expr]:
     """The annotation of the parameter ``owner`` was read from (not ``*args``/``**kwargs``,
     whose annotation types the elements)."""
     node = owner.node

@@ -70,6 +70,9 @@ class Value(NamedTuple):
     #: ``os.getenv(name)`` where ``name`` is this parameter of the enclosing function: a
     #: helper whose callers name the variable (``_get_env("AWS_ACCESS_KEY_ID")``).
     env_param: Optional[str] = None
+    #: INSTANCE made by a constructor call (``node``): the scope that call runs in, where
+    #: the arguments the instance stores are resolved.
+    made_in: Optional[Scope] = None
 
 
 ENV_MAPPINGS: FrozenSet[str] = frozenset({"os.environ"})

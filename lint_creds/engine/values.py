@@ -13,10 +13,11 @@ from ..sinks import SESSION_FACTORIES
 from .calls import FunctionsAndImports
 from .derived import (
     configparser_call, dict_copy, element, format_field, index_of, percent_field,
-    reads_configuration, sequence, split_pieces,
+    annotation_of, reads_configuration, sequence, split_pieces,
 )
 from .dicts import dict_entries, resolve_dict
 from .exports import ProjectView
+from .instances import constructor_argument
 from .origins import (
     CONFIG_FACTORIES, CONFIG_OBJECTS, CREDENTIAL_KINDS, CREDS_METHODS, ENV_FUNCTIONS, ENV_HELPERS,
     ENV_MAPPINGS, ENV_READER_FACTORIES, FROZEN_ATTRIBUTES, LIBRARY_ROOTS, LOOKUP_METHODS,
@@ -197,7 +198,8 @@ class ValueResolver(FunctionsAndImports):
             return Value(Kind.SETTINGS, node, scope)
         if owner.kind is Kind.SETTINGS:
             return owner._replace(node=node)
-        if owner.kind is Kind.PARAM and reads_configuration(owner, node, member, shaped):
+        if owner.kind is Kind.PARAM and reads_configuration(owner, node, member, shaped) and (
+                not self._holds_arguments(owner)):
             return Value(Kind.SETTINGS, node, scope)  # settings: Settings, cfg["aws"][...]
         if owner.kind in (Kind.STS, Kind.PARAM):  # a caller's mapping is plumbing too
             return owner._replace(node=node)
@@ -229,12 +231,38 @@ class ValueResolver(FunctionsAndImports):
                     if value is not None:
                         return value
         value = strongest(self._from_binding(b, node, depth) for b in candidates)
+        if (value is None or value.kind is Kind.PARAM) and owner.made_in is not None:
+            stored = self._stored_argument(owner, member, depth)  # AwsConfig(key, ...).key
+            if stored is not None:
+                return stored
         if is_credential_key(member) and (not candidates or (
                 self._is_config_class(class_scope) and is_empty(value))):
             # An undeclared credential attribute, or a settings class (pydantic
             # ``BaseSettings``) whose empty default is filled in from env/config at run time.
             return Value(Kind.SETTINGS, node, owner.scope)
         return value
+
+    def _holds_arguments(self, parameter: Value) -> bool:
+        """Is the parameter typed with a class of this module that stores its constructor's
+        arguments (``conf: AwsConfig``)?  Its values are reported where the instance is
+        made and reaches the SDK, not again at every function it is handed to."""
+        annotation = annotation_of(parameter)
+        if not isinstance(annotation, ast.Name):
+            return False
+        bindings = self.bindings(annotation, parameter.scope)
+        return bool(bindings) and bindings[-1].kind == "class" and isinstance(
+            bindings[-1].value, ast.ClassDef) and any(
+            isinstance(s, ast.FunctionDef) and s.name == "__init__"
+            for s in bindings[-1].value.body)
+
+    def _stored_argument(self, owner: Value, member: str, depth: int) -> Optional[Value]:
+        class_node = owner.scope.node
+        if not isinstance(owner.node, ast.Call) or not isinstance(class_node, ast.ClassDef):
+            return None
+        argument = constructor_argument(owner.node, class_node, member)
+        if argument is None or owner.made_in is None:
+            return None
+        return self.classify(argument, owner.made_in, depth)
 
     def _is_config_class(self, class_scope: Scope) -> bool:
         """Does the class derive from an imported base (``BaseSettings``, ``Config``)?"""
@@ -304,7 +332,7 @@ class ValueResolver(FunctionsAndImports):
             if callee is not None and callee.kind is Kind.ENV_READER:
                 return Value(Kind.ENV, node, scope, env_name=first)
             if callee is not None and callee.kind is Kind.CLASS:
-                return Value(Kind.INSTANCE, node, callee.scope)
+                return Value(Kind.INSTANCE, node, callee.scope, made_in=scope)
         if isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) >= 2:
             member = constant_string(node.args[1])
             owner = self._owner(node.args[0], scope, depth)
