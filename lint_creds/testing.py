@@ -13,12 +13,17 @@ TABLE_ARGS = "source, expected, filename, options"
 
 
 def case(source: str, expected: List[str], id: str, filename: str = "example.py",
-         options: Options = DEFAULT_OPTIONS) -> Any:
+         options: Options = DEFAULT_OPTIONS, min_python: Tuple[int, int] = (3, 9)) -> Any:
     """One table row: module source, the exact ``line:col: CODE message`` findings (0-based
-    columns), and the file name and options the engine analyses it with."""
+    columns), and the file name and options the engine analyses it with; a row whose source
+    needs newer syntax (``match``: 3.10) is skipped on older interpreters, with the reason."""
+    import sys
+
     import pytest
 
-    return pytest.param(source, expected, filename, options, id=id)
+    marks = pytest.mark.skipif(sys.version_info < min_python,
+                               reason=f"the source needs Python {min_python[0]}.{min_python[1]}")
+    return pytest.param(source, expected, filename, options, id=id, marks=marks)
 
 
 def rendered(source: str, filename: str = "example.py",

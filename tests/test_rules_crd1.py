@@ -364,6 +364,7 @@ def client(kind):
             "5:38: CRD101 hard-coded AWS access key id 'AKIA…W5FG' passed to boto3.client; remove it and use the default credential chain",
         ],
         id='match-statement',
+        min_python=(3, 10),
     ),
     case(
         """\

@@ -514,6 +514,7 @@ clients = {n: boto3.client(n, aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"])
             '8:30: CRD201 AWS access key id read from the environment is passed to boto3.client (from os.environ["AWS_ACCESS_KEY_ID"], line 8); boto3 reads the environment itself, remove it',
         ],
         id='match-lambda-comprehension',
+        min_python=(3, 10),
     ),
     case(
         """\
