@@ -81,6 +81,15 @@ MUST_NOT_FIRE = [
 
 FINDINGS = [
     pytest.param(
+        {"conf.py": 'ENDPOINT = "https://s3.eu-west-1.amazonaws.com"\n',
+         "job.py": 'import boto3, os\nfrom conf import ENDPOINT\n'
+                   's3 = boto3.client("s3", endpoint_url=ENDPOINT, '
+                   'aws_access_key_id=os.environ["K"])\n'},
+        "job.py",
+        ['3:47: CRD201 AWS access key id read from the environment is passed to boto3.client '
+         '(from os.environ["K"], line 3); boto3 reads the environment itself, remove it'],
+        id="an-aws-endpoint-defined-in-another-module-is-aws"),
+    pytest.param(
         {"credentials.py": f'KEY = "{KEY_ID}"\nSECRET = "{SECRET}"\n',
          "job.py": client("from credentials import KEY, SECRET")},
         "job.py",

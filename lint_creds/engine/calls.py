@@ -56,29 +56,30 @@ class FunctionsAndImports:
                 if value is None or value.kind in (Kind.PARAM, Kind.NONE):
                     return None
                 if value.kind is Kind.ENV and value.env_param is not None:
-                    return self._named_env_read(call, value, scope, _parameters(function))
+                    parameters = _parameters(function)
+                    index = parameters.index(value.env_param) if (
+                        value.env_param in parameters) else None
+                    return self._named_env_read(call, value, scope, value.env_param, index)
                 return value._replace(via=(func.id, *value.via))
         qualname = self.qualname(func, scope)
         export = self.project.lookup(qualname) if (
             self.project and qualname and _helper_shaped(call)) else None
         if export is None or export.kind != FUNCTION or not export.elements:
             return None
-        if export.env_param_name is not None:
-            read = self._value_of_export(export.elements[0]._replace(where=export.where), call,
-                                         scope)
-            if read is not None:
-                names = [""] * (export.env_param or 0) + [export.env_param_name]
-                return self._named_env_read(call, read._replace(env_param=export.env_param_name),
-                                            scope, names)
-        return self._value_of_export(export.elements[0]._replace(where=export.where), call,
-                                     scope)
+        value = self._value_of_export(export.elements[0]._replace(where=export.where), call,
+                                      scope)
+        if value is not None and export.env_param_name is not None:
+            return self._named_env_read(call, value, scope, export.env_param_name,
+                                        export.env_param)
+        return value
 
-    def _named_env_read(self, call: ast.Call, read: Value, scope: Scope,
-                        parameters: Sequence[str]) -> Value:
-        """``helper("NAME")`` of a helper that reads the variable its parameter names."""
-        name = read.env_param
-        index = list(parameters).index(name) if name in parameters else -1
-        argument = call.args[index] if 0 <= index < len(call.args) else _keyword(call, name or "")
+    @staticmethod
+    def _named_env_read(call: ast.Call, read: Value, scope: Scope, parameter: str,
+                        index: Optional[int]) -> Value:
+        """``helper("NAME")`` of a helper that reads the variable its ``parameter`` (at
+        ``index`` among the positional ones) names."""
+        argument = call.args[index] if index is not None and index < len(call.args) else (
+            _keyword(call, parameter))
         return Value(Kind.ENV, call, scope,
                      env_name=constant_string(argument) if argument is not None else None,
                      has_default=read.has_default, external=read.external)

@@ -112,9 +112,11 @@ def export_of_value(value: Optional[Value], options: Options, line: int) -> Opti
 
 
 def literal_export(text: str, options: Options, line: int) -> Export:
-    """A literal as the index keeps it: its text only if it cannot be key material."""
+    """A literal as the index keeps it: its text only if it cannot be key material (a URL,
+    which ``endpoint_url`` checks need, never is: no key holds ``://``)."""
     plausible, real = looks_like_credential(text), looks_real(text, None)
-    return Export(Kind.LITERAL.value, line, literal=None if plausible or real else text,
+    keep = "://" in text or not (plausible or real)
+    return Export(Kind.LITERAL.value, line, literal=text if keep else None,
                   masked=mask(text), placeholder=is_placeholder(text, options.allow_values),
                   plausible=plausible, real=real)
 
