@@ -79,6 +79,8 @@ class Origin(NamedTuple):
     literal: Optional[str] = None
     #: Names (``NAME`` bindings) the value flowed through, innermost last.
     via_names: Tuple[str, ...] = ()
+    #: ``path:line`` of the definition, for a value another module defines.
+    defined_at: str = ""
 
 
 class CredentialArg(NamedTuple):

@@ -149,7 +149,8 @@ s3 = boto3.client("s3")
             "argument or environment variable assignment. A secret-shaped literal is also "
             "reported whatever its name when it sits beside an access key id literal: in the "
             "same class body, dict, tuple or list, call, or the assignment right before or "
-            "after the key id's."
+            "after the key id's, and, with the project-wide view, when another module passes "
+            "the name it is bound to to the SDK as a credential."
         ),
         why_bad="A key in source control is a leaked key. " + _AFTER_FIX,
         example='''

@@ -212,6 +212,20 @@ FINDINGS = [
 ]
 
 
+def test_a_secret_under_any_name_is_reported_where_it_is_defined(
+        tmp_path: pathlib.Path) -> None:
+    """CRD102 at the definition when another module passes the name to the SDK, so the
+    definition is reported even when only its own file is checked (pre-commit)."""
+    write(tmp_path, {"billing.py": f'PRIMARY = "{SECRET}"\nUNUSED = "{SECRET[::-1]}"\n',
+                     "job.py": 'import os\nimport boto3\nfrom billing import PRIMARY\n'
+                               's3 = boto3.client("s3", aws_access_key_id=os.environ["K"],\n'
+                               '                  aws_secret_access_key=PRIMARY)\n'})
+    assert findings(tmp_path, "billing.py") == [
+        "1:10: CRD102 hard-coded AWS secret access key 'kF9/…3jN7' bound to PRIMARY, passed "
+        "to the SDK at job.py:4"]
+    assert [f.split(" ")[1] for f in findings(tmp_path, "job.py")] == ["CRD201", "CRD101"]
+
+
 @pytest.mark.parametrize("files", MUST_NOT_FIRE)
 def test_look_alikes_across_modules_stay_silent(tmp_path: pathlib.Path,
                                                 files: Dict[str, str]) -> None:

@@ -129,6 +129,7 @@ class _ModuleChecker(FastVisitor):
         self.options = options
         self.scopes = ModuleScopes(tree)
         self.resolver = ValueResolver(self.scopes, options.settings_objects, lines, project)
+        self.project = project
         self.sinks = SinkCallAnalyzer(self.resolver, options, self.span)
         self.literals = LiteralChecker(options, self.report, self.sinks.reported_literals)
         self.findings: List[Finding] = []
@@ -144,6 +145,8 @@ class _ModuleChecker(FastVisitor):
         self.settings_module = self._is_settings_module()
         self.visit(self.tree)
         self.literals.secret_pairs(self.tree, self.long_constants)
+        if self.project is not None:
+            self.literals.used_elsewhere(self.tree, self.project)
         self.literals.key_ids(self.long_constants)
 
     def span(self, first: ast.AST, last: Optional[ast.AST]) -> Span:

@@ -86,6 +86,11 @@ class ProjectView:
     def lookup(self, target: str) -> Optional[Export]:  # pragma: no cover - interface
         return None
 
+    def credential_use(self, name: str, line: int) -> str:  # pragma: no cover - interface
+        """``path:line`` of a module that passes this module's ``name`` (bound at ``line``)
+        to an SDK call as a credential ('' when none does, or it cannot be known)."""
+        return ""
+
     def lookup_wrapper(self, target: str) -> Optional[Export]:  # pragma: no cover
         """``lookup`` for a function called with arguments, to see whether it is a wrapper:
         only modules that could hand a credential to the SDK (those the byte screen passes,

@@ -3,7 +3,7 @@ a secret defined beside a key id."""
 from __future__ import annotations
 
 import ast
-from typing import Callable, Iterable, Iterator, Optional, Sequence, Set
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence, Set
 
 from ..options import Options
 from ..patterns import (
@@ -12,6 +12,9 @@ from ..patterns import (
 )
 from ..rules import RULES_BY_CODE
 from .values import constant_string
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .exports import ProjectView
 
 #: ``report(code, node, message)`` of the module checker.
 Report = Callable[[str, ast.AST, str], None]
@@ -80,6 +83,25 @@ class LiteralChecker:
                 for node in group:
                     self._paired_secret(node)
 
+    def used_elsewhere(self, tree: ast.Module, project: "ProjectView") -> None:
+        """CRD102 for a secret-shaped literal, whatever its name, bound at the top level to
+        a name another module of the project passes to the SDK as a credential."""
+        for statement in tree.body:
+            value = _assigned_value(statement)
+            target = _single_name(statement)
+            literal = constant_string(value) if value is not None else None
+            if (literal is None or target is None or id(value) in self.bound
+                    or id(value) in self.claimed or is_placeholder(
+                        literal, self.options.allow_values)
+                    or not looks_real(literal, Role.SECRET_KEY)):
+                continue
+            use = project.credential_use(target, statement.lineno)
+            if use:
+                self.bound.add(id(value))
+                self.report("CRD102", value, RULES_BY_CODE["CRD102"].message.format(
+                    role=Role.SECRET_KEY.value, value=f"'{mask(literal)}'",
+                    context=f" bound to {target}, passed to the SDK at {use}"))
+
     def _is_key_id(self, node: ast.AST) -> bool:
         """A whole access key id literal that is not a placeholder."""
         literal = constant_string(node)
@@ -125,6 +147,15 @@ def _adjacent_assignments(node: ast.AST) -> Iterator[Sequence[ast.AST]]:
             for first, second in zip(values, values[1:]):
                 if first is not None and second is not None:
                     yield first, second
+
+
+def _single_name(statement: ast.AST) -> Optional[str]:
+    """``NAME`` of ``NAME = value`` / ``NAME: T = value``."""
+    targets = statement.targets if isinstance(statement, ast.Assign) else [
+        getattr(statement, "target", None)]
+    if len(targets) == 1 and isinstance(targets[0], ast.Name):
+        return targets[0].id
+    return None
 
 
 def _assigned_value(statement: ast.AST) -> Optional[ast.expr]:

@@ -238,7 +238,8 @@ class SinkCallAnalyzer:
         if kind is None:
             return None
         return Origin(kind, self.resolver.describe(value.node), getattr(value.node, "lineno", 0),
-                      value.env_name, value.literal, value.via)
+                      value.env_name, value.literal, value.via,
+                      value.external.where if value.external is not None else "")
 
     def _message(self, code: str, candidate: _Candidate, value: Value, sink: str) -> str:
         origin_line = getattr(value.node, "lineno", 0)

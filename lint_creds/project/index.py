@@ -14,10 +14,10 @@ import ast
 import os
 from typing import Dict, List, Optional, Set, Tuple
 
-from ..engine import summarize_tree
+from ..engine import analyze_source, summarize_tree
 from ..engine.exports import ALIAS, UNKNOWN, Export, ModuleSummary, ProjectView
 from ..options import Options
-from ..source.files import FileProblem, decode_source, read_bytes
+from ..source.files import FileProblem, decode_source, discover, read_bytes
 from ..source.prefilter import could_hold_finding
 from .cache import SummaryCache
 from .root import ProjectSpec, module_file, search_roots
@@ -37,6 +37,8 @@ class ProjectIndex:
         self._screened: Dict[str, bool] = {}  # path -> may hold a wrapper
         self._roots: Dict[str, List[str]] = {}  # importer's directory -> search roots
         self._files: Dict[Tuple[str, Tuple[str, ...]], Optional[str]] = {}
+        self._uses: Dict[Tuple[str, str, int], str] = {}
+        self._screened_list: Optional[List[str]] = None
 
     def view_for(self, path: str) -> "ModuleView":
         """The engine's view of the project from the module at ``path``."""
@@ -160,19 +162,75 @@ class ProjectIndex:
         return None
 
 
+    def credential_use(self, path: str, name: str, line: int) -> str:
+        """Where another module passes ``name`` of ``path`` (bound at ``line``) to the SDK
+        as a credential, as ``path:line`` ('' when none does). Reads the project's files
+        that the byte screen passes and that mention the name, analysed with a view that
+        asks no such question back; asked only for secret-shaped literals under names that
+        are not credential names, so rarely."""
+        key = (path, name, line)
+        if key not in self._uses:
+            self._uses[key] = ""
+            defined_at = f"{self.display(path)}:{line}"
+            needle = name.encode("utf-8")
+            for candidate in self._screened_files():
+                if candidate == path:
+                    continue
+                try:
+                    data = read_bytes(candidate)
+                    if needle not in data:
+                        continue
+                    analysis = analyze_source(decode_source(data, candidate), candidate,
+                                              self.options, ModuleView(self, candidate, False))
+                except (OSError, FileProblem, SyntaxError, ValueError, RecursionError):
+                    continue
+                for sink in analysis.sink_calls:
+                    for argument in sink.args:
+                        if argument.code and argument.origin is not None and (
+                                argument.origin.defined_at == defined_at):
+                            self._uses[key] = f"{self.display(candidate)}:{sink.span.line}"
+                            return self._uses[key]
+        return self._uses[key]
+
+    def _screened_files(self) -> List[str]:
+        """The project's Python files that could hold a finding, found once."""
+        if self._screened_list is None:
+            self._screened_list = []
+            for target in discover([self.root]):
+                if target.problem is None and target.path.endswith(".py"):
+                    try:
+                        if could_hold_finding(read_bytes(target.path), self.options,
+                                              target.path):
+                            self._screened_list.append(os.path.abspath(target.path))
+                    except (OSError, FileProblem):
+                        continue
+        return self._screened_list
+
+    def display(self, path: str) -> str:
+        """``path`` relative to the root, with ``/``, as messages show it."""
+        relative = os.path.relpath(path, self.root)
+        return path if relative.startswith("..") else relative.replace(os.sep, "/")
+
+
 class ModuleView(ProjectView):
     """:class:`ProjectView` for one module: resolves its imports through the index."""
 
-    def __init__(self, index: ProjectIndex, path: str) -> None:
+    def __init__(self, index: ProjectIndex, path: str, asks_back: bool = True) -> None:
         self.index = index
         self.path = path
+        #: May this view ask which other modules use this one's names?  Not while such a
+        #: question is being answered.
+        self.asks_back = asks_back
         self._answers: Dict[str, Optional[Export]] = {}
+
+    def credential_use(self, name: str, line: int) -> str:
+        return self.index.credential_use(self.path, name, line) if self.asks_back else ""
 
     def lookup(self, target: str) -> Optional[Export]:
         if target not in self._answers:
             found = self.index.resolve(self.path, target)
             self._answers[target] = None if found is None else found[1]._replace(
-                where=f"{self._display(found[0])}:{found[1].line}")
+                where=f"{self.index.display(found[0])}:{found[1].line}")
         return self._answers[target]
 
     def lookup_wrapper(self, target: str) -> Optional[Export]:
@@ -180,9 +238,6 @@ class ModuleView(ProjectView):
         if key not in self._answers:
             found = self.index.resolve(self.path, target, screened=True)
             self._answers[key] = None if found is None else found[1]._replace(
-                where=f"{self._display(found[0])}:{found[1].line}")
+                where=f"{self.index.display(found[0])}:{found[1].line}")
         return self._answers[key]
 
-    def _display(self, path: str) -> str:
-        relative = os.path.relpath(path, self.index.root)
-        return path if relative.startswith("..") else relative.replace(os.sep, "/")
