@@ -12,6 +12,21 @@ MUST_NOT_FIRE = [
     case('''\
 import boto3
 
+def first(n):
+    return second(n - 1) if n else None
+
+def second(n):
+    return first(n)
+
+def wrap(k, s):
+    return wrap(k, s) or boto3.client("s3", aws_access_key_id=k, aws_secret_access_key=s)
+
+s3 = boto3.client("s3", aws_access_key_id=first(3), aws_secret_access_key=second(2))
+client = wrap(first(1), None)
+''', [], id="recursive-helpers-and-wrappers-end"),
+    case('''\
+import boto3
+
 def make_client(key_id, secret):
     return boto3.client("s3", aws_access_key_id=key_id, aws_secret_access_key=secret)
 ''', [], id="a-wrapper-alone-is-plumbing"),
