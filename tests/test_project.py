@@ -81,6 +81,19 @@ MUST_NOT_FIRE = [
 
 FINDINGS = [
     pytest.param(
+        {"defaults.py": f'import os\n__all__ = ["KEY"]\nKEY = os.environ["DEFAULT_KEY"]\n'
+                        f'SECRET = "{SECRET}"\n',
+         "overrides.py": 'import os\nSECRET = os.environ["OVERRIDE_SECRET"]\n',
+         "conf.py": "from overrides import *\nfrom defaults import *\n",
+         "job.py": client("from conf import KEY, SECRET")},
+        "job.py",
+        ["3:24: CRD201 AWS access key id read from the environment is passed to boto3.client "
+         "(from KEY, defined at defaults.py:3); boto3 reads the environment itself, remove it",
+         "3:47: CRD201 AWS secret access key read from the environment is passed to "
+         "boto3.client (from SECRET, defined at overrides.py:2); boto3 reads the environment "
+         "itself, remove it"],
+        id="a-star-import-binds-only-the-names-of-all"),
+    pytest.param(
         {"conf.py": 'ENDPOINT = "https://s3.eu-west-1.amazonaws.com"\n',
          "job.py": 'import boto3, os\nfrom conf import ENDPOINT\n'
                    's3 = boto3.client("s3", endpoint_url=ENDPOINT, '

@@ -178,7 +178,8 @@ def select_codes(select: Optional[Iterable[str]], extend: Iterable[str] = (),
 
 
 def load_settings(paths: Sequence[str], overrides: Optional[Mapping[str, Any]] = None,
-                  config_path: Optional[str] = None) -> Settings:
+                  config_path: Optional[str] = None,
+                  project_root: Optional[str] = None) -> Settings:
     """Settings for a run over ``paths``: the nearest ``[tool.lint-creds]`` (or
     ``config_path``), then ``overrides`` (kebab-case keys, as in the file; ``None`` values
     are ignored) on top. Raises :class:`ConfigError`."""
@@ -206,7 +207,9 @@ def load_settings(paths: Sequence[str], overrides: Optional[Mapping[str, Any]] =
     baseline = table.get("baseline")
     if baseline is not None and "baseline" not in given:
         baseline = os.path.join(root, baseline)  # relative to the config file
-    project_root = find_project_root(paths)
+    if project_root is not None and not os.path.isdir(project_root):
+        raise ConfigError(f"--project-root {project_root}: not a directory")
+    project_root = os.path.abspath(project_root) if project_root else find_project_root(paths)
     cache_dir = table.get("cache-dir")
     project = ProjectSpec.default(project_root, cache_dir=os.path.join(root, cache_dir) if
                                   cache_dir else None) if project_root else None
@@ -251,15 +254,9 @@ def settings_from_args(args: Any, paths: Sequence[str], **extra: Any) -> Setting
     overrides: Dict[str, Any] = {flag: getattr(args, flag.replace("-", "_")) for flag in LIST_FLAGS}
     overrides["check-custom-endpoints"] = args.check_custom_endpoints
     overrides.update(extra)
-    settings = load_settings(lookup, overrides, args.config)
-    if getattr(args, "no_project", False):
+    settings = load_settings(lookup, overrides, args.config, args.project_root)
+    if args.no_project or settings.project is None:
         return settings._replace(project=None)
-    if getattr(args, "project_root", None) or getattr(args, "no_cache", False):
-        root = args.project_root or (settings.project.root if settings.project else None)
-        if root is not None and not os.path.isdir(root):
-            raise ConfigError(f"--project-root {root}: not a directory")
-        cache_dir = settings.project.cache_dir if settings.project else None
-        return settings._replace(project=None if root is None else ProjectSpec(
-            os.path.abspath(root), None if args.no_cache else cache_dir or ProjectSpec.default(
-                os.path.abspath(root)).cache_dir))
+    if args.no_cache:
+        return settings._replace(project=settings.project._replace(cache_dir=None))
     return settings

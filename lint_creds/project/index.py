@@ -138,13 +138,16 @@ class ProjectIndex:
         return self._files[key]
 
     def _lookup_in(self, path: str, attribute: List[str], visiting: Set[str],
-                   screened: bool = False) -> Optional[Tuple[str, Export]]:
-        """The export ``attribute`` of the module at ``path``, through its star imports."""
+                   screened: bool = False, by_star: bool = False,
+                   ) -> Optional[Tuple[str, Export]]:
+        """The export ``attribute`` of the module at ``path``, through its star imports
+        (``by_star``: the name is wanted through ``from <this module> import *``, which
+        takes only the names of ``__all__``, or else those without a leading ``_``)."""
         if path in visiting or len(attribute) > 2:
             return None
         visiting.add(path)
         summary = self.summary(path, screened)
-        if summary is None:
+        if summary is None or (by_star and not _star_exports(summary, attribute[0])):
             return None
         export = summary.names.get(".".join(attribute))
         if export is not None:
@@ -156,11 +159,10 @@ class ProjectIndex:
             return path, Export(UNKNOWN, head.line)  # an attribute nothing records
         for star in reversed(summary.star_imports):
             for star_path, _ in self._candidates(path, f"{star}.{attribute[0]}"):
-                found = self._lookup_in(star_path, attribute, visiting, screened)
+                found = self._lookup_in(star_path, attribute, visiting, screened, True)
                 if found is not None:
                     return found
         return None
-
 
     def credential_use(self, path: str, name: str, line: int) -> str:
         """Where another module passes ``name`` of ``path`` (bound at ``line``) to the SDK
@@ -241,3 +243,9 @@ class ModuleView(ProjectView):
                 where=f"{self.index.display(found[0])}:{found[1].line}")
         return self._answers[key]
 
+
+def _star_exports(summary: ModuleSummary, name: str) -> bool:
+    """Does ``from <module> import *`` bind ``name``?"""
+    if summary.all_names is not None:
+        return name in summary.all_names
+    return not name.startswith("_")
