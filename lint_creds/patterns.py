@@ -28,7 +28,9 @@ KEY_ID_LENGTH = 20
 #: scans for the prefix's first letter instead of trying every position.
 KEY_ID_RE = re.compile(_KEY_ID_PREFIX + r"(?<![A-Za-z0-9]....)[A-Z0-9]{16}(?![A-Za-z0-9])")
 KEY_ID_FULL_RE = re.compile(_KEY_ID)
-SECRET_RE = re.compile(r"[A-Za-z0-9/+]{40}")
+#: A secret access key: 40 characters of the base64 alphabet.
+SECRET_LENGTH = 40
+SECRET_RE = re.compile(r"[A-Za-z0-9/+]{%d}" % SECRET_LENGTH)
 #: Session tokens are long base64 blobs (STS tokens are several hundred characters).
 TOKEN_RE = re.compile(r"[A-Za-z0-9/+=]{100,}")
 

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequen
 
 from ..options import Options
 from ..patterns import (
-    CREDENTIAL_ENV_NAMES, KEY_ID_LENGTH, SETTINGS_NAMES, Role, credential_role_of_name,
-    find_key_ids, is_aws_credential_name, is_placeholder, looks_like_key_id, looks_real, mask,
+    CREDENTIAL_ENV_NAMES, KEY_ID_LENGTH, SECRET_LENGTH, SETTINGS_NAMES, Role,
+    credential_role_of_name, find_key_ids, is_aws_credential_name, is_placeholder,
+    looks_like_key_id, looks_real, mask,
 )
 from ..rules import RULES_BY_CODE
 from .values import constant_string
@@ -90,7 +91,8 @@ class LiteralChecker:
             value = _assigned_value(statement)
             target = _single_name(statement)
             literal = constant_string(value) if value is not None else None
-            if (literal is None or target is None or id(value) in self.bound
+            if (literal is None or len(literal) != SECRET_LENGTH or target is None
+                    or id(value) in self.bound
                     or id(value) in self.claimed or is_placeholder(
                         literal, self.options.allow_values)
                     or not looks_real(literal, Role.SECRET_KEY)):
@@ -110,7 +112,8 @@ class LiteralChecker:
 
     def _paired_secret(self, node: ast.AST) -> None:
         literal = constant_string(node)
-        if literal is None or id(node) in self.bound or id(node) in self.claimed:
+        if literal is None or len(literal) != SECRET_LENGTH or id(node) in self.bound or (
+                id(node) in self.claimed):
             return
         if (is_placeholder(literal, self.options.allow_values)
                 or not looks_real(literal, Role.SECRET_KEY)):
