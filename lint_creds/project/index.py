@@ -38,7 +38,7 @@ class ProjectIndex:
         self._roots: Dict[str, List[str]] = {}  # importer's directory -> search roots
         self._files: Dict[Tuple[str, Tuple[str, ...]], Optional[str]] = {}
         self._uses: Dict[Tuple[str, str, int], str] = {}
-        self._screened_list: Optional[List[str]] = None
+        self._all_files: Optional[List[str]] = None
 
     def view_for(self, path: str) -> "ModuleView":
         """The engine's view of the project from the module at ``path``."""
@@ -166,21 +166,22 @@ class ProjectIndex:
 
     def credential_use(self, path: str, name: str, line: int) -> str:
         """Where another module passes ``name`` of ``path`` (bound at ``line``) to the SDK
-        as a credential, as ``path:line`` ('' when none does). Reads the project's files
-        that the byte screen passes and that mention the name, analysed with a view that
-        asks no such question back; asked only for secret-shaped literals under names that
+        as a credential, as ``path:line`` ('' when none does). Reads the project's files;
+        those that mention the name and pass the byte screen are analysed, with a view that
+        asks no such question back. Asked only for secret-shaped literals under names that
         are not credential names, so rarely."""
         key = (path, name, line)
         if key not in self._uses:
             self._uses[key] = ""
             defined_at = f"{self.display(path)}:{line}"
             needle = name.encode("utf-8")
-            for candidate in self._screened_files():
+            for candidate in self._python_files():
                 if candidate == path:
                     continue
                 try:
                     data = read_bytes(candidate)
-                    if needle not in data:
+                    if needle not in data or not could_hold_finding(
+                            data, self.options, candidate):
                         continue
                     analysis = analyze_source(decode_source(data, candidate), candidate,
                                               self.options, ModuleView(self, candidate, False))
@@ -194,19 +195,12 @@ class ProjectIndex:
                             return self._uses[key]
         return self._uses[key]
 
-    def _screened_files(self) -> List[str]:
-        """The project's Python files that could hold a finding, found once."""
-        if self._screened_list is None:
-            self._screened_list = []
-            for target in discover([self.root]):
-                if target.problem is None and target.path.endswith(".py"):
-                    try:
-                        if could_hold_finding(read_bytes(target.path), self.options,
-                                              target.path):
-                            self._screened_list.append(os.path.abspath(target.path))
-                    except (OSError, FileProblem):
-                        continue
-        return self._screened_list
+    def _python_files(self) -> List[str]:
+        """The project's Python files (default excludes), found once."""
+        if self._all_files is None:
+            self._all_files = [os.path.abspath(t.path) for t in discover([self.root])
+                               if t.problem is None and t.path.endswith(".py")]
+        return self._all_files
 
     def display(self, path: str) -> str:
         """``path`` relative to the root, with ``/``, as messages show it."""
