@@ -217,22 +217,22 @@ class ModuleView(ProjectView):
         #: May this view ask which other modules use this one's names?  Not while such a
         #: question is being answered.
         self.asks_back = asks_back
-        self._answers: Dict[str, Optional[Export]] = {}
+        self._answers: Dict[Tuple[str, bool], Optional[Export]] = {}
 
     def credential_use(self, name: str, line: int) -> str:
         return self.index.credential_use(self.path, name, line) if self.asks_back else ""
 
     def lookup(self, target: str) -> Optional[Export]:
-        if target not in self._answers:
-            found = self.index.resolve(self.path, target)
-            self._answers[target] = None if found is None else found[1]._replace(
-                where=f"{self.index.display(found[0])}:{found[1].line}")
-        return self._answers[target]
+        return self._answer(target, screened=False)
 
     def lookup_wrapper(self, target: str) -> Optional[Export]:
-        key = "\0wrapper:" + target
+        return self._answer(target, screened=True)
+
+    def _answer(self, target: str, screened: bool) -> Optional[Export]:
+        """The index's answer, once per target, with where the name is defined."""
+        key = (target, screened)
         if key not in self._answers:
-            found = self.index.resolve(self.path, target, screened=True)
+            found = self.index.resolve(self.path, target, screened)
             self._answers[key] = None if found is None else found[1]._replace(
                 where=f"{self.index.display(found[0])}:{found[1].line}")
         return self._answers[key]
