@@ -202,6 +202,21 @@ FINDINGS = [
          'line 3); boto3 reads the environment itself, remove it'],
         id="a-wrapper-in-another-module"),
     pytest.param(
+        {"lib/__init__.py": "from .store import S3Store\n", "lib/store.py": (
+            "import boto3\n\n\nclass S3Store:\n    def __init__(self, key, secret):\n"
+            "        self.client = boto3.client(\"s3\", aws_access_key_id=key,\n"
+            "                                   aws_secret_access_key=secret)\n"),
+         "job.py": "import os\nfrom lib import S3Store\n"
+                   'store = S3Store(os.environ["JOB_KEY"], os.environ["JOB_SECRET"])\n'},
+        "job.py",
+        ['3:16: CRD201 AWS access key id read from the environment is passed to boto3.client '
+         'via S3Store() at lib/store.py:6 (from os.environ["JOB_KEY"], line 3); boto3 reads '
+         'the environment itself, remove it',
+         '3:39: CRD201 AWS secret access key read from the environment is passed to '
+         'boto3.client via S3Store() at lib/store.py:6 (from os.environ["JOB_SECRET"], '
+         'line 3); boto3 reads the environment itself, remove it'],
+        id="a-class-in-another-module-whose-constructor-builds-the-client"),
+    pytest.param(
         {"a.py": "from b import KEY, SECRET\n", "b.py": "from a import KEY, SECRET\n",
          "job.py": client("from a import KEY, SECRET")},
         "job.py",

@@ -191,5 +191,26 @@ sqs = boto3.client("sqs", aws_access_key_id=creds.access_key,
     ], id="objects-that-store-what-their-constructor-was-given"),
 ]
 
+FINDINGS += [
+    case('''\
+import os
+import boto3
+
+class S3Store:
+    def __init__(self, bucket, key, secret):
+        self.bucket = bucket
+        self.client = boto3.client("s3", aws_access_key_id=key, aws_secret_access_key=secret)
+
+store = S3Store("b", os.environ["STORE_KEY"], secret=os.environ["STORE_SECRET"])
+''', [
+        '9:21: CRD201 AWS access key id read from the environment is passed to boto3.client '
+        'via S3Store() at line 7 (from os.environ["STORE_KEY"], line 9); boto3 reads the '
+        'environment itself, remove it',
+        '9:46: CRD201 AWS secret access key read from the environment is passed to '
+        'boto3.client via S3Store() at line 7 (from os.environ["STORE_SECRET"], line 9); '
+        'boto3 reads the environment itself, remove it',
+    ], id="a-class-whose-constructor-builds-the-client"),
+]
+
 test_helpers_table, test_table_discipline, test_one_finding_per_credential_argument = (
     table_tests(MUST_NOT_FIRE, FINDINGS))

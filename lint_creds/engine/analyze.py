@@ -73,7 +73,8 @@ def summarize_tree(tree: ast.Module, lines: Sequence[str],
         sinks = SinkCallAnalyzer(resolver, options, _no_span)
         try:
             return summarize_module(scopes, resolver, options,
-                                    sinks.wrappers.params_reaching_sinks)
+                                    sinks.wrappers.params_reaching_sinks,
+                                    sinks.wrappers.constructor_params)
         finally:
             scopes.release()
             sinks.__dict__.clear()  # it and its wrapper finder hold each other

@@ -127,13 +127,17 @@ def literal_export(text: str, options: Options, line: int) -> Export:
 
 
 def summarize_module(scopes: ModuleScopes, resolver: "object", options: Options,
-                     wrapper_params: "WrapperParams" = lambda function: ()) -> ModuleSummary:
+                     wrapper_params: "WrapperParams" = lambda function: (),
+                     constructor_params: "WrapperParams" = lambda class_node: (),
+                     ) -> ModuleSummary:
     """The exports of one module whose scopes and resolver (``ValueResolver``) are built;
-    ``wrapper_params`` says which parameters of a function reach an SDK call."""
+    ``wrapper_params`` says which parameters of a function reach an SDK call, and
+    ``constructor_params`` which of a class's constructor do."""
     module = scopes.module
     names: Dict[str, Export] = {}
     for name, bindings in module.bindings.items():
-        export = _export_of_bindings(bindings, resolver, options, wrapper_params)
+        export = _export_of_bindings(bindings, resolver, options, wrapper_params,
+                                     constructor_params)
         if export is not None:
             names[name] = export
         for binding in bindings[-1:]:
@@ -142,20 +146,25 @@ def summarize_module(scopes: ModuleScopes, resolver: "object", options: Options,
                 if class_scope is not None:
                     for attribute, members in class_scope.bindings.items():
                         member = _export_of_bindings(members, resolver, options,
-                                                     wrapper_params)
+                                                     wrapper_params, constructor_params)
                         if member is not None:
                             names[f"{name}.{attribute}"] = member
     return ModuleSummary(names, tuple(_star_imports(module.node)), _all_names(module))
 
 
 def _export_of_bindings(bindings: Sequence[Binding], resolver: "object", options: Options,
-                        wrapper_params: "WrapperParams") -> Optional[Export]:
+                        wrapper_params: "WrapperParams",
+                        constructor_params: "WrapperParams") -> Optional[Export]:
     binding = bindings[-1]  # what an importer sees: the last top-level binding
     if binding.kind == "import":
         return Export(ALIAS, binding.line, target=binding.qualname)
     if binding.kind == "function" and isinstance(binding.value, (ast.FunctionDef,
                                                                  ast.AsyncFunctionDef)):
         return function_export(binding.value, resolver, options, wrapper_params)
+    if binding.kind == "class" and isinstance(binding.value, ast.ClassDef):
+        sink_params = tuple(tuple(p) for p in constructor_params(binding.value))
+        return Export(FUNCTION, binding.line, sink_params=sink_params) if sink_params else (
+            Export(UNKNOWN, binding.line))
     if binding.kind == "assign" and binding.value is not None:
         value = resolver.classify(binding.value, binding.scope)  # type: ignore[attr-defined]
         return export_of_value(value, options, binding.line) or Export(UNKNOWN, binding.line)

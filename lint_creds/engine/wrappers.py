@@ -48,13 +48,13 @@ class WrapperFinder:
         self._defined: Optional["frozenset[str]"] = None
 
     def _function_names(self) -> "frozenset[str]":
-        """Names some ``def`` of this module binds (a call of any other name is not a call
-        of a function defined here)."""
+        """Names some ``def`` or ``class`` of this module binds (a call of any other name
+        is not a call of a function or class defined here)."""
         if self._defined is None:
             self._defined = frozenset(
                 name for scope in self.resolver.scopes.scope_of.values()
                 for name, bindings in scope.bindings.items()
-                if any(b.kind == "function" for b in bindings))
+                if any(b.kind in ("function", "class") for b in bindings))
         return self._defined
 
     def params_reaching_sinks(self, function: FunctionNode,
@@ -96,6 +96,17 @@ class WrapperFinder:
                 yield WrapperParam(name, positions.get(name), candidate.role.value, innermost,
                                    call.lineno)
 
+    def constructor_params(self, class_node: ast.ClassDef,
+                           depth: int = 0) -> Tuple[WrapperParam, ...]:
+        """A class whose ``__init__`` hands its parameters to the SDK (``S3(key, secret)``
+        building ``self.client``): the parameters, positioned as the call gives them."""
+        init = next((s for s in class_node.body if isinstance(s, ast.FunctionDef)
+                     and s.name == "__init__"), None)
+        if init is None:
+            return ()
+        return tuple(p._replace(index=p.index - 1 if p.index else None)
+                     for p in self.params_reaching_sinks(init, depth))
+
     def spec_for(self, call: ast.Call, scope: Scope,
                  depth: int = 0) -> Optional[Tuple[str, SinkSpec]]:
         """``(display, spec)`` when the called function is a wrapper."""
@@ -108,6 +119,9 @@ class WrapperFinder:
             if bindings and bindings[-1].kind == "function" and isinstance(
                     bindings[-1].value, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 params = self.params_reaching_sinks(bindings[-1].value, depth)
+            elif bindings and bindings[-1].kind == "class" and isinstance(
+                    bindings[-1].value, ast.ClassDef):
+                params = self.constructor_params(bindings[-1].value, depth)
         if not params and self.resolver.project is not None:
             qualname = self.resolver.qualname(call.func, scope)
             export = self.resolver.project.lookup_wrapper(qualname) if qualname and (
