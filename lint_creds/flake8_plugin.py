@@ -85,7 +85,7 @@ class Plugin:
         root = self._roots[directory]
         if root is None:
             return None
-        from .project import index_for
+        from .project import view_for
 
-        spec = ProjectSpec.default(root, self.use_cache)
-        return index_for(spec, self.options).view_for(self._filename)
+        return view_for(ProjectSpec.default(root, self.use_cache), self.options,
+                        self._filename)

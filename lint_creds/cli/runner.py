@@ -24,7 +24,6 @@ from ..source.files import (  # decode_source: re-exported for embedders
 from ..source.prefilter import could_hold_finding
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..project.index import ModuleView
     from ..source.notebooks import Notebook
 
 #: Files per task sent to a worker; large enough to amortise pickling and scheduling.
@@ -83,10 +82,11 @@ def _analyse(text: str, path: str, options: Options,
     # Imported here: a run whose files all fail the prefilter (the usual pre-commit call
     # on files that mention nothing of AWS) never loads the engine.
     from ..engine import check_source
+    from ..project import view_for
     from .noqa import filter_findings
 
     try:
-        findings = check_source(text, path, options, _view(project, options, path))
+        findings = check_source(text, path, options, view_for(project, options, path))
     except SyntaxError as error:
         where = f" (line {error.lineno})" if error.lineno else ""
         raise FileProblem(path, f"syntax error: {error.msg}{where}") from None
@@ -100,16 +100,6 @@ def _analyse(text: str, path: str, options: Options,
         raise FileProblem(path, f"internal error, please report: "
                                 f"{type(error).__name__}: {error}") from None
     return filter_findings(findings, text)
-
-
-def _view(project: Optional[ProjectSpec], options: Options,
-          path: str) -> "Optional[ModuleView]":
-    """The project's view from ``path`` (the index is built once per process)."""
-    if project is None:
-        return None
-    from ..project import index_for
-
-    return index_for(project, options).view_for(path)
 
 
 def _check_notebook(data: bytes, path: str, options: Options,

@@ -19,11 +19,12 @@ import tokenize
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
-from ..engine import ProjectView, analyze_tree
+from ..engine import analyze_tree
 from ..engine.gc_pause import collector_paused
 from ..findings import Analysis
 from ..options import DEFAULT_OPTIONS, Options
 from ..patterns import mask_key_material
+from ..project import view_for
 from ..project.root import ProjectSpec
 from ..source.files import FileProblem, read_bytes
 from ..source.prefilter import could_hold_finding
@@ -203,7 +204,7 @@ def _fix_screened(data: bytes, path: str, settings: FixSettings
     try:  # one parse serves the engine and, if the file is rewritten, the slicing
         tree = ast.parse(decoded.text, path)
         analysis = analyze_tree(tree, decoded.text.splitlines(), path, settings.options,
-                                _view(settings, path))
+                                view_for(settings.project, settings.options, path))
     except (SyntaxError, ValueError, RecursionError) as error:
         return FileResult(path, error=_describe(error)), None
     if not analysis.findings:
@@ -247,14 +248,6 @@ def _describe(error: BaseException) -> str:
         return error.strerror or str(error)
     text = str(error).strip().splitlines()
     return f"{type(error).__name__}: {text[0] if text else ''}".rstrip(": ")
-
-
-def _view(settings: FixSettings, path: str) -> Optional[ProjectView]:
-    if settings.project is None:
-        return None
-    from ..project import index_for
-
-    return index_for(settings.project, settings.options).view_for(path)
 
 
 def _fix_one(job: Tuple[str, FixSettings]) -> FileResult:

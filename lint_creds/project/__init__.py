@@ -9,11 +9,11 @@ project (``root.ProjectSpec``) costs a run whose files the screen drops nothing.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, Tuple
+from typing import TYPE_CHECKING, Dict, Optional, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..options import Options
-    from .index import ProjectIndex
+    from .index import ModuleView, ProjectIndex
     from .root import ProjectSpec
 
 _INDEXES: "Dict[Tuple[ProjectSpec, Options], ProjectIndex]" = {}
@@ -28,3 +28,10 @@ def index_for(spec: "ProjectSpec", options: "Options") -> "ProjectIndex":
         _INDEXES.clear()  # one project at a time: memory stays flat across runs
         _INDEXES[key] = ProjectIndex(spec, options)
     return _INDEXES[key]
+
+
+def view_for(spec: "Optional[ProjectSpec]", options: "Options",
+             path: str) -> "Optional[ModuleView]":
+    """The engine's view of the project from the module at ``path`` (None without a
+    project: the module is analysed alone). What ``check``, ``fix`` and flake8 call."""
+    return None if spec is None else index_for(spec, options).view_for(path)
