@@ -16,7 +16,7 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
-from lint_creds.source import prefilter
+from lint_creds.source import multi_scan, prefilter
 
 from lint_creds.engine import check_source
 from lint_creds.options import Options
@@ -46,6 +46,11 @@ HIDDEN = {
     "backslash-newline-in-string": 'x = "AK\\\nIAZ7VQ3KXW5R2MW5FG"\n',
     "bytes-key-id": 'x = b"\\x41KIAZ7VQ3KXW5R2MW5FG"\n',
     "backslash-newline-chain": 'x = "A\\\nK\\\nIAZ7VQ3KXW5R2MW5FG"\n',
+    "string-continued-then-joined": 'x = ("AK\\\n" "IAZ7VQ3KXW5R2MW5FG")\n',
+    "backslash-newline-chain-with-empty-line": 'x = "AK\\\n\\\nIAZ7VQ3KXW5R2MW5FG"\n',
+    "s3fs-keyword-after-continuation": ('import os\nimport pandas as pd\n'
+                                        'pd.read_csv("s3://b/k", storage_options=dict(key \\\n'
+                                        '    = os.environ["K"]))\n'),
     "backslash-crlf-in-string": 'x = 1\r\ny = "AK\\\r\nIAZ7VQ3KXW5R2MW5FG"\r\n',
     "escape-then-concat-next-line": 'x = ("A\\x4b"\n     "IAZ7VQ3KXW5R2MW5FG")\n',
     "escape-after-escaped-backslash": 'x = "\\\\\\x41KIAZ7VQ3KXW5R2MW5FG"\n',
@@ -402,6 +407,84 @@ def test_one_and_many_workers_give_identical_results(tmp_path: pathlib.Path) -> 
     assert serial == parallel
     assert sum(len(r.findings) for r in serial) > 50
     assert sum(1 for r in serial if r.problem) >= 2
+
+
+@pytest.fixture
+def first_stage(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The screen with Hyperscan's first stage from the first byte (fresh anchors)."""
+    pytest.importorskip("hyperscan")
+    monkeypatch.setenv(multi_scan.ENGINE_VARIABLE, "hyperscan")
+    monkeypatch.setattr(prefilter, "_cache", {})
+    yield
+    monkeypatch.setattr(prefilter, "_cache", {})
+
+
+def pure_python_answers(sources: List[Tuple[str, bytes]], options: Options) -> List[bool]:
+    import os
+
+    saved, prefilter._cache = prefilter._cache, {}
+    os.environ[multi_scan.ENGINE_VARIABLE] = "python"
+    try:
+        return [could_hold_finding(data, options, name) for name, data in sources]
+    finally:
+        del os.environ[multi_scan.ENGINE_VARIABLE]
+        prefilter._cache = saved
+
+
+@pytest.mark.parametrize("options", [ALL, CONFIGURED], ids=["all-rules", "configured"])
+def test_the_first_stage_changes_no_answer(first_stage: None, options: Options) -> None:
+    """Hyperscan's one pass and the pure-Python screen pass exactly the same files: every
+    fixture, every generated variant, join sources and standard-library modules."""
+    sources = list(fixture_sources()) + [
+        (f"variant{i}.py", data) for i, data in enumerate(join_sources())]
+    expected = pure_python_answers(sources, options)
+    staged = [could_hold_finding(data, options, name) for name, data in sources]
+    differ = [name for (name, _), a, b in zip(sources, expected, staged) if a != b]
+    assert differ == []
+    assert prefilter.anchors(options).first_stage.get(0) is not None  # it really ran
+    assert len(sources) > 1000 and 0 < sum(staged) < len(sources)
+
+
+def test_the_flake8_text_screen_with_the_first_stage(first_stage: None) -> None:
+    for name, data in fixture_sources():
+        try:
+            text = decode_source(data, name)
+        except FileProblem:
+            continue
+        assert could_hold_finding_in_text(text, CONFIGURED, name) == could_hold_finding(
+            text.encode("utf-8", "surrogatepass"), CONFIGURED, name) or not text.isascii()
+
+
+def test_each_first_stage_pattern_matches_where_its_screen_step_would(first_stage: None) -> None:
+    """The first stage's patterns drop look-arounds, so they must match wherever the screen's
+    own do: an anchor as the file is, an escape hint, a join."""
+    anchor = prefilter.anchors(ALL)
+    scan = anchor.first_stage.get(0)
+    assert scan is not None
+    seen = dict.fromkeys(("as is", "escape", "join"), 0)
+    for data in join_sources() + [data for _, data in fixture_sources()]:
+        bits = scan(data)
+        if anchored(data):
+            assert bits & prefilter._AS_IS, data[:200]
+            seen["as is"] += 1
+        if prefilter._ESCAPE_HINT.search(data):
+            assert bits & prefilter._ESCAPED, data[:200]
+            seen["escape"] += 1
+        if prefilter._JOIN.search(data):
+            assert bits & prefilter._JOINED, data[:200]
+            seen["join"] += 1
+    assert min(seen.values()) > 20, seen
+
+
+def test_the_first_stage_is_compiled_only_once_it_pays(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("hyperscan")
+    monkeypatch.delenv(multi_scan.ENGINE_VARIABLE, raising=False)
+    lazy = multi_scan.LazyScanner([(b"boto", True, 1)], compile_after=1000)
+    assert lazy.get(600) is None and lazy.get(300) is None
+    scan = lazy.get(200)
+    assert scan is not None and scan(b"import BOTO3") == 1 and scan(b"x = 1") == 0
+    monkeypatch.setenv(multi_scan.ENGINE_VARIABLE, "python")
+    assert multi_scan.LazyScanner([(b"boto", True, 1)], compile_after=0).get(10**9) is None
 
 
 def test_prefilter_has_no_heavy_imports() -> None:

@@ -62,6 +62,7 @@ from typing import Iterable, List, Optional, Sequence, Set, Tuple
 from ..options import Options
 from ..patterns import KEY_ID_FULL_RE, SETTINGS_MARKERS, is_settings_path
 from .files import declaration_lines
+from .multi_scan import LazyScanner, Pattern
 
 #: Sink names, searched in lower-case bytes with ``in`` (memchr speed).
 _SINK_WORDS = ("s3filesystem", "set_credentials")
@@ -89,11 +90,11 @@ _LITERAL_NAME_SHAPES = (
 #: Sinks that take s3fs's arguments: anchors with such an argument (:data:`_S3FS_ARGUMENTS`),
 #: and the words each also needs.
 _S3FS_ARGUMENT_SINKS = ((b"storage_options", ()), (b"fsspec", (b"s3",)))
-#: s3fs's ``key``/``secret``/``token`` as a dict key or a keyword argument (lower case): one
-#: regex per word, which ``re`` skips to as a literal prefix (a look-behind or alternation
+#: s3fs's ``key``/``secret``/``token`` as a dict key or a keyword argument (lower case, the
+#: ``=`` perhaps after a backslash-newline): one regex per word, which ``re`` skips to as a literal prefix (a look-behind or alternation
 #: first would make it try every position).
 _S3FS_ARGUMENTS = tuple(
-    re.compile(rb"%s(?:(?<=[\"']%s)[\"']|(?<![\w.]%s)\s*=(?!=))" % (word, word, word))
+    re.compile(rb"%s(?:(?<=[\"']%s)[\"']|(?<![\w.]%s)[\s\\]*=(?!=))" % (word, word, word))
     for word in (b"key", b"secret", b"token"))
 #: A whole string that could be a secret (40 base64 characters, one a digit, ``/`` or ``+``)
 #: or a token (100 or more), between its quotes (lower case).
@@ -105,8 +106,18 @@ _LONGEST_FIXED_ANCHOR = 32
 _BOTO = b"boto"
 #: A key id is matched case-sensitively: ``Malaysia`` must not pass for ``ASIA``.
 _KEY_ID = re.compile(KEY_ID_FULL_RE.pattern.encode())
-#: Escapes that can spell an anchor character (``\n`` or ``\\`` cannot).
-_ESCAPE_HINT = re.compile(rb"\\[xuUN0-7\r\n]")
+#: The hex digits of the characters an anchor can hold (``[A-Za-z0-9_\-/+=]``).
+_ANCHOR_HEX = rb"(?:2[bBdDfF]|3[0-9dD]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA])"
+#: Escapes that can spell an anchor character (``\n``, ``\\`` or ``\x1b`` cannot): hex and
+#: Unicode escapes of those characters, any named one, octal escapes from 050 to 177, and a
+#: backslash-newline that joins an anchor character or a quote to another (or to the next
+#: backslash-newline, in a chain of them).  Elsewhere removing a backslash-newline joins
+#: nothing a search below could need (s3fs's ``key \<newline>= x`` is matched as it is).
+_ESCAPE_HINT_PATTERN = (
+    rb"\\(?:x%s|u00%s|U000000%s|N\{|0?[5-7][0-7]|1[0-7][0-7]|"
+    rb"(?<=[\w\-/+=\"'\r\n]\\)(?P<newline>\r\n?|\n)(?=[\w\-/+=\"'\\]))"
+    % ((_ANCHOR_HEX,) * 3))
+_ESCAPE_HINT = re.compile(_ESCAPE_HINT_PATTERN)
 #: One escape sequence of a (non-raw) string literal, decoded by :func:`_unescape`.
 _ESCAPE = re.compile(rb"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}\n]*\}|"
                      rb"[0-7]{1,3}|\r?\n|\r|.)", re.DOTALL)
@@ -134,6 +145,20 @@ _CLASSES = bytes(
 _JOIN_GATE = re.compile(rb"q(?<=wq)(?:[sqn]|#[^n]*n|w{1,2}(?=q))*qw")
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
+#: What the first stage (:mod:`lint_creds.source.multi_scan`) looks for, one bit each: an
+#: anchor of :meth:`Anchors.scan` in the file as it is; an escape :data:`_ESCAPE_HINT` finds;
+#: a join :data:`_JOIN` finds.  A file with none of them holds no finding (unless decoding or
+#: NFKC normalisation could change it, which the first stage leaves to the full screen), and
+#: each later step of :func:`_screen` runs only when its bit is set.
+_AS_IS, _ESCAPED, _JOINED = 1, 2, 4
+_EVERY_STAGE = _AS_IS | _ESCAPED | _JOINED
+#: :data:`_ESCAPE_HINT` and :data:`_JOIN` without look-arounds, which Hyperscan lacks: each
+#: matches wherever the original does (a superset is all the first stage needs).
+_FIRST_STAGE_ESCAPE = (rb"\\(?:x%s|u00%s|U000000%s|N\{|0?[5-7][0-7]|1[0-7][0-7])|"
+                       rb"[\w\-/+=\"'\r\n]\\(?:\r\n?|\n)" % ((_ANCHOR_HEX,) * 3))
+_FIRST_STAGE_JOIN = rb"[\w\-][\"'](?:[\s\\\"'rbufRBUF]|#[^\n]*\n)*[\"'][\w\-]"
+_LOOKAROUND = re.compile(r"\(\?<?[=!][^()]*\)")
+
 
 #: The flags :meth:`Anchors.scan` sets for a name of :data:`_LITERAL_NAME_SHAPES` and
 #: :data:`_NAME_SHAPES`.
@@ -157,6 +182,18 @@ class Anchors:
         self.literal_shapes = _compiled(_LITERAL_NAME_SHAPES)
         #: No anchor is longer: a join can only create one within this many bytes of it.
         self.reach = max([_LONGEST_FIXED_ANCHOR, *map(len, self.words)])
+        self.first_stage = LazyScanner(self._first_stage_patterns())
+
+    def _first_stage_patterns(self) -> List[Pattern]:
+        """The patterns of the first stage: every anchor of :meth:`scan` (its shapes without
+        look-arounds), with the bit it sets; ``boto`` and the s3fs sinks count as anchors."""
+        caseless = [re.escape(word.decode()) for word in (
+            *self.words, _BOTO, *(word for word, _ in _S3FS_ARGUMENT_SINKS))]
+        caseless += [_LOOKAROUND.sub("", shape) for _, shape in
+                     _AWS_NAME_SHAPES + _NAME_SHAPES + _LITERAL_NAME_SHAPES]
+        return [(_KEY_ID.pattern, False, _AS_IS), (_FIRST_STAGE_ESCAPE, False, _ESCAPED),
+                (_FIRST_STAGE_JOIN, False, _JOINED),
+                *((pattern.encode(), True, _AS_IS) for pattern in caseless)]
 
     def scan(self, text: bytes, lowered: bytes) -> Optional[Set[bytes]]:
         """``None`` if ``text`` (source bytes, any case; ``lowered`` is it in lower case)
@@ -263,11 +300,20 @@ def _screen(data: bytes, options: Options, path: str, text: Optional[str]) -> bo
         flags.update(found)
         return False
 
+    may_normalize = text is None and _may_normalize(data)
+    stages = _EVERY_STAGE
+    first_stage = anchor.first_stage.get(len(data))
+    if first_stage is not None and not may_normalize and (text is None or text.isascii()):
+        stages = first_stage(data)
+        if not stages:
+            return False
     lowered = data.lower()
-    if holds_anchor(data, lowered):
+    if not stages & _AS_IS:
+        searched.append(lowered)  # no anchor, but what an anchor found later needs may be here
+    elif holds_anchor(data, lowered):
         return True
     source = data  # the text Python reads identifiers from, in UTF-8
-    if text is None and _may_normalize(data):
+    if may_normalize:
         text = _decoded(data)
         if text is None:
             return True  # undecodable: the engine says why
@@ -282,15 +328,16 @@ def _screen(data: bytes, options: Options, path: str, text: Optional[str]) -> bo
             if holds_anchor(source):
                 return True
     unescaped = data
-    if b"\\" in data and _ESCAPE_HINT.search(data):
+    if stages & _ESCAPED and b"\\" in data and _ESCAPE_HINT.search(data):
         lines = _escaped_lines(data)
         if holds_anchor(b"\n".join(decoded for _, _, decoded in lines)):
             return True
         unescaped = _spliced(data, lines)
-    candidates = _JOIN_GATE.finditer(unescaped.translate(_CLASSES))
-    joined = _joined_near(unescaped, candidates, anchor.reach)
-    if joined is not None and holds_anchor(joined):
-        return True
+    if stages & _JOINED or unescaped is not data:
+        candidates = _JOIN_GATE.finditer(unescaped.translate(_CLASSES))
+        joined = _joined_near(unescaped, candidates, anchor.reach)
+        if joined is not None and holds_anchor(joined):
+            return True
     if flags and anchor.needs_met(flags, searched, unescaped, path):
         return True
     if source is not data:  # boto sinks are identifiers: escapes and joins cannot spell them
@@ -359,7 +406,7 @@ def _escaped_lines(data: bytes) -> List[Tuple[int, int, bytes]]:
         line_end = data.find(b"\n", hint.start())
         line_end = len(data) if line_end < 0 else line_end + 1
         end = line_end
-        if hint.group()[1:] in b"\r\n":  # a backslash-newline: take the line it joins
+        if hint.group("newline"):  # a backslash-newline: take the line it joins
             end = data.find(b"\n", line_end)
             end = len(data) if end < 0 else end + 1
         if lines and start <= lines[-1][1]:

@@ -19,6 +19,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import pytest
 
+from lint_creds.source import multi_scan, prefilter
 from lint_creds.source.prefilter import could_hold_finding
 
 from .corpus import SEED, Source, site_source, venv_sources, write_figures
@@ -63,19 +64,37 @@ SIZES = [
 ]
 
 
+def engines() -> List[str]:
+    """The screen's two paths (lint_creds/source/multi_scan.py): pure Python, and Hyperscan's
+    first stage from the first byte where Hyperscan is installed."""
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        return ["python"]
+    return ["python", "hyperscan"]
+
+
 @pytest.mark.parametrize("size", SIZES)
-def test_prefilter_changes_no_result(size: str) -> None:
+def test_prefilter_changes_no_result(size: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On each path the runner reports what the engine reports, and both paths pass the
+    same files."""
     source = _bounded() if size == "bounded" else site_source()
     paths = [os.path.join(source.root, r) for r in source.relpaths]
-    started = time.monotonic()
-    rows = compare_all(paths, 1 if size == "bounded" else (os.cpu_count() or 1))
-    seconds = round(time.monotonic() - started, 1)
-    differences = [(os.path.relpath(p, source.root), d) for p, _, d in rows if d]
-    write_figures(f"{size}-prefilter", {
-        "files": len(rows), "accepted_by_prefilter": sum(a for _, a, _ in rows),
-        "differences": len(differences), "seconds": seconds})
-    assert differences == []
-    assert len(rows) == len(source.relpaths)
+    accepted = {}
+    for engine in engines():
+        monkeypatch.setenv(multi_scan.ENGINE_VARIABLE, engine)
+        monkeypatch.setattr(prefilter, "_cache", {})  # anchors read the engine when built
+        started = time.monotonic()
+        rows = compare_all(paths, 1 if size == "bounded" else (os.cpu_count() or 1))
+        seconds = round(time.monotonic() - started, 1)
+        differences = [(os.path.relpath(p, source.root), d) for p, _, d in rows if d]
+        accepted[engine] = [os.path.relpath(p, source.root) for p, a, _ in rows if a]
+        write_figures(f"{size}-prefilter-{engine}", {
+            "files": len(rows), "accepted_by_prefilter": len(accepted[engine]),
+            "differences": len(differences), "seconds": seconds})
+        assert differences == [], engine
+        assert len(rows) == len(source.relpaths)
+    assert all(files == accepted["python"] for files in accepted.values())
 
 
 def test_a_prefilter_that_drops_a_finding_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
