@@ -151,8 +151,8 @@ class Remover(cst.CSTTransformer):
         return super().on_leave(original_node, updated_node)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        return updated_node.with_changes(body=self._keep_spacing(original_node.body,
-                                                                 updated_node.body))
+        return updated_node.with_changes(body=self._keep_spacing(
+            original_node.body, updated_node.body, keep_headers=True))
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
                             updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
@@ -160,26 +160,27 @@ class Remover(cst.CSTTransformer):
                                                                  updated_node.body))
 
     def _keep_spacing(self, originals: Sequence[cst.BaseStatement],
-                      updated: Sequence[cst.BaseStatement]) -> List[cst.BaseStatement]:
+                      updated: Sequence[cst.BaseStatement],
+                      keep_headers: bool = False) -> List[cst.BaseStatement]:
         """A removed statement's leading blank lines pass to the next kept statement, so
-        removals do not glue paragraphs together (its comments go with it)."""
+        removals do not glue paragraphs together. Its comments go with it, except, at
+        module level (``keep_headers``), a comment heading a paragraph that goes on after
+        the removed run (a settings module's ``# --- storage ---``): that one passes to the
+        first statement kept. In a function, such a comment explains the removed code."""
         if len(originals) == len(updated) or any(o in self.edits.collapse for o in originals):
             return list(updated)
         result: List[cst.BaseStatement] = []
         remaining = iter(updated)
-        blanks: Optional[int] = None
+        first_removed: Optional[cst.BaseStatement] = None
         for original in originals:
             if self._removed(original):
-                blanks = leading_blanks(original) if blanks is None else blanks
+                first_removed = original if first_removed is None else first_removed
                 continue
             statement = next(remaining)
-            if blanks is not None and isinstance(statement, (
+            if first_removed is not None and isinstance(statement, (
                     cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-                missing = blanks - leading_blanks(statement)
-                if missing > 0:
-                    statement = statement.with_changes(leading_lines=[
-                        *[cst.EmptyLine(indent=False)] * missing, *statement.leading_lines])
-            blanks = None
+                statement = _after_removed_run(first_removed, statement, keep_headers)
+            first_removed = None
             result.append(statement)
         return result
 
@@ -210,6 +211,24 @@ class Remover(cst.CSTTransformer):
             return updated_node.with_changes(elements=kept)
         return updated_node.with_changes(
             elements=(), lbrace=cst.LeftCurlyBrace(), rbrace=cst.RightCurlyBrace())
+
+
+def _after_removed_run(first_removed: cst.BaseStatement,
+                       statement: Union[cst.SimpleStatementLine, cst.BaseCompoundStatement],
+                       keep_headers: bool
+                       ) -> Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]:
+    """The first statement kept after a run of removed ones, given the run's blank lines
+    and, when it continues the run's paragraph (no blank line between), its header."""
+    leading = list(getattr(first_removed, "leading_lines", ()))
+    own = list(statement.leading_lines)
+    if keep_headers and any(line.comment is not None for line in leading) and all(
+            line.comment is not None for line in own):
+        return statement.with_changes(leading_lines=[*leading, *own])
+    missing = leading_blanks(first_removed) - leading_blanks(statement)
+    if missing > 0:
+        return statement.with_changes(leading_lines=[*[cst.EmptyLine(indent=False)] * missing,
+                                                     *own])
+    return statement
 
 
 def _else_body(guard: cst.If) -> "cst.FlattenSentinel[cst.BaseStatement]":
