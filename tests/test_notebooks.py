@@ -83,3 +83,14 @@ def test_source_as_a_string_and_line_map() -> None:
     ]}).encode(), "x.ipynb")
     assert loaded.source == "a = 1\nb = 2\nc = 3\n"
     assert [loaded.locate(n) for n in (1, 2, 3)] == [(1, 1), (1, 2), (3, 1)]
+
+
+def test_no_finding_in_a_notebook_claims_a_fix(tmp_path: pathlib.Path) -> None:
+    """Notebooks are checked, not rewritten: reports say so (``"fix": "none"``), and a fix
+    run leaves the notebook byte for byte."""
+    content = notebook(["import boto3\n", f"s3 = boto3.client('s3', aws_access_key_id='{KEY_ID}')"])
+    write(tmp_path, "nb.ipynb", content)
+    out = run_cli("check", "--format", "json", "nb.ipynb", cwd=tmp_path, check_code=1)
+    assert [f["fix"] for f in json.loads(out.stdout)["findings"]] == ["none"]
+    run_cli("fix", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
+    assert (tmp_path / "nb.ipynb").read_text() == content

@@ -15,7 +15,7 @@ from typing import (
     TYPE_CHECKING, Deque, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple,
 )
 
-from ..findings import Finding, Reported
+from ..findings import Applicability, Finding, Reported
 from ..options import Options
 from ..project.root import ProjectSpec
 from ..source.files import (  # decode_source: re-exported for embedders
@@ -83,7 +83,7 @@ def _analyse(text: str, path: str, options: Options,
     # on files that mention nothing of AWS) never loads the engine.
     from ..engine import check_source
     from ..project import view_for
-    from .noqa import filter_findings
+    from ..source.noqa import filter_findings
 
     try:
         findings = check_source(text, path, options, view_for(project, options, path))
@@ -132,7 +132,9 @@ def _check_notebook(data: bytes, path: str, options: Options,
             cell, line = part.locate(finding.line)
             end_cell, end_line = part.locate(finding.span.end_line)
             placed = _place(finding, path, cell, line, lines)
-            placed = placed._replace(message=_cell_lines(placed.message, part))
+            # Notebooks are checked, not rewritten: no finding in one claims a fix.
+            placed = placed._replace(message=_cell_lines(placed.message, part),
+                                     fix=Applicability.NONE.value)
             if end_cell != cell:  # a span crossing cells is cut at the end of the cell
                 end_line = line
             reported.append(placed._replace(end_line=end_line))
