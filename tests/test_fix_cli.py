@@ -42,6 +42,8 @@ def test_in_place_fix_and_summary(tmp_path: pathlib.Path) -> None:
     assert (tmp_path / "app/literal.py").read_text() == LITERAL_CLIENT
     assert result.stderr == (
         "3 files scanned, 1 changed\n"
+        "changed (1):\n"
+        "  app/env.py\n"
         "fixed 2: CRD201 x2\n"
         "not fixed (2):\n"
         "  app/literal.py:3:25: CRD101 unsafe fix held back (apply it with --unsafe-fixes)\n"
@@ -56,7 +58,7 @@ def test_unsafe_fixes(tmp_path: pathlib.Path) -> None:
     result = lint_creds("--unsafe-fixes", "literal.py", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "literal.py").read_text() == 'import boto3\n\ns3 = boto3.client("s3")\n'
-    assert result.stderr == "1 file scanned, 1 changed\nfixed 2: CRD101 x2\n"
+    assert result.stderr == "1 file scanned, 1 changed\nchanged (1):\n  literal.py\nfixed 2: CRD101 x2\n"
 
 
 def test_diff_writes_nothing(tmp_path: pathlib.Path) -> None:
@@ -69,7 +71,8 @@ def test_diff_writes_nothing(tmp_path: pathlib.Path) -> None:
         '-s3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], '
         'aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])\n'
         '+s3 = boto3.client("s3")\n')
-    assert result.stderr.startswith("1 file scanned, 1 would change\nwould fix 2: CRD201 x2\n")
+    assert result.stderr.startswith(
+        "1 file scanned, 1 would change\nwould change (1):\n  env.py\nwould fix 2: CRD201 x2\n")
 
 
 def test_check_exit_codes(tmp_path: pathlib.Path) -> None:
@@ -169,6 +172,8 @@ def test_unwritable_file_is_an_error_and_others_are_fixed(tmp_path: pathlib.Path
     assert (tmp_path / "open.py").read_text() == FIXED_CLIENT
     assert result.stderr == (
         "2 files scanned, 1 changed\n"
+        "changed (1):\n"
+        "  open.py\n"
         "fixed 2: CRD201 x2\n"
         "not fixed (2):\n"
         "  locked.py:4:25: CRD201 not written\n"

@@ -758,9 +758,7 @@ def test_reasons_for_what_is_left() -> None:
                       "removing only part of the credentials raises PartialCredentialsError"),
         (7, "CRD201", "the call is inside a branch that tests the credentials (line 6)"),
         (7, "CRD201", "the call is inside a branch that tests the credentials (line 6)"),
-        (8, "CRD102", "no automatic fix for this finding (the literal is not written into "
-                      "the environment)"),
-        (9, "CRD203", "AWS_ACCESS_KEY_ID is still used at line 10"),
+        (9, "CRD203", "AWS_ACCESS_KEY_ID is still read at line 10"),
     ]
 
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 from test_check_cli import KEY_ID, run_cli
 
-from lint_creds.cli.noqa import is_ignored
+from lint_creds.source.noqa import is_ignored
 
 CALL = f'boto3.client("s3", aws_access_key_id="{KEY_ID}")'
 ENV_CALL = ('boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], '

@@ -89,7 +89,7 @@ def _run_stdin(args: argparse.Namespace, options: Options,
         sys.stdout.flush()
     errors = [(name, result.error)] if result.error is not None else []
     wording = settings._replace(write=not (args.diff or args.check))  # stdout is the fix
-    summary = Summary([result], errors, wording)
+    summary = Summary([result], errors, wording, list_files=False)
     sys.stderr.write(summary.render(quiet=args.quiet))
     if errors:
         return 2
@@ -100,8 +100,10 @@ class Summary:
     """The end-of-run report: scanned, changed, fixed per rule, left with reasons, errors."""
 
     def __init__(self, results: Sequence[FileResult], errors: Sequence[Tuple[str, str]],
-                 settings: FixSettings) -> None:
+                 settings: FixSettings, list_files: bool = True) -> None:
         self.results = results
+        #: List each changed file (not for stdin, whose one file is the output).
+        self.list_files = list_files
         self.errors = errors
         self.settings = settings
         self.changed = sum(1 for r in results if r.changed)
@@ -129,6 +131,10 @@ class Summary:
         lines = [f"{len(self.results)} file{_s(len(self.results))} scanned, {self.changed} "
                  f"{'would change' if dry else 'changed'}"
                  + (f", {len(skipped)} skipped ({skipped[0].skipped})" if skipped else "")]
+        changed = [r.path for r in self.results if r.changed]
+        if changed and self.list_files:
+            lines.append(f"{'would change' if dry else 'changed'} ({len(changed)}):")
+            lines += [f"  {path}" for path in changed]
         if fixed:
             verb = "would fix" if dry else "fixed"
             lines.append(f"{verb} {sum(fixed.values())}: " + ", ".join(

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import argparse
 import ast
-from typing import Iterable, Optional, Sequence, Tuple
+import os
+from typing import Callable, Iterable, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext
@@ -33,9 +34,11 @@ from libcst.metadata import MetadataWrapper
 from ..engine import analyze_source
 from ..findings import Analysis, Span
 from ..options import DEFAULT_OPTIONS, Options
+from ..project.root import module_name
 from .imports import queue_removed_imports, remove_unused_imports
 from .outcomes import (
-    HELD_BACK, FixReport, contains as _contains, report_without_fixing, wants_libcst,
+    HELD_BACK, FixReport, ProjectReads, contains as _contains, report_without_fixing,
+    wants_libcst,
 )
 from .plan import Planner
 from .prune import names_in, prune_dead_assignments
@@ -56,11 +59,14 @@ class RemoveHandPassedCredentials(CodemodCommand):
             help="also apply fixes that may change which identity the code runs under")
 
     def __init__(self, context: CodemodContext, unsafe_fixes: bool = False,
-                 options: Options = DEFAULT_OPTIONS, analysis: Optional[Analysis] = None) -> None:
+                 options: Options = DEFAULT_OPTIONS, analysis: Optional[Analysis] = None,
+                 project: Optional[ProjectReads] = None) -> None:
         super().__init__(context)
         self.unsafe_fixes = unsafe_fixes
         self.options = options
         self.analysis = analysis
+        #: What the project's other files say of this module (None: it is seen alone).
+        self.project = project
         self.report = FixReport()
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
@@ -80,7 +86,7 @@ class RemoveHandPassedCredentials(CodemodCommand):
         module = tree
         if wants_libcst(analysis, self.options, self.unsafe_fixes):
             wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-            planner = Planner(wrapper, analysis, self.options, self.unsafe_fixes)
+            planner = Planner(wrapper, analysis, self.options, self.unsafe_fixes, self.project)
             edits, self.report = planner.plan()
             module = self._apply(tree, wrapper, edits, planner)
         else:
@@ -100,7 +106,7 @@ class RemoveHandPassedCredentials(CodemodCommand):
         assigned = {name for scope in set(planner.scopes.values()) if scope is not None
                     for name in names_in(edits.removed()) if name in scope.assignments}
         module, dead = prune_dead_assignments(module, assigned, self.unsafe_fixes,
-                                              self._queue_imports)
+                                              self._queue_imports, _read_elsewhere(self.project))
         removed = set(edits.removed()) | dead
         self.report = _credit_removed(self.report, planner.removed_spans(removed))
         return module
@@ -120,19 +126,23 @@ def _credit_removed(report: FixReport, spans: Sequence[Span]) -> FixReport:
 def fix_source(source: str, filename: str = "<stdin>", options: Options = DEFAULT_OPTIONS,
                unsafe_fixes: bool = False,
                analysis: Optional[Analysis] = None,
-               tree: Optional[ast.Module] = None) -> Tuple[str, FixReport]:
+               tree: Optional[ast.Module] = None,
+               project: Optional[ProjectReads] = None) -> Tuple[str, FixReport]:
     """Fix one module's text; returns the new text and what happened to each finding.
 
     ``analysis`` is the engine's result for ``source`` and ``tree`` its ``ast`` tree, when
     the caller already has them; libcst parses only modules with something to fix.
+    ``project`` tells where the project's other files read this module's names (a name
+    read there is not removed); without it the module is fixed as if alone.
     """
     analysis = analysis or analyze_source(source, filename, options)
     if not wants_libcst(analysis, options, unsafe_fixes):
         return source, report_without_fixing(analysis, options, unsafe_fixes)
 
+    context = _context_for(filename)
+
     def command() -> RemoveHandPassedCredentials:
-        return RemoveHandPassedCredentials(CodemodContext(filename=filename), unsafe_fixes,
-                                           options, analysis)
+        return RemoveHandPassedCredentials(context, unsafe_fixes, options, analysis, project)
 
     module = cst.parse_module(source)
     sliced = slice_module(module, source, tree or ast.parse(source), analysis)
@@ -143,6 +153,39 @@ def fix_source(source: str, filename: str = "<stdin>", options: Options = DEFAUL
             return _without_new_leading_blanks(module, restored).code, sliced_command.report
     whole = command()
     return whole.transform_module(module).code, whole.report
+
+
+def remove_unread_definitions(source: str, filename: str, names: Set[str], unsafe_fixes: bool,
+                              project: Optional[ProjectReads]) -> str:
+    """``source`` without the ``NAME = <pure value>`` statements of ``names`` (an environment
+    read, a literal) that nothing reads any more, here or (``project``) in another file;
+    public module-level names only with ``unsafe_fixes``, as in the codemod's own pruning."""
+    if not names:
+        return source
+    command = RemoveHandPassedCredentials(_context_for(filename), unsafe_fixes, project=project)
+    module = cst.parse_module(source)
+    pruned, removed = prune_dead_assignments(module, names, unsafe_fixes, command._queue_imports,
+                                             _read_elsewhere(project))
+    if not removed:
+        return source
+    return _without_new_leading_blanks(module, remove_unused_imports(pruned, command.context)).code
+
+
+def _read_elsewhere(project: Optional[ProjectReads]) -> Optional[Callable[[str], bool]]:
+    """Is a module-level name read in another file?  (None: no project to ask.)"""
+    if project is None:
+        return None
+    return lambda name: project.read_elsewhere(name, None) is not None
+
+
+def _context_for(filename: str) -> CodemodContext:
+    """The codemod's context; for a file on disk with its module and package names, so
+    the imports a fix leaves unused are found in relative imports too."""
+    if not os.path.isfile(filename):
+        return CodemodContext(filename=filename)
+    module = module_name(filename)
+    package = module if filename.endswith("__init__.py") else module.rpartition(".")[0]
+    return CodemodContext(filename=filename, full_module_name=module, full_package_name=package)
 
 
 def _without_new_leading_blanks(tree: cst.Module, result: cst.Module) -> cst.Module:

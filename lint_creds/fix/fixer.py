@@ -17,7 +17,7 @@ import stat
 import tempfile
 import tokenize
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from ..engine import analyze_tree
 from ..engine.gc_pause import collector_paused
@@ -28,7 +28,10 @@ from ..project import view_for
 from ..project.root import ProjectSpec
 from ..source.files import FileProblem, read_bytes
 from ..source.prefilter import could_hold_finding
-from .outcomes import report_without_fixing, wants_libcst
+from .outcomes import (
+    ProjectReads, contains, report_without_fixing, wants_libcst, without_suppressed,
+)
+from .project_pass import project_reads
 
 #: Batches smaller than this run in-process: a pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 48
@@ -57,6 +60,10 @@ class FileResult(NamedTuple):
     diff: str = ""
     error: Optional[str] = None
     skipped: Optional[str] = None
+    #: The new bytes, when the fix changed the file (written by :func:`fix_files`).
+    new_data: Optional[bytes] = None
+    #: ``(file, line)`` of the definitions whose values the fix removed from sink calls.
+    definitions: Tuple[Tuple[str, int], ...] = ()
 
 
 class Decoded(NamedTuple):
@@ -196,6 +203,8 @@ def fix_bytes(data: bytes, path: str, settings: FixSettings = FixSettings()
 
 def _fix_screened(data: bytes, path: str, settings: FixSettings
                   ) -> Tuple[FileResult, Optional[bytes]]:
+    view = view_for(settings.project, settings.options, path)
+    reads = None if view is None else project_reads(view.index, path)
     try:
         decoded = decode(data)
     except (SyntaxError, UnicodeDecodeError) as error:
@@ -203,8 +212,8 @@ def _fix_screened(data: bytes, path: str, settings: FixSettings
         return FileResult(path, error=f"cannot decode: {reason}"), None
     try:  # one parse serves the engine and, if the file is rewritten, the slicing
         tree = ast.parse(decoded.text, path)
-        analysis = analyze_tree(tree, decoded.text.splitlines(), path, settings.options,
-                                view_for(settings.project, settings.options, path))
+        analysis = without_suppressed(analyze_tree(
+            tree, decoded.text.splitlines(), path, settings.options, view), decoded.text)
     except (SyntaxError, ValueError, RecursionError) as error:
         return FileResult(path, error=_describe(error)), None
     if not analysis.findings:
@@ -216,7 +225,7 @@ def _fix_screened(data: bytes, path: str, settings: FixSettings
 
     try:
         text, report = fix_source(decoded.text, path, settings.options, settings.unsafe_fixes,
-                                  analysis, tree)
+                                  analysis, tree, reads)
     except Exception as error:  # a libcst failure on one file must not stop the run
         return FileResult(path, error=f"could not rewrite: {_describe(error)}"), None
     outcomes = tuple(report.outcomes)
@@ -230,9 +239,37 @@ def _fix_screened(data: bytes, path: str, settings: FixSettings
                         for o in outcomes)
         return FileResult(path, outcomes=unfixed, error=(
             f"fix produced code that does not parse ({_describe(error)}); left unchanged")), None
-    diff = mask_key_material(unified_diff(path, data.decode(decoded.encoding), new_data.decode(
-        decoded.encoding)), _literals(analysis)) if settings.diff else ""
-    return FileResult(path, True, outcomes, diff), new_data
+    diff = _masked_diff(path, data, new_data, decoded, _literals(analysis)) if settings.diff else ""
+    definitions = _definitions(path, analysis, outcomes, view.index.root if view else None)
+    return FileResult(path, True, outcomes, diff, new_data=new_data,
+                      definitions=definitions), new_data
+
+
+def _masked_diff(path: str, before: bytes, after: bytes, decoded: Decoded,
+                 literals: Sequence[str]) -> str:
+    return mask_key_material(unified_diff(path, before.decode(decoded.encoding), after.decode(
+        decoded.encoding)), literals)
+
+
+def _definitions(path: str, analysis: Analysis, outcomes: Sequence[object],
+                 root: Optional[str]) -> Tuple[Tuple[str, int], ...]:
+    """Where the values of the fixed sink calls' credentials are defined: the module-level
+    names of this module and, with a project, of others, which may now be unread."""
+    fixed = [o.finding.span for o in outcomes if o.fixed]  # type: ignore[attr-defined]
+    found = []
+    for sink in analysis.sink_calls:
+        if not any(contains(sink.span, span) for span in fixed):
+            continue
+        for argument in sink.args:
+            origin = argument.origin
+            if origin is None:
+                continue
+            if origin.defined_at and root is not None:
+                where, _, line = origin.defined_at.rpartition(":")
+                found.append((os.path.join(root, *where.split("/")), int(line)))
+            elif origin.via_names:
+                found.append((os.path.abspath(path), origin.line))
+    return tuple(found)
 
 
 def _literals(analysis: Analysis) -> List[str]:
@@ -258,13 +295,106 @@ def fix_files(paths: Sequence[str], settings: FixSettings = FixSettings(),
               jobs: Optional[int] = None,
               on_result: Optional[Callable[[FileResult], None]] = None) -> List[FileResult]:
     """Fix many files, in parallel when the batch is large enough; results in input order
-    and identical to a sequential run."""
+    and identical to a sequential run. With a project, definitions the fixes left unread
+    are removed across modules (:mod:`lint_creds.fix.project_pass`), and the files are
+    written afterwards, consumers first."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    each = settings if settings.project is None else settings._replace(write=False)
     results: List[FileResult] = []
-    for result in _results(paths, settings, workers):
+    for result in _results(paths, each, workers):
         results.append(result)
         if on_result is not None:
             on_result(result)
+    if settings.project is None:
+        return results
+    order = _fix_across_modules(results, paths, settings)
+    return _write_in_order(results, order) if settings.write else results
+
+
+def _fix_across_modules(results: List[FileResult], paths: Sequence[str],
+                        settings: FixSettings) -> List[int]:
+    """Run the project pass over the per-file ``results`` (updated in place); returns the
+    order in which to write the changed files: consumers, then definitions."""
+    from .project_pass import ProjectPass
+
+    assert settings.project is not None
+    by_path = {os.path.abspath(r.path): i for i, r in enumerate(results)}
+    decoded: Dict[str, Decoded] = {}
+    originals: Dict[str, bytes] = {}
+
+    def read_text(path: str) -> Optional[str]:
+        try:
+            originals[path] = read_bytes(path)
+            decoded[path] = decode(originals[path])
+        except (FileProblem, SyntaxError, UnicodeDecodeError):
+            return None
+        return decoded[path].text
+
+    first_texts = {}
+    for path, index in by_path.items():
+        if results[index].new_data is not None and read_text(path) is not None:
+            first_texts[path] = decode(results[index].new_data).text  # type: ignore[arg-type]
+    definitions: Dict[str, Set[int]] = {}
+    for result in results:
+        for where, line in result.definitions:
+            definitions.setdefault(where, set()).add(line)
+    keeping = [r.path for r in results if any(
+        not o.fixed and o.finding.code in ("CRD102", "CRD203")  # type: ignore[attr-defined]
+        for o in r.outcomes)]
+    later: Dict[str, Tuple[object, ...]] = {}
+
+    def refix(path: str, text: str, reads: ProjectReads, names: Set[str]) -> Optional[str]:
+        from .codemod import fix_source, remove_unread_definitions
+
+        try:
+            view = view_for(settings.project, settings.options, path)
+            analysis = without_suppressed(analyze_tree(
+                ast.parse(text, path), text.splitlines(), path, settings.options, view), text)
+            fixed, report = fix_source(text, path, settings.options, settings.unsafe_fixes,
+                                       analysis, None, reads)
+            fixed = remove_unread_definitions(fixed, path, names, settings.unsafe_fixes, reads)
+            ast.parse(fixed, path)
+        except Exception:  # the per-file result stands
+            return None
+        earlier = tuple(o for o in later.get(path, ()) if o.fixed)  # type: ignore[attr-defined]
+        later[path] = earlier + tuple(report.outcomes)
+        return fixed
+
+    project_pass = ProjectPass(settings.project, settings.options, paths, read_text, refix)
+    project_pass.run(first_texts, definitions, keeping)
+    for path in project_pass.changed:
+        if path not in decoded:
+            continue
+        new_data = encode(project_pass.texts[path], decoded[path])
+        index = by_path.get(path)
+        before = results[index] if index is not None else FileResult(path)
+        outcomes = tuple(o for o in before.outcomes if o.fixed) + later[path]  # type: ignore[attr-defined]
+        diff = _masked_diff(before.path, originals[path], new_data, decoded[path], []) if (
+            settings.diff) else ""
+        updated = before._replace(changed=True, outcomes=outcomes, diff=diff, new_data=new_data)
+        if index is None:
+            by_path[path] = len(results)
+            results.append(updated)
+        else:
+            results[index] = updated
+    settled = [by_path[p] for p in project_pass.changed if p in by_path]
+    return [i for i, r in enumerate(results) if r.changed and i not in settled] + settled
+
+
+def _write_in_order(results: List[FileResult], order: Sequence[int]) -> List[FileResult]:
+    """Write the changed files in ``order``; a file that cannot be written keeps its old
+    bytes and its fixes are reported as not written."""
+    for index in order:
+        result = results[index]
+        if result.new_data is None:
+            continue
+        try:
+            write_atomically(result.path, result.new_data)
+        except OSError as error:
+            held = tuple(o._replace(fixed=False, reason="not written") if o.fixed else o
+                         for o in result.outcomes)  # type: ignore[attr-defined]
+            results[index] = result._replace(outcomes=held, changed=False,
+                                             error=f"could not write: {_describe(error)}")
     return results
 
 

@@ -6,13 +6,35 @@ libcst, so a run can tell whether a module needs the codemod at all before parsi
 from __future__ import annotations
 
 from collections import Counter
-from typing import NamedTuple, Optional, Sequence, Tuple
+from typing import Callable, NamedTuple, Optional, Sequence, Tuple
 
 from ..findings import Analysis, Applicability, Finding, SinkCall, Span
 from ..options import Options
 
+#: ``(name, its class or None) -> "path:line"`` of a read of a module's ``name`` (or of a
+#: class attribute) in another file of the project, or None
+#: (:mod:`lint_creds.project.readers`).
+ReadElsewhere = Callable[[str, Optional[str]], Optional[str]]
+
+
+#: The global settings django-storages takes when a storage class has no key of its own
+#: (``S3Storage.get_default_settings``): static keys too.
+STORAGE_FALLBACKS = frozenset({
+    "AWS_ACCESS_KEY_ID", "AWS_S3_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+    "AWS_S3_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"})
+
+
+class ProjectReads(NamedTuple):
+    """What the project's other files tell a fix of one module."""
+
+    read_elsewhere: ReadElsewhere
+    #: ``"path:line"`` of a global credential setting django-storages falls back to
+    #: (``AWS_ACCESS_KEY_ID`` ...) that the project still defines, or None.
+    global_keys: Callable[[], Optional[str]]
+
 HELD_BACK = "unsafe fix held back (apply it with --unsafe-fixes)"
 NO_FIX = "no automatic fix for this finding"
+SUPPRESSED = "a credential of the call is exempted by # noqa"
 #: Codes reported on a sink call's arguments (the rest are reported on statements).
 SINK_CODES = frozenset({"CRD101", "CRD201", "CRD202", "CRD301"})
 
@@ -98,6 +120,20 @@ def report_without_fixing(analysis: Analysis, options: Options, unsafe_fixes: bo
                   else statement_reason(finding, unsafe_fixes)) or NO_FIX
         outcomes.append(Outcome(finding, False, reason))
     return FixReport(tuple(outcomes))
+
+
+def without_suppressed(analysis: Analysis, text: str) -> Analysis:
+    """``analysis`` as the fixer must see it: no finding a ``# noqa`` suppresses, and no
+    sink call holding one touched (a key exempted on purpose stays, as in ruff's fixes)."""
+    from ..source.noqa import filter_findings
+
+    kept, suppressed = filter_findings(analysis.findings, text)
+    if not suppressed:
+        return analysis
+    gone = [f for f in analysis.findings if f not in kept]
+    sinks = tuple(sink._replace(blocked=sink.blocked or SUPPRESSED) if any(
+        contains(sink.span, f.span) for f in gone) else sink for sink in analysis.sink_calls)
+    return Analysis(tuple(kept), sinks)
 
 
 def contains(outer: Span, inner: Span) -> bool:

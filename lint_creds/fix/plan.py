@@ -13,15 +13,18 @@ import ast
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
+from libcst.metadata import (
+    ClassScope, GlobalScope, MetadataWrapper, ParentNodeProvider, PositionProvider, Scope,
+    ScopeProvider,
+)
 
 from ..engine.origins import ENV_WRITERS
 from ..findings import Analysis, ArgKind, CredentialArg, Finding, SinkCall, Span
 from ..options import Options
-from ..patterns import CREDENTIAL_ENV_NAMES
+from ..patterns import CREDENTIAL_ENV_NAMES, looks_like_credential
 from .outcomes import (
-    NO_FIX, SINK_CODES, FixReport, Outcome, contains as _contains, innermost_sink, sink_reason,
-    statement_reason,
+    NO_FIX, SINK_CODES, STORAGE_FALLBACKS, FixReport, Outcome, ProjectReads, contains as _contains, innermost_sink,
+    sink_reason, statement_reason,
 )
 from .prune import is_pure
 from .removal import Edits, Remover
@@ -40,10 +43,12 @@ class Planner:
     """Turns the engine's records into :class:`Edits` on one libcst tree."""
 
     def __init__(self, wrapper: MetadataWrapper, analysis: Analysis, options: Options,
-                 unsafe_fixes: bool) -> None:
+                 unsafe_fixes: bool, project: Optional[ProjectReads] = None) -> None:
         self.analysis = analysis
         self.options = options
         self.unsafe_fixes = unsafe_fixes
+        #: What the project's other files say; None: this module is seen alone.
+        self.project = project
         resolved = wrapper.resolve_many({ParentNodeProvider, ScopeProvider, PositionProvider})
         self.parents = resolved[ParentNodeProvider]
         self.scopes = resolved[ScopeProvider]
@@ -218,8 +223,9 @@ class Planner:
         nodes = self.at.get(finding.span, [])
         statement = next((n for n in nodes if isinstance(n, cst.BaseSmallStatement)), None)
         if finding.code == "CRD102":
-            self._plan_env_literal(finding)
+            self._plan_env_literal(index, finding)
         elif statement is not None:
+            self._check_storage_fallback(statement)
             self._drop(statement)
             if _assigned_name(statement) is not None:
                 self.setting_drops[index] = statement
@@ -229,7 +235,25 @@ class Planner:
         else:  # a keyword or dict key inside ``.update(...)``
             self._drop_writer_entry(nodes)
 
-    def _plan_env_literal(self, finding: Finding) -> None:
+    def _check_storage_fallback(self, statement: cst.BaseSmallStatement) -> None:
+        """A django-storages class without keys of its own takes the global
+        ``AWS_ACCESS_KEY_ID``/``AWS_S3_ACCESS_KEY_ID`` settings: while the project still
+        defines them, removing the class's keys would run it as that other static key, not
+        the role. (A class attribute that reads that very setting changes nothing.)"""
+        target = _assigned_name(statement)
+        if self.project is None or target is None or target.value not in _STORAGE_KEYS or (
+                not isinstance(self.scopes.get(target), ClassScope)):
+            return
+        value = getattr(statement, "value", None)
+        if isinstance(value, cst.Attribute) and value.attr.value in STORAGE_FALLBACKS:
+            return
+        where = self.project.global_keys()
+        if where is not None:
+            raise _Unfixable(
+                f"without {target.value} the storage falls back to the global key setting at "
+                f"{where}, another static key; remove that setting too")
+
+    def _plan_env_literal(self, index: int, finding: Finding) -> None:
         """CRD102 is fixable only where a literal key is written into the environment,
         directly or through a name (``KEY = "AKIA..."; os.environ[...] = KEY``); a name
         left unused afterwards goes with the dead assignments."""
@@ -243,7 +267,19 @@ class Planner:
             reads = [a.node for s in scope.assignments[target.value] for a in s.references]
             if reads and all(self._drop_env_write(read) for read in reads):
                 return
-        raise _Unfixable(NO_FIX + " (the literal is not written into the environment)")
+            if not reads and isinstance(statement, (cst.Assign, cst.AnnAssign)) and (
+                    _whole_credential(literal)):
+                self._drop_unread_binding(index, statement)
+                return
+        raise _Unfixable(NO_FIX + " (the literal is not a key bound to a name of its own)")
+
+    def _drop_unread_binding(self, index: int, statement: cst.BaseSmallStatement) -> None:
+        """``NAME = "<key>"`` goes, unless :meth:`_keep_used_settings` finds ``NAME`` still
+        read once the plan's removals are done: in this module or, for a module-level name
+        or a class attribute, in any other file of the project."""
+        self._check_storage_fallback(statement)
+        self._drop(statement)
+        self.setting_drops[index] = statement
 
     def _drop_env_write(self, value: cst.CSTNode) -> bool:
         """Plan the removal of the environment write of ``value``, if it is one."""
@@ -277,35 +313,69 @@ class Planner:
         raise _Unfixable("could not find the statement to remove")
 
     def _keep_used_settings(self) -> None:
-        """A setting still read by code that stays (``OTHER = AWS_ACCESS_KEY_ID``) stays too."""
+        """A setting or key still read by code that stays (``OTHER = AWS_ACCESS_KEY_ID``, in
+        this module or, through the project, in another) stays too."""
         changed = True
         while changed:
             changed = False
             for index, statement in list(self.setting_drops.items()):
-                user = self._remaining_user(statement)
-                if user is not None:
+                where = self._still_read_at(statement)
+                if where is not None:
                     self.edits.drop.discard(statement)
                     del self.setting_drops[index]
                     finding = self.analysis.findings[index]
                     name = getattr(_assigned_name(statement), "value", "")
                     self.outcomes[index] = Outcome(
-                        finding, False, f"{name} is still used at line {user}")
+                        finding, False, f"{name} is still read at {where}")
                     changed = True
 
+    def _still_read_at(self, statement: cst.BaseSmallStatement) -> Optional[str]:
+        """Where the name the statement binds is read outside the planned removals."""
+        target = _assigned_name(statement)
+        scope = self.scopes.get(target) if target is not None else None
+        if target is None or scope is None:
+            return None
+        line = self._remaining_user(statement)
+        if line is None and isinstance(scope, ClassScope):
+            line = self._attribute_read(target.value)
+        if line is not None:
+            return f"line {line}"
+        if self.project is not None and isinstance(scope, GlobalScope):
+            return self.project.read_elsewhere(target.value, None)
+        if self.project is not None and isinstance(scope, ClassScope):
+            return self.project.read_elsewhere(target.value, scope.name)
+        return None
+
     def _remaining_user(self, statement: cst.BaseSmallStatement) -> Optional[int]:
-        """The line of a read of the statement's name outside removed statements."""
+        """The line of a read of the statement's name outside the planned removals."""
         target = _assigned_name(statement)
         scope = self.scopes.get(target) if target is not None else None
         if target is None or scope is None:
             return None
         for assignment in scope.assignments[target.value]:
             for access in assignment.references:
-                holder: Optional[cst.CSTNode] = access.node
-                while holder is not None and not isinstance(holder, cst.BaseSmallStatement):
-                    holder = self.parents.get(holder)
-                if holder not in self.edits.drop:
+                if not self._removed(access.node):
                     position = self.positions.get(access.node)
                     return position.start.line if position is not None else 0
+        return None
+
+    def _removed(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` inside a node the plan removes?"""
+        holder: Optional[cst.CSTNode] = node
+        while holder is not None:
+            if holder in self.edits.drop:
+                return True
+            holder = self.parents.get(holder)
+        return False
+
+    def _attribute_read(self, name: str) -> Optional[int]:
+        """The line of a ``.name`` read or a ``"name"`` string in this module, if any (a
+        class attribute is read through its instances)."""
+        for node, position in self.positions.items():
+            if (isinstance(node, cst.Attribute) and node.attr.value == name
+                    and not self._removed(node)) or (
+                    isinstance(node, cst.SimpleString) and node.evaluated_value == name):
+                return position.start.line
         return None
 
     def removed_spans(self, nodes: Iterable[cst.CSTNode]) -> List[Span]:
@@ -361,6 +431,17 @@ def _assigned_name(statement: cst.CSTNode) -> Optional[cst.Name]:
     if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
         return statement.target
     return None
+
+
+#: django-storages' per-class credentials (see :data:`STORAGE_FALLBACKS`).
+_STORAGE_KEYS = frozenset({"access_key", "secret_key", "security_token"})
+
+
+def _whole_credential(node: cst.CSTNode) -> bool:
+    """Is ``node`` a string that is a credential as a whole (not prose that mentions one)?"""
+    value = node.evaluated_value if isinstance(
+        node, (cst.SimpleString, cst.ConcatenatedString)) else None
+    return isinstance(value, str) and looks_like_credential(value)
 
 
 def _subscript_base(statement: cst.Assign) -> Optional[cst.Name]:

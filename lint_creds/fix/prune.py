@@ -67,13 +67,13 @@ def is_pure(node: cst.BaseExpression, scope: Optional[Scope]) -> bool:
     return False
 
 
-def dead_assignments(wrapper: MetadataWrapper, candidates: Set[str],
-                      public_globals: bool) -> Set[cst.CSTNode]:
+def dead_assignments(wrapper: MetadataWrapper, candidates: Set[str], public_globals: bool,
+                     read_elsewhere: Optional[Callable[[str], bool]] = None) -> Set[cst.CSTNode]:
     """Statements ``name = <pure value>`` whose name is a candidate and is never read here.
 
-    A public module-level name may be imported by other modules, which this file cannot
-    see: it goes only when ``public_globals`` (an unsafe fix), as ruff's F841 leaves
-    module-level names alone."""
+    A public module-level name may be imported by other modules: it goes only when
+    ``public_globals`` (an unsafe fix), as ruff's F841 leaves module-level names alone,
+    and not when ``read_elsewhere`` (the project's other files) says another file reads it."""
     resolved = wrapper.resolve_many({ScopeProvider, ParentNodeProvider})
     scopes, parents = resolved[ScopeProvider], resolved[ParentNodeProvider]
     exported = "__all__" in wrapper.module.code
@@ -88,6 +88,9 @@ def dead_assignments(wrapper: MetadataWrapper, candidates: Set[str],
             statements = [_assigning_statement(a, parents) for a in scope.assignments[name]]
             if not statements or any(s is None for s in statements) or any(
                     a.references for a in scope.assignments[name]):
+                continue
+            if isinstance(scope, GlobalScope) and read_elsewhere is not None and (
+                    read_elsewhere(name)):
                 continue
             if all(is_pure(s.value, scope) for s in statements if s is not None and s.value):
                 dead.update(s for s in statements if s is not None)
@@ -112,6 +115,7 @@ def _assigning_statement(assignment: object, parents: "object") -> Optional[
 def prune_dead_assignments(
         module: cst.Module, candidates: Set[str], public_globals: bool,
         queue_imports: Callable[[MetadataWrapper, Iterable[cst.CSTNode]], None],
+        read_elsewhere: Optional[Callable[[str], bool]] = None,
 ) -> "tuple[cst.Module, Set[cst.CSTNode]]":
     """``module`` without the dead assignments to ``candidates`` (and to the names their
     values read, as those die in turn), and the statements removed. ``queue_imports`` is
@@ -120,7 +124,7 @@ def prune_dead_assignments(
     candidates = set(candidates)
     for _ in range(_MAX_PRUNE_ROUNDS if candidates else 0):
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        dead = dead_assignments(wrapper, candidates, public_globals)
+        dead = dead_assignments(wrapper, candidates, public_globals, read_elsewhere)
         if not dead:
             break
         removed |= dead

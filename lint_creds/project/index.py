@@ -20,6 +20,7 @@ from ..options import Options
 from ..source.files import FileProblem, decode_source, discover, read_bytes
 from ..source.prefilter import could_hold_finding
 from .cache import SummaryCache
+from .readers import Readers
 from .root import ProjectSpec, module_file, search_roots
 
 #: Aliases followed before a name is given up on (``a`` re-exports ``b`` re-exports ...).
@@ -39,6 +40,8 @@ class ProjectIndex:
         self._files: Dict[Tuple[str, Tuple[str, ...]], Optional[str]] = {}
         self._uses: Dict[Tuple[str, str, int], str] = {}
         self._all_files: Optional[List[str]] = None
+        self._all_readers: Optional[List[str]] = None
+        self._disk_readers: Optional[Readers] = None
 
     def view_for(self, path: str) -> "ModuleView":
         """The engine's view of the project from the module at ``path``."""
@@ -108,18 +111,7 @@ class ProjectIndex:
     def _candidates(self, importer: str, target: str) -> List[Tuple[str, List[str]]]:
         """``(module file, attribute path)`` pairs the target could mean, best first: the
         longest module prefix that exists, in each directory Python would search."""
-        level = len(target) - len(target.lstrip("."))
-        parts = [p for p in target[level:].split(".") if p]
-        if level:
-            directory = os.path.dirname(importer)
-            for _ in range(level - 1):
-                directory = os.path.dirname(directory)
-            directories = [directory]
-        else:
-            directory = os.path.dirname(importer)
-            if directory not in self._roots:
-                self._roots[directory] = search_roots(importer, self.root)
-            directories = self._roots[directory]
+        level, parts, directories = self._searched(importer, target)
         found: List[Tuple[str, List[str]]] = []
         for directory in directories:
             for split in range(len(parts) - 1, -1, -1):
@@ -194,6 +186,51 @@ class ProjectIndex:
                             self._uses[key] = f"{self.display(candidate)}:{sink.span.line}"
                             return self._uses[key]
         return self._uses[key]
+
+    def module_path(self, importer: str, module: str) -> Optional[str]:
+        """The file of ``module`` (dotted, maybe relative) imported from ``importer``, as
+        Python would find it in the project; None when the project does not hold it."""
+        level, parts, directories = self._searched(importer, module)
+        if level and not parts:  # ``from . import x``: the package itself
+            init = os.path.join(directories[0], "__init__.py")
+            return init if os.path.isfile(init) else None
+        for directory in directories if parts else ():
+            found = self._module_file(directory, parts)
+            if found is not None:
+                return found
+        return None
+
+    def _searched(self, importer: str, target: str) -> Tuple[int, List[str], List[str]]:
+        """``(level, parts, directories)`` of a dotted import target seen from ``importer``:
+        its leading dots, its names, and where Python would look for them (the package
+        ``level`` dots up for a relative import; else :func:`search_roots`)."""
+        level = len(target) - len(target.lstrip("."))
+        parts = [p for p in target[level:].split(".") if p]
+        directory = os.path.dirname(importer)
+        if level:
+            for _ in range(level - 1):
+                directory = os.path.dirname(directory)
+            return level, parts, [directory]
+        if directory not in self._roots:
+            self._roots[directory] = search_roots(importer, self.root)
+        return level, parts, self._roots[directory]
+
+    def readers(self, texts: Optional[Dict[str, str]] = None) -> Readers:
+        """Who reads a module-level name (:mod:`lint_creds.project.readers`), with
+        ``texts`` (absolute path -> text) standing in for files a run has rewritten; the
+        files as they are on disk share one (its parsed files are kept)."""
+        if texts:
+            return Readers(self._reader_files, self.module_path, texts)
+        if self._disk_readers is None:
+            self._disk_readers = Readers(self._reader_files, self.module_path)
+        return self._disk_readers
+
+    def _reader_files(self) -> List[str]:
+        """The project's Python files and notebooks, found once."""
+        if self._all_readers is None:
+            self._all_readers = [os.path.abspath(t.path) for t in discover([self.root])
+                                 if t.problem is None]
+        return self._all_readers
 
     def _python_files(self) -> List[str]:
         """The project's Python files (default excludes), found once."""

@@ -55,6 +55,16 @@ def package_root(path: str) -> str:
     return directory
 
 
+def module_name(path: str) -> str:
+    """The dotted name ``path`` is imported by from its package root (``app.jobs`` for
+    ``app/jobs.py``, ``app`` for ``app/__init__.py``)."""
+    relative = os.path.relpath(os.path.abspath(path), package_root(path))
+    parts = os.path.splitext(relative)[0].split(os.sep)
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts.pop()
+    return ".".join(parts)
+
+
 def search_roots(importer: str, project_root: str) -> List[str]:
     """Where an absolute import in ``importer`` is looked for, first match wins: the
     importer's own directory (a script's ``sys.path[0]``), its package root, the project

@@ -6,7 +6,7 @@ from typing import List, Optional, Tuple
 
 from lint_creds.engine import check_source
 from lint_creds.source.files import FileProblem
-from lint_creds.cli.noqa import filter_findings
+from lint_creds.source.noqa import filter_findings
 from lint_creds.options import Options
 from lint_creds.rules import RULES_BY_CODE
 from lint_creds.cli.runner import check_data, decode_source

@@ -195,8 +195,10 @@ _crd_os.environ.update({"AWS_SECRET_ACCESS_KEY": _crd_settings.AWS_SECRET_ACCESS
 ''', ("CRD302", "CRD302")),
     Template("bound-literals", "literal bound to a credential name", "literal (CRD102)", '''
 _CRD_AWS_SECRET = "$secret"
+''', ("CRD102",)),
+    Template("dict-literals", "literal in a dict entry", "literal (CRD102)", '''
 _crd_deploy = {"aws_access_key_id": "$key_id", "region": "eu-west-1"}
-''', ("CRD102", "CRD102"), fixable=False),
+''', ("CRD102",), fixable=False),
     Template("literal-env-write", "os.environ writes", "literal (CRD102)", '''
 import os as _crd_os
 _crd_os.environ["AWS_ACCESS_KEY_ID"] = "$key_id"

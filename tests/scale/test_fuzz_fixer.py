@@ -17,7 +17,7 @@ from hypothesis import assume, given
 
 from lint_creds.engine import check_source
 from lint_creds.fix.fixer import FixSettings, fix_bytes
-from lint_creds.cli.noqa import filter_findings
+from lint_creds.source.noqa import filter_findings
 
 from .ast_oracle import violations
 from .programs import fuzz_settings, programs_with_sinks
