@@ -708,6 +708,24 @@ NO_OP = [
         os.environ["AWS_ACCESS_KEY_ID"] = KEY
         print(KEY[:4])
         ''', "", "named-literal-also-read-elsewhere"),
+    case('''
+        import os
+        import boto3
+
+        def make(key, secret):
+            session = boto3.Session(aws_access_key_id=key, aws_secret_access_key=secret)
+            return session.client("sqs", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
+        ''', "", "client-would-inherit-the-sessions-keys"),
+    case('''
+        import os
+        import boto3
+
+        def make():
+            if os.environ.get("AWS_ACCESS_KEY_ID"):
+                return boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
+            s3 = boto3.client("s3", region_name="eu-west-1")
+            return s3
+        ''', "", "early-return-before-different-code"),
 ]
 
 
@@ -828,6 +846,41 @@ GUARDS = [
             # the role
             return boto3.client("s3", region_name="eu-west-1")
         ''', "branches-equal-up-to-formatting", unsafe=True),
+    case('''
+        import os
+        import boto3
+
+
+        def make():
+            key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+            if key and secret:
+                return boto3.client("s3", aws_access_key_id=key, aws_secret_access_key=secret)
+            return boto3.client("s3")
+        ''', '''
+        import os
+        import boto3
+
+
+        def make():
+            key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+            return boto3.client("s3")
+        ''', "early-return-before-the-default-client", unsafe=True),
+    case('''
+        import os
+        import boto3
+
+
+        def make():
+            if (key := os.environ.get("AWS_ACCESS_KEY_ID")):
+                return boto3.client("s3", aws_access_key_id=key, aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
+            return boto3.client("s3")
+        ''', '''
+        import boto3
+
+
+        def make():
+            return boto3.client("s3")
+        ''', "walrus-guard", unsafe=True),
 ]
 
 

@@ -74,6 +74,9 @@ class Planner:
         self.shared = {(a.container or a.span): s.span.line for s, reason in reasons.items()
                        if reason is not None for a in s.args
                        if a.kind in (ArgKind.SPLAT_ENTRY, ArgKind.OPTION_ENTRY)}
+        for sink, reason in list(reasons.items()):
+            if reason is None:
+                reasons[sink] = self._inherited_credentials(sink, reasons)
         self.fixing = [s.span for s, reason in reasons.items() if reason is None]
         for sink, reason in reasons.items():
             if reason is None:
@@ -137,6 +140,34 @@ class Planner:
                 self._drop_entry(arg)
         self._rename_positionals(sink, positional, removed)
 
+    def _inherited_credentials(self, sink: SinkCall,
+                               reasons: Mapping[SinkCall, Optional[str]]) -> Optional[str]:
+        """Why ``session.client(<keys>)`` must keep its keys: without them the client takes
+        the credentials ``session = boto3.Session(<credentials>)`` is given, when those stay
+        (another static key, not the role)."""
+        call = next((n for n in self.at.get(sink.span, []) if isinstance(n, cst.Call)), None)
+        func = call.func if call is not None else None
+        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name) or (
+                func.attr.value not in ("client", "resource")):
+            return None
+        scope = self.scopes.get(func.value)
+        by_span = {s.span: s for s in reasons}
+        for assignment in scope.assignments[func.value.value] if scope is not None else ():
+            statement = self.parents.get(getattr(assignment, "node", None))
+            statement = self.parents.get(statement) if isinstance(
+                statement, cst.AssignTarget) else statement
+            value = getattr(statement, "value", None)
+            if not isinstance(value, cst.Call) or not _passes_credentials(value) or not (
+                    self._qualified(value.func) & _SESSIONS):
+                continue
+            position = self.positions.get(value)
+            session = by_span.get(span_of(position)) if position is not None else None
+            if session is None or reasons[session] is not None:
+                why = f" ({reasons[session]})" if session is not None else ""
+                return (f"without them the client would take the credentials of the session "
+                        f"at line {position.start.line if position else 0}, which stay{why}")
+        return None
+
     # -- guards -------------------------------------------------------------------------
     def _guarded(self, reasons: Mapping[SinkCall, Optional[str]]) -> Dict[int, List[SinkCall]]:
         """Sink calls blocked only by an ``if`` that tests the credentials, by its line."""
@@ -152,6 +183,9 @@ class Planner:
         ``if`` branch without its credentials is the ``else`` branch, both do the same."""
         guard = next((n for n, p in self.positions.items() if isinstance(n, cst.If)
                       and p.start.line == line and _contains(span_of(p), sinks[0].span)), None)
+        if guard is not None and guard.orelse is None:
+            self._plan_early_return(guard, sinks)
+            return
         if guard is None or not isinstance(guard.orelse, cst.Else):
             raise _Unfixable("the guard is not a plain if/else")
         body = span_of(self.positions[guard.body])
@@ -166,6 +200,27 @@ class Planner:
                              "branch by more than the credentials")
         self.edits = Edits()
         self.edits.collapse.add(guard)
+
+    def _plan_early_return(self, guard: cst.If, sinks: List[SinkCall]) -> None:
+        """``if <credentials set>: return client(creds)`` followed by ``return client()``:
+        the ``if`` goes when its branch, without the credentials, ends the function as the
+        statements after it do."""
+        block = self.parents.get(guard)
+        after = list(getattr(block, "body", ()))
+        after = after[after.index(guard) + 1:] if guard in after else []
+        body = span_of(self.positions[guard.body])
+        if not after or not _ends_function(guard.body) or not all(
+                _contains(body, sink.span) for sink in sinks) or not is_pure(
+                guard.test, self.scopes.get(guard.test)):
+            raise _Unfixable("the guard is not an early return before the same code")
+        for sink in sinks:
+            self._plan_sink(sink)
+        without = guard.body.visit(Remover(self.edits, self.parents))
+        if _meaning(without) != _meaning_of(after):
+            raise _Unfixable("the branch that tests the credentials differs from the code "
+                             "after it by more than the credentials")
+        self.edits = Edits()
+        self.edits.drop.add(guard)
 
     def _drop_entry(self, arg: CredentialArg) -> None:
         if arg.container is None:  # ``kwargs["aws_access_key_id"] = ...``
@@ -437,6 +492,18 @@ def _assigned_name(statement: cst.CSTNode) -> Optional[cst.Name]:
 _STORAGE_KEYS = frozenset({"access_key", "secret_key", "security_token"})
 
 
+#: Session classes whose clients take the session's credentials.
+_SESSIONS = frozenset({"boto3.Session", "boto3.session.Session", "aioboto3.Session",
+                       "aioboto3.session.Session"})
+_CREDENTIAL_KEYWORDS = frozenset({"aws_access_key_id", "aws_secret_access_key",
+                                  "aws_session_token"})
+
+
+def _passes_credentials(call: cst.Call) -> bool:
+    """Does the session call pass credentials (as keywords, positionally or splatted)?"""
+    return any(a.keyword is None or a.keyword.value in _CREDENTIAL_KEYWORDS for a in call.args)
+
+
 def _whole_credential(node: cst.CSTNode) -> bool:
     """Is ``node`` a string that is a credential as a whole (not prose that mentions one)?"""
     value = node.evaluated_value if isinstance(
@@ -466,4 +533,16 @@ def _meaning(block: cst.BaseSuite) -> List[str]:
     comments and formatting."""
     body = block.body if isinstance(block, cst.IndentedBlock) else [
         cst.SimpleStatementLine(list(block.body))]  # type: ignore[arg-type]
-    return [ast.dump(ast.parse(cst.Module(body=[statement]).code)) for statement in body]
+    return _meaning_of(body)
+
+
+def _meaning_of(statements: Sequence[cst.BaseStatement]) -> List[str]:
+    return [ast.dump(ast.parse(cst.Module(body=[statement]).code)) for statement in statements]
+
+
+def _ends_function(block: cst.BaseSuite) -> bool:
+    """Does the block end in ``return`` or ``raise`` (so nothing after it runs)?"""
+    last = block.body[-1] if isinstance(block, cst.IndentedBlock) and block.body else None
+    small = last.body if isinstance(last, cst.SimpleStatementLine) else (
+        block.body if isinstance(block, cst.SimpleStatementSuite) else [])
+    return bool(small) and isinstance(small[-1], (cst.Return, cst.Raise))

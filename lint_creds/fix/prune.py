@@ -58,6 +58,8 @@ def is_pure(node: cst.BaseExpression, scope: Optional[Scope]) -> bool:
             is_pure(c.comparator, scope) for c in node.comparisons)
     if isinstance(node, cst.UnaryOperation):
         return is_pure(node.expression, scope)
+    if isinstance(node, cst.NamedExpr):  # if (key := os.environ.get(...)):
+        return is_pure(node.value, scope)
     if isinstance(node, cst.Call):
         names = {q.name for q in scope.get_qualified_names_for(node.func)} if scope else set()
         method = isinstance(node.func, cst.Attribute) and node.func.attr.value in _PURE_METHODS

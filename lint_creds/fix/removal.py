@@ -142,7 +142,8 @@ class Remover(cst.CSTTransformer):
         return node in self.touched and super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> object:
-        if original_node in self.edits.drop and isinstance(original_node, cst.BaseSmallStatement):
+        if original_node in self.edits.drop and isinstance(original_node, (
+                cst.BaseSmallStatement, cst.BaseCompoundStatement)):
             return cst.RemoveFromParent()
         if original_node not in self.touched:
             return original_node
@@ -185,8 +186,9 @@ class Remover(cst.CSTTransformer):
         return result
 
     def _removed(self, statement: cst.BaseStatement) -> bool:
-        return isinstance(statement, cst.SimpleStatementLine) and all(
-            s in self.edits.drop for s in statement.body)
+        return statement in self.edits.drop or (
+            isinstance(statement, cst.SimpleStatementLine) and all(
+                s in self.edits.drop for s in statement.body))
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if not any(a in self.edits.drop or a in self.edits.rename for a in original_node.args):
