@@ -75,6 +75,7 @@ HIDDEN = {
                         'pd.read_csv("data.csv", storage_options={"key": os.environ["K"], '
                         '"secret": os.environ["S"]})\n'),
     "aws-only-name": f'aws_secret = "{SECRET}"\n',
+    "hadoop-secret-property": f'conf.set("fs.s3a.secret.key", "{SECRET}")\n',
     "legacy-env-write": 'import os\nos.environ["AWS_SECRET_KEY"] = cfg.secret\n',
     "security-token-name": f'sec = {{"security_token": "{SECRET * 3}"}}\n',
     "access-context-secret": f'access_secret_key = "{SECRET}"\n',

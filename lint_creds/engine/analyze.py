@@ -132,7 +132,7 @@ class _ModuleChecker(FastVisitor):
         self.resolver = ValueResolver(self.scopes, options.settings_objects, lines, project)
         self.project = project
         self.sinks = SinkCallAnalyzer(self.resolver, options, self.span)
-        self.literals = LiteralChecker(options, self.report, self.sinks.reported_literals)
+        self.literals = LiteralChecker(options, self.report, self.sinks.reported_literals, tree)
         self.findings: List[Finding] = []
         self.sink_calls: List[SinkCall] = []
         self.scope_stack: List[Scope] = [self.scopes.module]
@@ -145,6 +145,8 @@ class _ModuleChecker(FastVisitor):
     def run(self) -> None:
         self.settings_module = self._is_settings_module()
         self.visit(self.tree)
+        if self.long_constants:
+            self.literals.hadoop_properties()
         self.literals.secret_pairs(self.tree, self.long_constants)
         if self.project is not None:
             self.literals.used_elsewhere(self.tree, self.project)
@@ -167,9 +169,12 @@ class _ModuleChecker(FastVisitor):
         return byte_offset
 
     def report(self, code: str, node: ast.AST, message: str,
-               applicability: Applicability = Applicability.NONE) -> None:
+               applicability: Applicability = Applicability.NONE,
+               reason: Optional[str] = None) -> None:
+        """Record a finding (``reason``: why the fixer will not touch it)."""
         if code in self.options.select:
-            self.findings.append(Finding(code, self.span(node, None), message, applicability))
+            self.findings.append(Finding(code, self.span(node, None), message, applicability,
+                                         reason))
 
     @property
     def scope(self) -> Scope:

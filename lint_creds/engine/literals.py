@@ -3,7 +3,7 @@ a secret defined beside a key id."""
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence, Set
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, Optional, Sequence, Set
 
 from ..options import Options
 from ..patterns import (
@@ -12,24 +12,49 @@ from ..patterns import (
     looks_like_key_id, looks_real, mask,
 )
 from ..rules import RULES_BY_CODE
+from .literal_places import fix_reasons, hadoop_property_values
 from .values import constant_string
 
 if TYPE_CHECKING:  # pragma: no cover
     from .exports import ProjectView
 
-#: ``report(code, node, message)`` of the module checker.
-Report = Callable[[str, ast.AST, str], None]
+#: ``report(code, node, message, reason=...)`` of the module checker.
+Report = Callable[..., None]
 
 
 class LiteralChecker:
     """Reports each literal once: the sink analysis claims inline literals (CRD101) in
     ``claimed``; bound literals are remembered so the key-id sweep skips them."""
 
-    def __init__(self, options: Options, report: Report, claimed: Set[int]) -> None:
+    def __init__(self, options: Options, report: Report, claimed: Set[int],
+                 tree: ast.AST) -> None:
         self.options = options
-        self.report = report
+        self._report = report
         self.claimed = claimed
+        self.tree = tree
         self.bound: Set[int] = set()
+        self._reasons: Optional[Dict[int, str]] = None
+
+    def report(self, code: str, node: ast.AST, message: str) -> None:
+        """Report CRD102, with what to do instead where deleting the literal is no fix."""
+        if self._reasons is None:
+            self._reasons = fix_reasons(self.tree)  # only once a module has a key literal
+        self._report(code, node, message, reason=self._reasons.get(id(node)))
+
+    def hadoop_properties(self) -> None:
+        """CRD102 for a key, secret or token set as a Hadoop S3 credential property, whatever
+        the names around it (``conf.set("fs.s3a.secret.key", "...")``)."""
+        for name, value in hadoop_property_values(self.tree):
+            literal = constant_string(value)
+            if literal is None or id(value) in self.bound or id(value) in self.claimed or (
+                    is_placeholder(literal, self.options.allow_values)) or not looks_real(
+                    literal, None):
+                continue
+            self.bound.add(id(value))
+            role = "secret access key" if "secret" in name.lower() else (
+                "session token" if "token" in name.lower() else "access key id")
+            self.report("CRD102", value, RULES_BY_CODE["CRD102"].message.format(
+                role=role, value=f"'{mask(literal)}'", context=f" set as {name}"))
 
     def defaults(self, args: ast.arguments) -> None:
         """``def connect(aws_secret_access_key="..."):`` binds the default to the name."""

@@ -14,16 +14,16 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst.metadata import (
-    ClassScope, GlobalScope, MetadataWrapper, ParentNodeProvider, PositionProvider, Scope,
-    ScopeProvider,
+    ClassScope, GlobalScope, MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider,
 )
 
 from ..engine.origins import ENV_WRITERS
 from ..findings import Analysis, ArgKind, CredentialArg, Finding, SinkCall, Span
 from ..options import Options
 from ..patterns import CREDENTIAL_ENV_NAMES, looks_like_credential
+from .identity import inherited_credentials, storage_fallback
 from .outcomes import (
-    NO_FIX, SINK_CODES, STORAGE_FALLBACKS, FixReport, Outcome, ProjectReads, contains as _contains, innermost_sink,
+    NO_FIX, SINK_CODES, FixReport, Outcome, ProjectReads, contains as _contains, innermost_sink,
     sink_reason, statement_reason,
 )
 from .prune import is_pure
@@ -76,7 +76,7 @@ class Planner:
                        if a.kind in (ArgKind.SPLAT_ENTRY, ArgKind.OPTION_ENTRY)}
         for sink, reason in list(reasons.items()):
             if reason is None:
-                reasons[sink] = self._inherited_credentials(sink, reasons)
+                reasons[sink] = inherited_credentials(self, sink, reasons)
         self.fixing = [s.span for s, reason in reasons.items() if reason is None]
         for sink, reason in reasons.items():
             if reason is None:
@@ -139,34 +139,6 @@ class Planner:
             else:
                 self._drop_entry(arg)
         self._rename_positionals(sink, positional, removed)
-
-    def _inherited_credentials(self, sink: SinkCall,
-                               reasons: Mapping[SinkCall, Optional[str]]) -> Optional[str]:
-        """Why ``session.client(<keys>)`` must keep its keys: without them the client takes
-        the credentials ``session = boto3.Session(<credentials>)`` is given, when those stay
-        (another static key, not the role)."""
-        call = next((n for n in self.at.get(sink.span, []) if isinstance(n, cst.Call)), None)
-        func = call.func if call is not None else None
-        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name) or (
-                func.attr.value not in ("client", "resource")):
-            return None
-        scope = self.scopes.get(func.value)
-        by_span = {s.span: s for s in reasons}
-        for assignment in scope.assignments[func.value.value] if scope is not None else ():
-            statement = self.parents.get(getattr(assignment, "node", None))
-            statement = self.parents.get(statement) if isinstance(
-                statement, cst.AssignTarget) else statement
-            value = getattr(statement, "value", None)
-            if not isinstance(value, cst.Call) or not _passes_credentials(value) or not (
-                    self._qualified(value.func) & _SESSIONS):
-                continue
-            position = self.positions.get(value)
-            session = by_span.get(span_of(position)) if position is not None else None
-            if session is None or reasons[session] is not None:
-                why = f" ({reasons[session]})" if session is not None else ""
-                return (f"without them the client would take the credentials of the session "
-                        f"at line {position.start.line if position else 0}, which stay{why}")
-        return None
 
     # -- guards -------------------------------------------------------------------------
     def _guarded(self, reasons: Mapping[SinkCall, Optional[str]]) -> Dict[int, List[SinkCall]]:
@@ -280,7 +252,7 @@ class Planner:
         if finding.code == "CRD102":
             self._plan_env_literal(index, finding)
         elif statement is not None:
-            self._check_storage_fallback(statement)
+            self._keep_storage_identity(statement)
             self._drop(statement)
             if _assigned_name(statement) is not None:
                 self.setting_drops[index] = statement
@@ -290,23 +262,12 @@ class Planner:
         else:  # a keyword or dict key inside ``.update(...)``
             self._drop_writer_entry(nodes)
 
-    def _check_storage_fallback(self, statement: cst.BaseSmallStatement) -> None:
-        """A django-storages class without keys of its own takes the global
-        ``AWS_ACCESS_KEY_ID``/``AWS_S3_ACCESS_KEY_ID`` settings: while the project still
-        defines them, removing the class's keys would run it as that other static key, not
-        the role. (A class attribute that reads that very setting changes nothing.)"""
+    def _keep_storage_identity(self, statement: cst.BaseSmallStatement) -> None:
         target = _assigned_name(statement)
-        if self.project is None or target is None or target.value not in _STORAGE_KEYS or (
-                not isinstance(self.scopes.get(target), ClassScope)):
-            return
-        value = getattr(statement, "value", None)
-        if isinstance(value, cst.Attribute) and value.attr.value in STORAGE_FALLBACKS:
-            return
-        where = self.project.global_keys()
-        if where is not None:
-            raise _Unfixable(
-                f"without {target.value} the storage falls back to the global key setting at "
-                f"{where}, another static key; remove that setting too")
+        if target is not None and self.project is not None:
+            reason = storage_fallback(statement, target, self.scopes.get(target), self.project)
+            if reason is not None:
+                raise _Unfixable(reason)
 
     def _plan_env_literal(self, index: int, finding: Finding) -> None:
         """CRD102 is fixable only where a literal key is written into the environment,
@@ -332,7 +293,7 @@ class Planner:
         """``NAME = "<key>"`` goes, unless :meth:`_keep_used_settings` finds ``NAME`` still
         read once the plan's removals are done: in this module or, for a module-level name
         or a class attribute, in any other file of the project."""
-        self._check_storage_fallback(statement)
+        self._keep_storage_identity(statement)
         self._drop(statement)
         self.setting_drops[index] = statement
 
@@ -341,13 +302,13 @@ class Planner:
         parent = self.parents.get(value)
         if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
             target = parent.targets[0].target
-            if isinstance(target, cst.Subscript) and self._qualified(target.value) == {
+            if isinstance(target, cst.Subscript) and self.qualified(target.value) == {
                     "os.environ"} and _subscript_key(target) in CREDENTIAL_ENV_NAMES:
                 self._drop(parent)
                 return True
         if isinstance(parent, (cst.Arg, cst.DictElement)) and parent.value is value:
             call = self._enclosing_call(parent)
-            if call is not None and self._qualified(call.func) & ENV_WRITERS:
+            if call is not None and self.qualified(call.func) & ENV_WRITERS:
                 if isinstance(parent, cst.Arg) and parent.keyword is None:
                     self._drop(self._statement_of(call, "the write's result is used"))
                 else:
@@ -470,7 +431,8 @@ class Planner:
                 return None
         return None
 
-    def _qualified(self, node: cst.CSTNode) -> Set[str]:
+    def qualified(self, node: cst.CSTNode) -> Set[str]:
+        """The qualified names ``node`` may stand for (``boto3.Session`` ...)."""
         scope = self.scopes.get(node)
         return {q.name for q in scope.get_qualified_names_for(node)} if scope else set()
 
@@ -486,22 +448,6 @@ def _assigned_name(statement: cst.CSTNode) -> Optional[cst.Name]:
     if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
         return statement.target
     return None
-
-
-#: django-storages' per-class credentials (see :data:`STORAGE_FALLBACKS`).
-_STORAGE_KEYS = frozenset({"access_key", "secret_key", "security_token"})
-
-
-#: Session classes whose clients take the session's credentials.
-_SESSIONS = frozenset({"boto3.Session", "boto3.session.Session", "aioboto3.Session",
-                       "aioboto3.session.Session"})
-_CREDENTIAL_KEYWORDS = frozenset({"aws_access_key_id", "aws_secret_access_key",
-                                  "aws_session_token"})
-
-
-def _passes_credentials(call: cst.Call) -> bool:
-    """Does the session call pass credentials (as keywords, positionally or splatted)?"""
-    return any(a.keyword is None or a.keyword.value in _CREDENTIAL_KEYWORDS for a in call.args)
 
 
 def _whole_credential(node: cst.CSTNode) -> bool:

@@ -30,6 +30,9 @@ screen over whole corpora.
   secret (40 characters of base64, one of them a digit, ``/`` or ``+``) or a token (100 or
   more), so a name counts in a file with a storage backend, a settings module or such a
   string; the last four only with such a string.
+- **Hadoop's S3 properties** (``fs.s3a.secret.key``, CRD102 for the value set): ``s3a`` or
+  ``s3n`` as a word (dots split no join), with such a string; the older ``fs.s3.aws...Key``
+  names hold an ``AWS_`` shape.
 - **Key ids** in any string (CRD102): the full upper-case access key id shape.
 
 s3fs's arguments are ``key``, ``secret`` and ``token``: a keyword (``key=``) or a dict key
@@ -86,6 +89,7 @@ _NAME_SHAPES = (
 _LITERAL_NAME_SHAPES = (
     ((b"aws",), r"aws[_\-]?(?:secret|(?:key|id)(?![a-z0-9_]))"),
     ((b"key",), r"key[_\-]?id(?![a-z0-9_])"),
+    ((b"s3",), r"s3[an](?![a-z0-9_])"),  # Hadoop's fs.s3a.secret.key (a dot splits no join)
 )
 #: Sinks that take s3fs's arguments: anchors with such an argument (:data:`_S3FS_ARGUMENTS`),
 #: and the words each also needs.
