@@ -16,6 +16,7 @@ import textwrap
 from typing import Dict, List, Optional
 
 import pytest
+from scale.ast_oracle import dangling_references, violations
 
 SCRIPT = pathlib.Path(sys.executable).with_name("lint-creds")
 KEY_ID = "AKIAZ7Q3X5Y2W4V6U8T1"  # made up
@@ -272,11 +273,22 @@ def test_fix_across_modules(tmp_path: pathlib.Path, before: Dict[str, str],
     expected = {**before, **(after or {})}
     assert {name: (tmp_path / name).read_text(encoding="utf-8") for name in before} == expected
     assert not_fixed(done.stderr) == left
-    for name in before:  # every module still compiles ...
+    fixed = {name: (tmp_path / name).read_text(encoding="utf-8") for name in before}
+    for name in before:  # every module still compiles, changed only by allowed removals ...
         py_compile.compile(str(tmp_path / name), doraise=True)
+        assert violations(before[name], fixed[name]) == [], name
+    assert dangling_references(before, fixed) == []  # ... and reads nothing removed
     again = fix(tmp_path)  # ... and a second run changes nothing
     assert "0 changed" in again.stderr
     assert {name: (tmp_path / name).read_text(encoding="utf-8") for name in before} == expected
+
+
+def test_the_reference_check_can_fail() -> None:
+    before = CASES[0].values[0]
+    broken = {**before, "app/credentials.py": "REGION = 'eu-west-1'\n"}
+    assert dangling_references(before, broken) == [
+        "app/jobs.py:2: imports AWS_ACCESS_KEY_ID, removed from app.credentials",
+        "app/jobs.py:2: imports AWS_SECRET_ACCESS_KEY, removed from app.credentials"]
 
 
 def test_the_fixed_project_imports_what_exists(tmp_path: pathlib.Path) -> None:

@@ -9,7 +9,11 @@ Allowed differences (issue 7):
   the fix or is a credential setting / env write, ``set_credentials(...)`` and credential
   ``os.environ`` writes;
 - imports removed that the rewritten module no longer uses;
+- an ``if`` that tests the credentials and returns early, before the same code;
 - a block emptied by those removals holding a lone ``pass``.
+
+Across modules, :func:`dangling_references` finds reads of a name the fix removed from
+another module (an import, a module attribute, a star import).
 
 Everything else (a changed value, a reordered argument, a removed call) is a violation.
 The checker compares ``ast`` trees, so formatting and comments are out of its scope; the
@@ -18,7 +22,7 @@ byte-level checks of the scale tests cover those.
 from __future__ import annotations
 
 import ast
-from typing import Iterable, List, Optional, Sequence, Set
+from typing import Dict, Iterable, List, Optional, Sequence, Set
 
 from lint_creds.patterns import CREDENTIAL_ENV_NAMES, SETTINGS_NAMES, credential_role_of_name
 from lint_creds.sinks import (
@@ -141,6 +145,10 @@ class _Diff:
             if plain_names and (value is None or not _feeds_credentials(value)):
                 return False  # an unused ``client = boto3.client()`` is not the fixer's to drop
             return all(self._removable_target(t) for t in targets)
+        if isinstance(statement, ast.If) and not statement.orelse and isinstance(
+                statement.body[-1], (ast.Return, ast.Raise)) and _feeds_credentials(
+                statement.test):  # an early return collapsed into the code after it
+            return True
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
             func = statement.value.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
@@ -267,3 +275,71 @@ def _mentions_credentials(call: ast.Call) -> bool:
     if isinstance(func, ast.Attribute) and func.attr == "set_credentials":
         return True
     return any(n in CREDENTIAL_ENV_NAMES or n in SETTINGS_NAMES for n in names)
+
+
+# -- across modules ---------------------------------------------------------------------
+
+def dangling_references(before: Dict[str, str], after: Dict[str, str]) -> List[str]:
+    """Reads, in the fixed project, of a module-level name the fix removed: ``from m import
+    NAME``, ``m.NAME`` after ``import m``/``from pkg import m``, a star import that reads
+    it. ``before``/``after`` map each module's path (``pkg/mod.py``) to its text."""
+    removed = {_dotted(path): _top_level_names(before[path]) - _top_level_names(text)
+               for path, text in after.items() if path in before}
+    problems = []
+    for path, text in after.items():
+        package = _dotted(path) if path.endswith("__init__.py") else _dotted(path).rpartition(
+            ".")[0]
+        tree = ast.parse(text)
+        aliases: Dict[str, str] = {}  # local name -> project module
+        starred: Set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                source = _absolute(node, package)
+                for alias in node.names:
+                    gone = removed.get(source, set())
+                    if alias.name == "*":
+                        starred |= gone
+                    elif alias.name in gone:
+                        problems.append(f"{path}:{node.lineno}: imports {alias.name}, removed "
+                                        f"from {source}")
+                    elif f"{source}.{alias.name}".lstrip(".") in removed:
+                        aliases[alias.asname or alias.name] = f"{source}.{alias.name}".lstrip(".")
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name in removed:
+                        aliases[alias.asname or alias.name] = alias.name
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
+                    node.attr in removed.get(aliases.get(node.value.id, ""), set())):
+                problems.append(f"{path}:{node.lineno}: reads {node.value.id}.{node.attr}, "
+                                "which the fix removed")
+            elif isinstance(node, ast.Name) and node.id in starred and not isinstance(
+                    node.ctx, ast.Store):
+                problems.append(f"{path}:{node.lineno}: reads {node.id} through a star "
+                                "import, which the fix removed")
+    return problems
+
+
+def _dotted(path: str) -> str:
+    parts = path[:-3].split("/")
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _absolute(node: ast.ImportFrom, package: str) -> str:
+    if not node.level:
+        return node.module or ""
+    base = package.split(".") if package else []
+    base = base[:len(base) - (node.level - 1)] if node.level > 1 else base
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
+def _top_level_names(text: str) -> Set[str]:
+    names: Set[str] = set()
+    for statement in ast.parse(text).body:
+        targets = statement.targets if isinstance(statement, ast.Assign) else (
+            [statement.target] if isinstance(statement, ast.AnnAssign) else [])
+        for target in targets:
+            names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(statement.name)
+    return names

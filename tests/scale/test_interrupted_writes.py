@@ -1,8 +1,11 @@
 """SIGKILL ``lint-creds fix`` at random moments: every file is the old or the new bytes.
 
-Never a mix, never a leftover temporary file, never a changed mode. The default run kills
-two runs over a small tree; ``pytest -m scale`` kills twenty in a row over a larger one
-(the bar of issue 7).
+Never a mix, never a leftover temporary file, never a changed mode; and the fix spans
+modules (half of them take their keys from ``shared/keys.py``, whose definitions go once no
+module reads them), so the kill also proves the write order: consumers first, so a killed
+run may leave an unused definition but never an import of a name that no longer exists.
+The default run kills two runs over a small tree; ``pytest -m scale`` kills twenty in a row
+over a larger one (the bar of issue 7).
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ import pytest
 
 SMALL, LARGE = 30, 120
 LINT_CREDS = [sys.executable, "-m", "lint_creds"]
+FIX = ["fix", "-q", "--unsafe-fixes", "--no-cache"]
 
 _MODULE = '''"""Module {index}: a worker that talks to S3."""
 import os
@@ -31,8 +35,8 @@ def make_client():
     return boto3.client(
         "s3",
         region_name="eu-west-1",
-        aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+        aws_access_key_id={key_id},
+        aws_secret_access_key={secret},
     )
 
 
@@ -43,12 +47,33 @@ def upload(path, bucket="bucket-{index}"):
 ''' + "\n".join(f"\n\ndef helper_{{index}}_{n}(value):\n    return value * {n}\n" for n in range(30))
 
 
+#: The definitions half the modules import (the cross-module part of the fix).
+_KEYS = '''\
+import os
+
+KEY_ID = os.environ["AWS_ACCESS_KEY_ID"]
+SECRET = os.environ["AWS_SECRET_ACCESS_KEY"]
+REGION = "eu-west-1"
+'''
+_SHARED = ("import os\nfrom shared.keys import KEY_ID, SECRET\n", "KEY_ID", "SECRET")
+_OWN = ("import os\n", 'os.environ["AWS_ACCESS_KEY_ID"]', 'os.environ["AWS_SECRET_ACCESS_KEY"]')
+#: The file whose definitions go last.
+KEYS_FILE = "shared/keys.py"
+
+
 def _build_corpus(root: Path, files: int) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'kill'\n")
+    (root / "shared").mkdir(parents=True)
+    (root / "shared/__init__.py").write_text("")
+    (root / KEYS_FILE).write_text(_KEYS)
     for index in range(files):
         directory = root / f"pkg{index % 12}"
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"mod{index}.py"
-        text = _MODULE.format(index=index)
+        imports, key_id, secret = _SHARED if index % 2 else _OWN
+        text = _MODULE.format(index=index, key_id=key_id, secret=secret).replace(
+            "import os\n", imports, 1)
         if index % 5 == 0:
             text = text.replace("\n", "\r\n")  # CRLF files must stay CRLF
         path.write_bytes(text.encode("utf-8"))
@@ -77,13 +102,14 @@ def _make_corpus(base: Path, files: int) -> Tuple[Path, Dict, Dict, float]:
     fixed = base / "fixed"
     shutil.copytree(original, fixed)
     started = time.monotonic()
-    done = subprocess.run([*LINT_CREDS, "fix", "-q", str(fixed)], env=_env(base),
+    done = subprocess.run([*LINT_CREDS, *FIX, str(fixed)], env=_env(base),
                           capture_output=True, text=True, timeout=600)
     duration = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     before, after = _snapshot(original), _snapshot(fixed)
     assert before.keys() == after.keys()
-    assert sum(before[k] != after[k] for k in before) == files  # every module was rewritten
+    assert sum(before[k] != after[k] for k in before) == files + 1  # every module, and keys
+    assert "KEY_ID" not in after[KEYS_FILE][0].decode()
     return original, before, after, duration
 
 
@@ -102,7 +128,7 @@ def _kill_once(corpus: Tuple[Path, Dict, Dict, float], tmp_path: Path, seed: int
     tree = tmp_path / f"run{seed}"
     shutil.copytree(original, tree)
     delay = random.Random(seed).uniform(0.05, max(0.1, duration * 0.95))
-    process = subprocess.Popen([*LINT_CREDS, "fix", "-q", str(tree)], env=_env(tmp_path),
+    process = subprocess.Popen([*LINT_CREDS, *FIX, str(tree)], env=_env(tmp_path),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     time.sleep(delay)
@@ -118,6 +144,9 @@ def _kill_once(corpus: Tuple[Path, Dict, Dict, float], tmp_path: Path, seed: int
     for name, state in now.items():
         assert state in (before[name], after[name]), f"{name} is neither old nor new"
         rewritten += state == after[name] and state != before[name]
+    if now[KEYS_FILE] == after[KEYS_FILE]:  # the definitions went: so did every reader
+        readers = [n for n in now if b"shared.keys" in before[n][0]]
+        assert readers and all(now[n] == after[n] for n in readers)
     return rewritten
 
 
