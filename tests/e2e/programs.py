@@ -130,5 +130,17 @@ PROGRAMS: Tuple[Program, ...] = (
         stdout="avatars/ada.txt: avatar of ada",
         original_error="KeyError: 'AWS_ACCESS_KEY_ID'",
     ),
+    Program(
+        name="settings_app",
+        # Keys in a settings module that jobs import: the fix spans modules, so it runs with
+        # the program as its project.
+        fix_flags=("--unsafe-fixes", "--no-cache", "--project-root", "settings_app"),
+        args=("publish.py",),
+        env={"REPORTS_BUCKET": "{bucket}"},
+        seed={},
+        requests=(("PUT", "reports/daily.csv"), ("GET", "reports/daily.csv")),
+        stdout="published s3://{bucket}/reports/daily.csv",
+        original_error=None,  # it runs, as the key written in reports/settings.py
+    ),
 )
 PROGRAMS_BY_NAME = {p.name: p for p in PROGRAMS}
