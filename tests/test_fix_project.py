@@ -340,3 +340,36 @@ def test_one_diff_over_all_files_and_the_summary_lists_them(tmp_path: pathlib.Pa
         "+++ b/app/credentials.py", "+++ b/app/jobs.py"]
     assert KEY_ID not in done.stdout and SECRET not in done.stdout
     assert "would change (2):\n  app/credentials.py\n  app/jobs.py\n" in done.stderr
+
+
+def test_a_safe_fix_removes_module_reads_of_the_chains_own_variables(
+        tmp_path: pathlib.Path) -> None:
+    """``KEY = os.environ["AWS_ACCESS_KEY_ID"]`` gives boto3 nothing it would not find and
+    crashes the import on ECS: once unread anywhere it goes without --unsafe-fixes; a
+    custom variable's read changes the identity, so it waits for --unsafe-fixes."""
+    before = files(
+        svc__config='''\
+            import os
+
+            KEY = os.environ["AWS_ACCESS_KEY_ID"]
+            SECRET = os.environ.get("AWS_SECRET_ACCESS_KEY")
+            EXPORT_KEY = os.environ["EXPORT_AWS_KEY_ID"]
+            ''',
+        svc__jobs='''\
+            import boto3
+            from svc.config import KEY, SECRET
+
+            s3 = boto3.client("s3", aws_access_key_id=KEY, aws_secret_access_key=SECRET)
+            ''',
+        svc____init__="")
+    write(tmp_path, before)
+    done = subprocess.run([str(SCRIPT), "fix", "--no-cache", "."], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "svc/config.py").read_text(encoding="utf-8") == textwrap.dedent('''\
+        import os
+
+        EXPORT_KEY = os.environ["EXPORT_AWS_KEY_ID"]
+        ''')
+    assert (tmp_path / "svc/jobs.py").read_text(encoding="utf-8") == (
+        'import boto3\n\ns3 = boto3.client("s3")\n')

@@ -15,6 +15,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from ..patterns import STANDARD_ENV_NAMES
 from .removal import Edits, Remover
 
 
@@ -75,7 +76,10 @@ def dead_assignments(wrapper: MetadataWrapper, candidates: Set[str], public_glob
 
     A public module-level name may be imported by other modules: it goes only when
     ``public_globals`` (an unsafe fix), as ruff's F841 leaves module-level names alone,
-    and not when ``read_elsewhere`` (the project's other files) says another file reads it."""
+    and not when ``read_elsewhere`` (the project's other files) says another file reads it.
+    With the project's answer, a read of a variable boto3's chain reads itself
+    (``KEY = os.environ["AWS_ACCESS_KEY_ID"]``) goes in a safe fix too: it gives the SDK
+    nothing it would not find, and on ECS or EC2 it only crashes the import."""
     resolved = wrapper.resolve_many({ScopeProvider, ParentNodeProvider})
     scopes, parents = resolved[ScopeProvider], resolved[ParentNodeProvider]
     exported = "__all__" in wrapper.module.code
@@ -84,12 +88,15 @@ def dead_assignments(wrapper: MetadataWrapper, candidates: Set[str], public_glob
         if isinstance(scope, ClassScope):  # class attributes are read through ``self.``
             continue
         for name in candidates:
-            if isinstance(scope, GlobalScope) and (exported or not (
-                    public_globals or name.startswith("_"))):
-                continue
             statements = [_assigning_statement(a, parents) for a in scope.assignments[name]]
             if not statements or any(s is None for s in statements) or any(
                     a.references for a in scope.assignments[name]):
+                continue
+            if isinstance(scope, GlobalScope) and (exported or not (
+                    public_globals or name.startswith("_") or (
+                        read_elsewhere is not None and all(
+                            _reads_standard_variable(s.value) for s in statements
+                            if s is not None)))):
                 continue
             if isinstance(scope, GlobalScope) and read_elsewhere is not None and (
                     read_elsewhere(name)):
@@ -97,6 +104,23 @@ def dead_assignments(wrapper: MetadataWrapper, candidates: Set[str], public_glob
             if all(is_pure(s.value, scope) for s in statements if s is not None and s.value):
                 dead.update(s for s in statements if s is not None)
     return dead
+
+
+def _reads_standard_variable(value: Optional[cst.BaseExpression]) -> bool:
+    """Is ``value`` a read of ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY`` or
+    ``AWS_SESSION_TOKEN`` (the variables boto3's chain reads itself)?"""
+    found: Set[str] = set()
+
+    class _Strings(cst.CSTVisitor):
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            if isinstance(node.evaluated_value, str):
+                found.add(node.evaluated_value)
+
+    if value is None:
+        return False
+    value.visit(_Strings())
+    code = cst.Module([]).code_for_node(value)
+    return bool(found & STANDARD_ENV_NAMES.keys()) and ("environ" in code or "getenv" in code)
 
 
 def _assigning_statement(assignment: object, parents: "object") -> Optional[
