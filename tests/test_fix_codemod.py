@@ -919,3 +919,34 @@ def test_imports_decided_without_libcsts_scope_analysis_are_removed_as_libcst_wo
 
 def _import_lines(source: str) -> int:
     return sum(line.startswith(("import ", "from ")) for line in source.splitlines())
+
+
+def test_a_try_whose_handler_repeats_the_fixed_body_collapses() -> None:
+    """``try: client(creds) except KeyError: client()``: the safe fix removes the standard
+    variables; --unsafe-fixes also drops the ``try``, whose handler now repeats its body."""
+    before = textwrap.dedent('''\
+        import os
+        import boto3
+
+
+        def make():
+            try:
+                return boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
+            except KeyError:  # no keys: the role
+                return boto3.client("s3")
+        ''')
+    body = '''\
+        import boto3
+
+
+        def make():
+        {}
+        '''
+    safe = textwrap.dedent(body).format(textwrap.indent(textwrap.dedent('''\
+        try:
+            return boto3.client("s3")
+        except KeyError:  # no keys: the role
+            return boto3.client("s3")
+        '''), "    ").rstrip("\n"))
+    assert fix(before) == safe
+    assert fix(before, unsafe=True) == textwrap.dedent(body).format('    return boto3.client("s3")')

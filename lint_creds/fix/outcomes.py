@@ -136,6 +136,16 @@ def without_suppressed(analysis: Analysis, text: str) -> Analysis:
     return Analysis(tuple(kept), sinks)
 
 
+class Unfixable(Exception):
+    """A plan step the codemod cannot prove safe; the message is the reason."""
+
+
+def span_of(position: object) -> Span:
+    """A libcst ``CodeRange`` as a :class:`Span`."""
+    start, end = position.start, position.end  # type: ignore[attr-defined]
+    return Span(start.line, start.column, end.line, end.column)
+
+
 def contains(outer: Span, inner: Span) -> bool:
     return (outer.line, outer.col) <= (inner.line, inner.col) and (
         inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col)

@@ -2,15 +2,15 @@
 
 Sink calls lose their credential group (keywords, positional credentials, entries of splatted
 dicts and ``storage_options``), whole or not at all; statement findings (settings, env
-writes, ``set_credentials``) lose their statement; an ``if``/``else`` that only tests the
-credentials collapses when both branches agree once the credentials are gone (unsafe).
-Each step is planned atomically: a step the planner cannot prove safe raises
-:class:`_Unfixable`, its edits are dropped, and the reason goes into the finding's outcome.
+writes, ``set_credentials``) lose their statement; a guard that only tests the credentials
+collapses to the default client (unsafe; :mod:`lint_creds.fix.guards`); a fix that would hand
+the code to other static keys waits (:mod:`lint_creds.fix.identity`). Each step is planned
+atomically: a step the planner cannot prove safe raises :class:`Unfixable`, its edits are
+dropped, and the reason goes into the finding's outcome.
 """
 from __future__ import annotations
 
-import ast
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import (
@@ -21,22 +21,14 @@ from ..engine.origins import ENV_WRITERS
 from ..findings import Analysis, ArgKind, CredentialArg, Finding, SinkCall, Span
 from ..options import Options
 from ..patterns import CREDENTIAL_ENV_NAMES, looks_like_credential
+from .guards import collapse_repeating_handlers, guarded, plan_guard
 from .identity import inherited_credentials, storage_fallback
 from .outcomes import (
-    NO_FIX, SINK_CODES, FixReport, Outcome, ProjectReads, contains as _contains, innermost_sink,
-    sink_reason, statement_reason,
+    NO_FIX, SINK_CODES, FixReport, Outcome, ProjectReads, Unfixable, contains as _contains,
+    innermost_sink, sink_reason, span_of, statement_reason,
 )
-from .prune import is_pure
-from .removal import Edits, Remover
+from .removal import Edits
 
-
-def span_of(position: object) -> Span:
-    start, end = position.start, position.end  # type: ignore[attr-defined]
-    return Span(start.line, start.column, end.line, end.column)
-
-
-class _Unfixable(Exception):
-    """A plan step the codemod cannot prove safe; the message is the reason."""
 
 
 class Planner:
@@ -80,10 +72,12 @@ class Planner:
         self.fixing = [s.span for s, reason in reasons.items() if reason is None]
         for sink, reason in reasons.items():
             if reason is None:
-                reasons[sink] = self._attempt(lambda: self._plan_sink(sink))
-        for line, guarded in self._guarded(reasons).items():
-            if self._attempt(lambda: self._plan_guard(line, guarded)) is None:
-                reasons.update({sink: None for sink in guarded})
+                reasons[sink] = self._attempt(lambda: self.plan_sink(sink))
+        for line, held in guarded(self, reasons).items():
+            if self._attempt(lambda: plan_guard(self, line, held)) is None:
+                reasons.update({sink: None for sink in held})
+        if self.unsafe_fixes:
+            collapse_repeating_handlers(self, [s for s, r in reasons.items() if r is None])
         for index, finding in enumerate(findings):
             owner = innermost_sink(finding, self.analysis.sink_calls)
             if owner is not None:
@@ -106,7 +100,7 @@ class Planner:
         self.edits = Edits()
         try:
             step()  # type: ignore[operator]
-        except _Unfixable as problem:
+        except Unfixable as problem:
             self.edits = saved
             return str(problem)
         except (LookupError, ValueError, TypeError, AttributeError) as error:
@@ -117,7 +111,7 @@ class Planner:
         return None
 
     # -- sink calls -----------------------------------------------------------------------
-    def _plan_sink(self, sink: SinkCall) -> None:
+    def plan_sink(self, sink: SinkCall) -> None:
         call = self._node_at(sink.span, cst.Call)
         if sink.fix == "statement":
             self._drop(self._statement_of(call, f"the result of {sink.sink}() is used"))
@@ -131,7 +125,7 @@ class Planner:
                 removed.add(int(arg.key))
                 self._drop(positional[int(arg.key)])
             elif (arg.container or arg.span) in self.shared:
-                raise _Unfixable(f"the {arg.key!r} entry also feeds the call on line "
+                raise Unfixable(f"the {arg.key!r} entry also feeds the call on line "
                                  f"{self.shared[arg.container or arg.span]}, which is not fixed")
             elif not _contains(sink.span, arg.container or arg.span):
                 self._check_dict_only_feeds(arg.container or arg.span)
@@ -139,60 +133,6 @@ class Planner:
             else:
                 self._drop_entry(arg)
         self._rename_positionals(sink, positional, removed)
-
-    # -- guards -------------------------------------------------------------------------
-    def _guarded(self, reasons: Mapping[SinkCall, Optional[str]]) -> Dict[int, List[SinkCall]]:
-        """Sink calls blocked only by an ``if`` that tests the credentials, by its line."""
-        found: Dict[int, List[SinkCall]] = {}
-        if self.unsafe_fixes:
-            for sink, reason in reasons.items():
-                if sink.guard_line is not None and reason == sink.blocked:
-                    found.setdefault(sink.guard_line, []).append(sink)
-        return found
-
-    def _plan_guard(self, line: int, sinks: List[SinkCall]) -> None:
-        """``if <credentials set>: client(creds) else: client()`` -> ``client()``: when the
-        ``if`` branch without its credentials is the ``else`` branch, both do the same."""
-        guard = next((n for n, p in self.positions.items() if isinstance(n, cst.If)
-                      and p.start.line == line and _contains(span_of(p), sinks[0].span)), None)
-        if guard is not None and guard.orelse is None:
-            self._plan_early_return(guard, sinks)
-            return
-        if guard is None or not isinstance(guard.orelse, cst.Else):
-            raise _Unfixable("the guard is not a plain if/else")
-        body = span_of(self.positions[guard.body])
-        if not all(_contains(body, sink.span) for sink in sinks) or not is_pure(
-                guard.test, self.scopes.get(guard.test)):
-            raise _Unfixable("the guard does more than test the credentials")
-        for sink in sinks:
-            self._plan_sink(sink)
-        without = guard.body.visit(Remover(self.edits, self.parents))
-        if _meaning(without) != _meaning(guard.orelse.body):
-            raise _Unfixable("the branch that tests the credentials differs from its else "
-                             "branch by more than the credentials")
-        self.edits = Edits()
-        self.edits.collapse.add(guard)
-
-    def _plan_early_return(self, guard: cst.If, sinks: List[SinkCall]) -> None:
-        """``if <credentials set>: return client(creds)`` followed by ``return client()``:
-        the ``if`` goes when its branch, without the credentials, ends the function as the
-        statements after it do."""
-        block = self.parents.get(guard)
-        after = list(getattr(block, "body", ()))
-        after = after[after.index(guard) + 1:] if guard in after else []
-        body = span_of(self.positions[guard.body])
-        if not after or not _ends_function(guard.body) or not all(
-                _contains(body, sink.span) for sink in sinks) or not is_pure(
-                guard.test, self.scopes.get(guard.test)):
-            raise _Unfixable("the guard is not an early return before the same code")
-        for sink in sinks:
-            self._plan_sink(sink)
-        without = guard.body.visit(Remover(self.edits, self.parents))
-        if _meaning(without) != _meaning_of(after):
-            raise _Unfixable("the branch that tests the credentials differs from the code "
-                             "after it by more than the credentials")
-        self.edits = Edits()
-        self.edits.drop.add(guard)
 
     def _drop_entry(self, arg: CredentialArg) -> None:
         if arg.container is None:  # ``kwargs["aws_access_key_id"] = ...``
@@ -206,7 +146,7 @@ class Planner:
             params = sink.params
             for index in range(max(removed) + 1, len(positional)):
                 if index >= len(params):
-                    raise _Unfixable(f"cannot name positional argument {index + 1} of "
+                    raise Unfixable(f"cannot name positional argument {index + 1} of "
                                      f"{sink.sink} after removing the credentials before it")
                 self.edits.rename[positional[index]] = params[index]
 
@@ -221,16 +161,16 @@ class Planner:
             target = _subscript_base(statement)
         scope = self.scopes.get(target) if target is not None else None
         if target is None or scope is None:
-            raise _Unfixable("could not prove what else uses the credentials dict")
+            raise Unfixable("could not prove what else uses the credentials dict")
         for assignment in scope.assignments[target.value]:
             for access in assignment.references:
                 position = self.positions.get(access.node)
                 if position is None:
-                    raise _Unfixable(f"{target.value} is used where it cannot be tracked")
+                    raise Unfixable(f"{target.value} is used where it cannot be tracked")
                 span = span_of(position)
                 if not (any(_contains(f, span) for f in self.fixing)
                         or self._item_assignment(access.node)):
-                    raise _Unfixable(f"the credentials dict {target.value} is also used on "
+                    raise Unfixable(f"the credentials dict {target.value} is also used on "
                                      f"line {span.line}")
 
     def _item_assignment(self, node: cst.CSTNode) -> bool:
@@ -243,7 +183,7 @@ class Planner:
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value == name:
                 return arg
-        raise _Unfixable(f"keyword {name}= not found in the call")
+        raise Unfixable(f"keyword {name}= not found in the call")
 
     # -- statements -----------------------------------------------------------------------
     def _plan_statement(self, index: int, finding: Finding) -> None:
@@ -267,7 +207,7 @@ class Planner:
         if target is not None and self.project is not None:
             reason = storage_fallback(statement, target, self.scopes.get(target), self.project)
             if reason is not None:
-                raise _Unfixable(reason)
+                raise Unfixable(reason)
 
     def _plan_env_literal(self, index: int, finding: Finding) -> None:
         """CRD102 is fixable only where a literal key is written into the environment,
@@ -287,7 +227,7 @@ class Planner:
                     _whole_credential(literal)):
                 self._drop_unread_binding(index, statement)
                 return
-        raise _Unfixable(NO_FIX + " (the literal is not a key bound to a name of its own)")
+        raise Unfixable(NO_FIX + " (the literal is not a key bound to a name of its own)")
 
     def _drop_unread_binding(self, index: int, statement: cst.BaseSmallStatement) -> None:
         """``NAME = "<key>"`` goes, unless :meth:`_keep_used_settings` finds ``NAME`` still
@@ -326,7 +266,7 @@ class Planner:
                     self._drop(entry)
                     self.writers.add(call)
                     return
-        raise _Unfixable("could not find the statement to remove")
+        raise Unfixable("could not find the statement to remove")
 
     def _keep_used_settings(self) -> None:
         """A setting or key still read by code that stays (``OTHER = AWS_ACCESS_KEY_ID``, in
@@ -414,13 +354,13 @@ class Planner:
         for node in self.at.get(span, []):
             if isinstance(node, kind):
                 return node
-        raise _Unfixable(f"could not locate the code at line {span.line}, column {span.col + 1}")
+        raise Unfixable(f"could not locate the code at line {span.line}, column {span.col + 1}")
 
     def _statement_of(self, call: cst.CSTNode, reason: str) -> cst.Expr:
         parent = self.parents.get(call)
         if isinstance(parent, cst.Expr):
             return parent
-        raise _Unfixable(reason)
+        raise Unfixable(reason)
 
     def _enclosing_call(self, node: cst.CSTNode) -> Optional[cst.Call]:
         for _ in range(4):  # Arg -> Call, or DictElement -> Dict -> Arg -> Call
@@ -472,23 +412,3 @@ def _subscript_key(node: cst.Subscript) -> Optional[str]:
             value = index.value.evaluated_value
             return value if isinstance(value, str) else None
     return None
-
-
-def _meaning(block: cst.BaseSuite) -> List[str]:
-    """A block's statements as ``ast`` dumps: equal blocks do the same, whatever their
-    comments and formatting."""
-    body = block.body if isinstance(block, cst.IndentedBlock) else [
-        cst.SimpleStatementLine(list(block.body))]  # type: ignore[arg-type]
-    return _meaning_of(body)
-
-
-def _meaning_of(statements: Sequence[cst.BaseStatement]) -> List[str]:
-    return [ast.dump(ast.parse(cst.Module(body=[statement]).code)) for statement in statements]
-
-
-def _ends_function(block: cst.BaseSuite) -> bool:
-    """Does the block end in ``return`` or ``raise`` (so nothing after it runs)?"""
-    last = block.body[-1] if isinstance(block, cst.IndentedBlock) and block.body else None
-    small = last.body if isinstance(last, cst.SimpleStatementLine) else (
-        block.body if isinstance(block, cst.SimpleStatementSuite) else [])
-    return bool(small) and isinstance(small[-1], (cst.Return, cst.Raise))

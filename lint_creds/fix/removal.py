@@ -16,8 +16,9 @@ class Edits:
     def __init__(self) -> None:
         self.drop: Set[cst.CSTNode] = set()
         self.rename: Dict[cst.Arg, str] = {}
-        #: ``if``/``else`` statements replaced by their ``else`` body (guard simplification).
-        self.collapse: Set[cst.If] = set()
+        #: ``if``/``else`` statements replaced by their ``else`` body (guard simplification),
+        #: and ``try`` statements replaced by their body (a handler that only repeats it).
+        self.collapse: Set[Union[cst.If, cst.Try]] = set()
 
     def merge(self, other: "Edits") -> None:
         self.drop |= other.drop
@@ -26,7 +27,8 @@ class Edits:
 
     def removed(self) -> List[cst.CSTNode]:
         """Nodes whose code disappears (for imports and dead names)."""
-        return [*self.drop, *[n for i in self.collapse for n in (i.test, i.body)]]
+        return [*self.drop, *[n for i in self.collapse for n in (
+            (i.test, i.body) if isinstance(i, cst.If) else i.handlers)]]
 
 
 Item = TypeVar("Item", cst.Arg, cst.DictElement)
@@ -148,7 +150,8 @@ class Remover(cst.CSTTransformer):
         if original_node not in self.touched:
             return original_node
         if original_node in self.edits.collapse:
-            return _else_body(original_node)  # type: ignore[arg-type]
+            return _else_body(original_node) if isinstance(  # type: ignore[arg-type]
+                original_node, cst.If) else _try_body(updated_node)  # type: ignore[arg-type]
         return super().on_leave(original_node, updated_node)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
@@ -240,6 +243,15 @@ def _else_body(guard: cst.If) -> "cst.FlattenSentinel[cst.BaseStatement]":
     blanks = [line for line in guard.leading_lines if line.comment is None]
     statements[0] = statements[0].with_changes(leading_lines=[
         *blanks, *getattr(statements[0], "leading_lines", [])])
+    return cst.FlattenSentinel(statements)
+
+
+def _try_body(statement: cst.Try) -> "cst.FlattenSentinel[cst.BaseStatement]":
+    """The statements of the ``try`` body, in place of the whole ``try`` (the statement's
+    own comments and blank lines stay, above the first)."""
+    statements = list(statement.body.body)  # type: ignore[union-attr]
+    statements[0] = statements[0].with_changes(leading_lines=[
+        *statement.leading_lines, *getattr(statements[0], "leading_lines", [])])
     return cst.FlattenSentinel(statements)
 
 

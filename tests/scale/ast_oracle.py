@@ -10,6 +10,7 @@ Allowed differences (issue 7):
   ``os.environ`` writes;
 - imports removed that the rewritten module no longer uses;
 - an ``if`` that tests the credentials and returns early, before the same code;
+- a ``try`` whose handlers repeat its body once the credentials are gone, replaced by it;
 - a block emptied by those removals holding a lone ``pass``.
 
 Across modules, :func:`dangling_references` finds reads of a name the fix removed from
@@ -122,8 +123,12 @@ class _Diff:
             b = []  # a block emptied by removals keeps a lone ``pass``
         index_b = 0
         for index_a, statement in enumerate(a):
+            unwrapped = _repeating_try_body(statement)
             if index_b < len(b) and self._same(statement, b[index_b]):
                 index_b += 1
+            elif unwrapped and len(b) - index_b >= len(unwrapped) and all(
+                    self._same(x, y) for x, y in zip(unwrapped, b[index_b:])):
+                index_b += len(unwrapped)  # ``try`` whose handlers repeat it: its body
             elif index_b < len(b) and _counterpart(statement, b[index_b]):
                 # The same statement, edited: report exactly what changed.
                 self.compare(statement, b[index_b], f"{where}[{index_a}]")
@@ -224,6 +229,29 @@ class _Diff:
                 b.module, b.level):  # type: ignore[attr-defined]
             return self._fail(where, "import source changed", a)
         return True
+
+
+def _repeating_try_body(statement: ast.stmt) -> List[ast.stmt]:
+    """The body of a ``try`` (no ``else``/``finally``) whose every handler does what the
+    body does once its credentials are gone (compared loosely: the handler's statements
+    appear in the body, minus credential keywords); else []."""
+    if not isinstance(statement, ast.Try) or statement.orelse or statement.finalbody:
+        return []
+    body = [ast.dump(_without_credentials(s)) for s in statement.body]
+    if all([ast.dump(s) for s in handler.body] == body for handler in statement.handlers):
+        return statement.body
+    return []
+
+
+def _without_credentials(node: ast.stmt) -> ast.stmt:
+    """A copy of ``node`` whose calls have no credential keyword."""
+    import copy
+
+    node = copy.deepcopy(node)
+    for call in ast.walk(node):
+        if isinstance(call, ast.Call):
+            call.keywords = [k for k in call.keywords if k.arg not in CREDENTIAL_KEYWORDS]
+    return node
 
 
 def _counterpart(a: ast.stmt, b: ast.stmt) -> bool:
