@@ -626,6 +626,18 @@ UNSAFE = [
 #: Must come back byte-identical, even with --unsafe-fixes.
 NO_OP = [
     case('''
+        import os
+        import boto3
+
+
+        def make():
+            key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+            if key and secret:
+                return boto3.client("s3", aws_access_key_id=key, aws_secret_access_key=secret)
+            print("no secret" if not secret else "")
+            return boto3.client("s3")
+        ''', "", "early-return-before-different-code-keeps-the-guard"),
+    case('''
         import boto3
 
         s3 = boto3.client("s3", region_name="eu-west-1")
@@ -857,12 +869,10 @@ GUARDS = [
                 return boto3.client("s3", aws_access_key_id=key, aws_secret_access_key=secret)
             return boto3.client("s3")
         ''', '''
-        import os
         import boto3
 
 
         def make():
-            key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
             return boto3.client("s3")
         ''', "early-return-before-the-default-client", unsafe=True),
     case('''

@@ -61,6 +61,8 @@ def is_pure(node: cst.BaseExpression, scope: Optional[Scope]) -> bool:
         return is_pure(node.expression, scope)
     if isinstance(node, cst.NamedExpr):  # if (key := os.environ.get(...)):
         return is_pure(node.value, scope)
+    if isinstance(node, cst.Tuple):  # key, secret = os.environ.get(...), os.environ.get(...)
+        return all(is_pure(e.value, scope) for e in node.elements)
     if isinstance(node, cst.Call):
         names = {q.name for q in scope.get_qualified_names_for(node.func)} if scope else set()
         method = isinstance(node.func, cst.Attribute) and node.func.attr.value in _PURE_METHODS
@@ -101,6 +103,10 @@ def dead_assignments(wrapper: MetadataWrapper, candidates: Set[str], public_glob
             if isinstance(scope, GlobalScope) and read_elsewhere is not None and (
                     read_elsewhere(name)):
                 continue
+            together = {n for s in statements if isinstance(s, cst.Assign)
+                        for n in (_paired_names(s) or ())}
+            if any(a.references for n in together for a in scope.assignments[n]):
+                continue  # ``a, b = x, y`` with ``b`` still read
             if all(is_pure(s.value, scope) for s in statements if s is not None and s.value):
                 dead.update(s for s in statements if s is not None)
     return dead
@@ -125,17 +131,33 @@ def _reads_standard_variable(value: Optional[cst.BaseExpression]) -> bool:
 
 def _assigning_statement(assignment: object, parents: "object") -> Optional[
         Union[cst.Assign, cst.AnnAssign]]:
-    """The single-target ``name = value`` statement behind a scope assignment, if it is one."""
+    """The single-target ``name = value`` statement behind a scope assignment, if it is one;
+    also ``a, b = x, y`` (names to as many values), whose names die together."""
     if not isinstance(assignment, Assignment) or not isinstance(assignment.node, cst.Name):
         return None
     parent = parents.get(assignment.node)  # type: ignore[attr-defined]
     if isinstance(parent, cst.AnnAssign) and parent.value is not None:
         return parent
+    if isinstance(parent, cst.Element):
+        parent = parents.get(parents.get(parent))  # type: ignore[attr-defined]
+        statement = parents.get(parent)  # type: ignore[attr-defined]
+        if isinstance(statement, cst.Assign) and _paired_names(statement) is None:
+            return None
     if isinstance(parent, cst.AssignTarget):
         statement = parents.get(parent)  # type: ignore[attr-defined]
         if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
             return statement
     return None
+
+
+def _paired_names(statement: cst.Assign) -> Optional[Set[str]]:
+    """The names of ``a, b = x, y`` (a tuple of names to a tuple as long), else None."""
+    target, value = statement.targets[0].target, statement.value
+    if len(statement.targets) != 1 or not isinstance(target, cst.Tuple) or not isinstance(
+            value, cst.Tuple) or len(target.elements) != len(value.elements):
+        return None
+    names = {e.value.value for e in target.elements if isinstance(e.value, cst.Name)}
+    return names if len(names) == len(target.elements) else None
 
 
 def prune_dead_assignments(
