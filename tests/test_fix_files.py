@@ -97,10 +97,12 @@ def test_a_file_without_anchors_is_not_parsed(tmp_path: pathlib.Path) -> None:
     assert fix_file(str(path)) == FileResult(str(path))
 
 
-def test_notebooks_are_skipped(tmp_path: pathlib.Path) -> None:
+def test_a_file_named_like_a_notebook_that_is_not_one_is_an_error(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "n.ipynb"
     path.write_text("{}")
-    assert fix_file(str(path)).skipped == "notebooks are checked, not rewritten"
+    assert fix_file(str(path)).error == (
+        "not a valid notebook: no list of cells (nbformat 4 expected)")
+    assert path.read_text() == "{}"
 
 
 # -- writing ------------------------------------------------------------------------------

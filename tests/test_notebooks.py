@@ -85,12 +85,55 @@ def test_source_as_a_string_and_line_map() -> None:
     assert [loaded.locate(n) for n in (1, 2, 3)] == [(1, 1), (1, 2), (3, 1)]
 
 
-def test_no_finding_in_a_notebook_claims_a_fix(tmp_path: pathlib.Path) -> None:
-    """Notebooks are checked, not rewritten: reports say so (``"fix": "none"``), and a fix
-    run leaves the notebook byte for byte."""
-    content = notebook(["import boto3\n", f"s3 = boto3.client('s3', aws_access_key_id='{KEY_ID}')"])
+def test_fix_rewrites_code_cells_in_place(tmp_path: pathlib.Path) -> None:
+    """A key set in one cell and passed in the next: both go; magics, outputs, metadata,
+    cell ids, non-ASCII text and the JSON layout stay byte for byte."""
+    content = notebook(
+        ["MD", "# Setup ✓"],
+        ["%matplotlib inline\n", "import boto3\n", f"KEY = '{KEY_ID}'\n",
+         "SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzRealKey90'"],
+        ["!pip install s3fs\n", "s3 = boto3.client('s3', aws_access_key_id=KEY, "
+         "aws_secret_access_key=SECRET)\n", "print('é')"])
+    document = json.loads(content)
+    document["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout",
+                                        "text": ["ok\n"]}]
+    document["cells"][1]["id"] = "cell-b"
+    content = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    write(tmp_path, "nb.ipynb", content)
+    out = run_cli("check", "--format", "json", "nb.ipynb", cwd=tmp_path, check_code=1)
+    assert {f["fix"] for f in json.loads(out.stdout)["findings"]} == {"none", "unsafe"}
+    run_cli("fix", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
+    fixed = (tmp_path / "nb.ipynb").read_text(encoding="utf-8")
+    document["cells"][1]["source"] = ["%matplotlib inline\n", "import boto3"]
+    document["cells"][2]["source"] = ["!pip install s3fs\n", "s3 = boto3.client('s3')\n",
+                                      "print('é')"]
+    assert fixed == json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    assert run_cli("check", "nb.ipynb", cwd=tmp_path).returncode == 0
+
+
+def test_a_notebook_not_laid_out_as_jupyter_writes_it_is_left_alone(
+        tmp_path: pathlib.Path) -> None:
+    """Compact JSON cannot be written back unchanged around the fix: no finding claims a
+    fix, and fix says why and leaves every byte."""
+    content = json.dumps(json.loads(notebook(
+        ["import boto3\n", f"s3 = boto3.client('s3', aws_access_key_id='{KEY_ID}')"])))
     write(tmp_path, "nb.ipynb", content)
     out = run_cli("check", "--format", "json", "nb.ipynb", cwd=tmp_path, check_code=1)
     assert [f["fix"] for f in json.loads(out.stdout)["findings"]] == ["none"]
-    run_cli("fix", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
+    done = run_cli("fix", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
+    assert "the notebook cannot be rewritten safely (its JSON is not laid out as Jupyter " \
+           "writes it)" in done.stderr
     assert (tmp_path / "nb.ipynb").read_text() == content
+
+
+def test_changes_that_cannot_go_back_into_the_cells_are_refused() -> None:
+    from lint_creds.fix.notebook_fix import NotebookEdit
+
+    edit = NotebookEdit(notebook(["%time x = 1\n", "import boto3"], ["y = 2\n", "z = 3"]).encode(),
+                        "nb.ipynb")
+    lines = edit.notebook.source.splitlines()  # ["", "import boto3", "y = 2", "z = 3"]
+    assert edit.why_not() is None
+    assert edit.rewritten("\n".join(lines[1:]) + "\n") == (None, "a change touches an IPython magic")
+    assert edit.rewritten("\n".join([lines[0], lines[3]]) + "\n") == (
+        None, "a change spans two cells")
+    assert edit.rewritten(edit.notebook.source) == (None, None)  # nothing changed

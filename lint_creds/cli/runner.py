@@ -126,15 +126,24 @@ def _check_notebook(data: bytes, path: str, options: Options,
             parts.append((single, cell_findings))
             suppressed += cell_suppressed
     reported = []
+    verdict: List[bool] = []
+
+    def rewritable() -> bool:
+        if not verdict:
+            from ..fix.notebook_fix import NotebookEdit
+
+            verdict.append(NotebookEdit(data, path).why_not() is None)
+        return verdict[0]
+
     for part, part_findings in parts:
         lines = split_lines(part.source)
         for finding in part_findings:
             cell, line = part.locate(finding.line)
             end_cell, end_line = part.locate(finding.span.end_line)
             placed = _place(finding, path, cell, line, lines)
-            # Notebooks are checked, not rewritten: no finding in one claims a fix.
-            placed = placed._replace(message=_cell_lines(placed.message, part),
-                                     fix=Applicability.NONE.value)
+            placed = placed._replace(message=_cell_lines(placed.message, part))
+            if not rewritable():  # no finding claims a fix the fixer would refuse
+                placed = placed._replace(fix=Applicability.NONE.value)
             if end_cell != cell:  # a span crossing cells is cut at the end of the cell
                 end_line = line
             reported.append(placed._replace(end_line=end_line))

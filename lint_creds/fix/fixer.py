@@ -35,7 +35,7 @@ from .project_pass import project_reads
 
 #: Batches smaller than this run in-process: a pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 48
-NOT_REWRITTEN_SUFFIXES = (".ipynb",)
+NOTEBOOK_SUFFIX = ".ipynb"
 
 
 class FixSettings(NamedTuple):
@@ -174,13 +174,14 @@ def _write_all(handle: int, data: bytes, info: os.stat_result) -> None:
 
 def fix_file(path: str, settings: FixSettings = FixSettings()) -> FileResult:
     """Fix one file according to ``settings``; never raises for a bad file."""
-    if path.endswith(NOT_REWRITTEN_SUFFIXES):
-        return FileResult(path, skipped="notebooks are checked, not rewritten")
     try:
         data = read_bytes(path)
     except FileProblem as problem:
         return FileResult(path, error=problem.reason)
-    result, new_data = fix_bytes(data, path, settings)
+    if path.endswith(NOTEBOOK_SUFFIX):
+        result, new_data = fix_notebook(data, path, settings)
+    else:
+        result, new_data = fix_bytes(data, path, settings)
     if new_data is not None and settings.write:
         try:
             write_atomically(path, new_data)
@@ -199,6 +200,36 @@ def fix_bytes(data: bytes, path: str, settings: FixSettings = FixSettings()
         return FileResult(path), None
     with collector_paused():
         return _fix_screened(data, path, settings)
+
+
+def fix_notebook(data: bytes, path: str, settings: FixSettings = FixSettings()
+                 ) -> Tuple[FileResult, Optional[bytes]]:
+    """Fix a notebook's code cells in place (:mod:`lint_creds.fix.notebook_fix`)."""
+    from .notebook_fix import CANNOT_REWRITE, NotebookEdit
+
+    try:
+        edit = NotebookEdit(data, path)
+    except (FileProblem, ValueError, UnicodeDecodeError) as error:
+        return FileResult(path, error=getattr(error, "reason", str(error))), None
+    source = edit.notebook.source
+    if not source or not could_hold_finding(source.encode("utf-8", "surrogatepass"),
+                                            settings.options, path):
+        return FileResult(path), None
+    with collector_paused():
+        result, _ = _fix_screened(source.encode("utf-8", "surrogatepass"), path, settings)
+    if not result.changed or result.new_data is None:
+        return result._replace(new_data=None, diff=""), None
+    why = edit.why_not()
+    new_data = None
+    if why is None:
+        new_data, why = edit.rewritten(result.new_data.decode("utf-8"))
+    if new_data is None:
+        held = tuple(o._replace(fixed=False, reason=CANNOT_REWRITE.format(why=why)) if o.fixed
+                     else o for o in result.outcomes)  # type: ignore[attr-defined]
+        return FileResult(path, outcomes=held), None
+    diff = mask_key_material(unified_diff(path, data.decode("utf-8"), new_data.decode(
+        "utf-8")), []) if settings.diff else ""
+    return result._replace(diff=diff, new_data=new_data, definitions=()), new_data
 
 
 def _fix_screened(data: bytes, path: str, settings: FixSettings
