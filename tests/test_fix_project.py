@@ -167,6 +167,21 @@ CASES = [
             "site/settings.py:2:21: CRD102 AWS_ACCESS_KEY_ID is still read at site/views.py:4"],
         id="a-django-setting-read-by-name-stays"),
     pytest.param(files(
+        config__base='''\
+            INSTALLED_APPS = ["storages"]
+            AWS_ACCESS_KEY_ID = "{KEY_ID}"
+            ''',
+        shop__views='''\
+            from django.conf import settings
+
+            def key_prefix():
+                return settings.AWS_ACCESS_KEY_ID[:4]
+            ''',
+        config____init__="", shop____init__=""), None, [
+            "config/base.py:2:1: CRD203 AWS_ACCESS_KEY_ID is still read at shop/views.py:4",
+            "config/base.py:2:21: CRD102 AWS_ACCESS_KEY_ID is still read at shop/views.py:4"],
+        id="a-django-settings-module-by-its-markers-is-read-through-django-conf"),
+    pytest.param(files(
         app__keys='''\
             KEY_ID = "{KEY_ID}"
             ''',

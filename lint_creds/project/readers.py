@@ -56,7 +56,7 @@ class Readers:
         that imports the class or its module); None when no other file does."""
         path = os.path.abspath(path)
         needle = (owner or name).encode("utf-8")
-        loose = owner is None and is_settings_path(path)
+        loose = owner is None and self._is_settings_module(path)
         for other in self._files():
             if other == path:
                 continue
@@ -111,13 +111,21 @@ class Readers:
                 return node.lineno
         return None
 
+    def _is_settings_module(self, path: str) -> bool:
+        """Named like a settings module, or holding Django's markers (``INSTALLED_APPS``):
+        its names are read as ``settings.NAME`` by code that imports no module of ours."""
+        if is_settings_path(path):
+            return True
+        data = self._bytes(path)
+        return data is not None and any(m.encode() in data for m in SETTINGS_MARKERS)
+
     def first_setting(self, names: FrozenSet[str]) -> Optional[Location]:
         """Where a settings module of the project (named like one, or holding Django's
         markers) binds one of ``names`` at module level; None when none does."""
         for path in self._files():
             data = self._bytes(path) if path.endswith(".py") else None
             if data is None or not any(name.encode() in data for name in names) or not (
-                    is_settings_path(path) or any(m.encode() in data for m in SETTINGS_MARKERS)):
+                    self._is_settings_module(path)):
                 continue
             tree = self._tree(path, data)
             for statement in tree.body if tree is not None else ():
