@@ -42,6 +42,7 @@ class ProjectIndex:
         self._all_files: Optional[List[str]] = None
         self._all_readers: Optional[List[str]] = None
         self._disk_readers: Optional[Readers] = None
+        self._disk_bytes: Dict[str, Optional[bytes]] = {}
 
     def view_for(self, path: str) -> "ModuleView":
         """The engine's view of the project from the module at ``path``."""
@@ -220,9 +221,10 @@ class ProjectIndex:
         ``texts`` (absolute path -> text) standing in for files a run has rewritten; the
         files as they are on disk share one (its parsed files are kept)."""
         if texts:
-            return Readers(self._reader_files, self.module_path, texts)
+            return Readers(self._reader_files, self.module_path, texts, self._disk_bytes)
         if self._disk_readers is None:
-            self._disk_readers = Readers(self._reader_files, self.module_path)
+            self._disk_readers = Readers(self._reader_files, self.module_path,
+                                         disk=self._disk_bytes)
         return self._disk_readers
 
     def _reader_files(self) -> List[str]:

@@ -40,7 +40,8 @@ class Readers:
 
     def __init__(self, files: Callable[[], List[str]],
                  resolve_module: Callable[[str, str], Optional[str]],
-                 texts: Optional[Mapping[str, str]] = None) -> None:
+                 texts: Optional[Mapping[str, str]] = None,
+                 disk: Optional[Dict[str, Optional[bytes]]] = None) -> None:
         #: The project's Python and notebook files (absolute paths), listed on demand.
         self._files = files
         #: ``(importer, dotted module) -> file`` of the module, or None if not in the project.
@@ -48,6 +49,8 @@ class Readers:
         #: New text of files this run rewrote, by absolute path.
         self.texts: Dict[str, str] = dict(texts or {})
         self._trees: Dict[str, Optional[ast.Module]] = {}
+        #: Bytes read from disk, by path (shared by the readers of one index).
+        self._read: Dict[str, Optional[bytes]] = {} if disk is None else disk
 
     def first_reader(self, path: str, name: str,
                      owner: Optional[str] = None) -> Optional[Location]:
@@ -167,12 +170,15 @@ class Readers:
 
     # -- reading ---------------------------------------------------------------------------
     def _bytes(self, path: str) -> Optional[bytes]:
+        """The file's bytes (its new text if the run rewrote it); read from disk once."""
         if path in self.texts:
             return self.texts[path].encode("utf-8", "surrogatepass")
-        try:
-            return read_bytes(path)
-        except FileProblem:
-            return None
+        if path not in self._read:
+            try:
+                self._read[path] = read_bytes(path)
+            except FileProblem:
+                self._read[path] = None
+        return self._read[path]
 
     def _tree(self, path: str, data: bytes) -> Optional[ast.Module]:
         if path not in self._trees or path in self.texts:
