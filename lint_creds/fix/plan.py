@@ -292,8 +292,8 @@ class Planner:
         if target is None or scope is None:
             return None
         line = self._remaining_user(statement)
-        if line is None and isinstance(scope, ClassScope):
-            line = self._attribute_read(target.value)
+        if line is None and isinstance(scope, (ClassScope, GlobalScope)):
+            line = self._attribute_read(target.value)  # self.NAME, __all__, getattr(m, "NAME")
         if line is not None:
             return f"line {line}"
         if self.project is not None and isinstance(scope, GlobalScope):
@@ -326,11 +326,12 @@ class Planner:
 
     def _attribute_read(self, name: str) -> Optional[int]:
         """The line of a ``.name`` read or a ``"name"`` string in this module, if any (a
-        class attribute is read through its instances)."""
+        class attribute is read through its instances; a module-level name may be listed in
+        ``__all__`` or looked up by ``getattr``)."""
         for node, position in self.positions.items():
-            if (isinstance(node, cst.Attribute) and node.attr.value == name
-                    and not self._removed(node)) or (
-                    isinstance(node, cst.SimpleString) and node.evaluated_value == name):
+            if ((isinstance(node, cst.Attribute) and node.attr.value == name) or (
+                    isinstance(node, cst.SimpleString) and node.evaluated_value == name)) and (
+                    not self._removed(node)):
                 return position.start.line
         return None
 

@@ -88,7 +88,8 @@ class PreparedRun(NamedTuple):
 
 def copy_program(source: pathlib.Path, destination: pathlib.Path) -> pathlib.Path:
     """A copy of a program's tree (runs and the fixer never touch ``fixtures/``)."""
-    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(source, destination,
+                    ignore=shutil.ignore_patterns("__pycache__", ".lint-creds-cache"))
     return destination
 
 
@@ -112,9 +113,10 @@ def lint_creds_command() -> Tuple[str, ...]:
 
 
 def tree_files(root: pathlib.Path) -> Dict[str, bytes]:
-    """``relative path -> bytes`` of every file under ``root`` (caches excluded)."""
+    """``relative path -> bytes`` of every file under ``root`` (caches excluded: Python's,
+    and lint-creds' index cache in a program that is a project of its own)."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts}
+            if p.is_file() and not {"__pycache__", ".lint-creds-cache"} & set(p.parts)}
 
 
 def prepare(case: Case, source: pathlib.Path, world: World, setup: SetUpClient,
