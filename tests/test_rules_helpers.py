@@ -212,5 +212,61 @@ store = S3Store("b", os.environ["STORE_KEY"], secret=os.environ["STORE_SECRET"])
     ], id="a-class-whose-constructor-builds-the-client"),
 ]
 
+#: A class whose method hands its parameters to the SDK, called on objects of known class.
+STORE = '''\
+import os
+import boto3
+
+class Store:
+    def connect(self, key, secret):
+        return boto3.client("s3", aws_access_key_id=key, aws_secret_access_key=secret)
+
+    @staticmethod
+    def make(key, secret):
+        return boto3.client("s3", aws_access_key_id=key, aws_secret_access_key=secret)
+
+    def reconnect(self):
+        return self.connect(os.environ["RE_KEY"], os.environ["RE_SECRET"])
+'''
+
+
+def _method_finding(line: int, col: int, role: str, via: str, at: int, variable: str) -> str:
+    return (f'{line}:{col}: CRD201 AWS {role} read from the environment is passed to '
+            f'boto3.client via {via}() at line {at} (from os.environ["{variable}"], line '
+            f'{line}); boto3 reads the environment itself, remove it')
+
+
+FINDINGS += [
+    case(STORE + '''
+a = Store().connect(os.environ["A_KEY"], os.environ["A_SECRET"])
+store = Store()
+b = store.connect(key=os.environ["B_KEY"], secret=os.environ["B_SECRET"])
+
+def use(s: Store, t: "Store"):
+    s.connect(os.environ["C_KEY"], os.environ["C_SECRET"])
+    Store.make(os.environ["D_KEY"], os.environ["D_SECRET"])
+''', [
+        _method_finding(13, 28, "access key id", "self.connect", 6, "RE_KEY"),
+        _method_finding(13, 50, "secret access key", "self.connect", 6, "RE_SECRET"),
+        _method_finding(15, 20, "access key id", "Store().connect", 6, "A_KEY"),
+        _method_finding(15, 41, "secret access key", "Store().connect", 6, "A_SECRET"),
+        _method_finding(17, 18, "access key id", "store.connect", 6, "B_KEY"),
+        _method_finding(17, 43, "secret access key", "store.connect", 6, "B_SECRET"),
+        _method_finding(20, 14, "access key id", "s.connect", 6, "C_KEY"),
+        _method_finding(20, 35, "secret access key", "s.connect", 6, "C_SECRET"),
+        _method_finding(21, 15, "access key id", "Store.make", 10, "D_KEY"),
+        _method_finding(21, 36, "secret access key", "Store.make", 10, "D_SECRET"),
+    ], id="methods-that-build-the-client-on-objects-of-known-class"),
+]
+
+MUST_NOT_FIRE += [
+    case(STORE.replace('os.environ["RE_KEY"], os.environ["RE_SECRET"]', "k, s") + '''
+def use(store, other: dict):
+    store.connect(os.environ["A_KEY"], os.environ["A_SECRET"])
+    other.connect(os.environ["B_KEY"], os.environ["B_SECRET"])
+    Store().close(os.environ["C_KEY"])
+''', [], id="methods-of-unknown-objects-or-that-reach-no-sdk-call"),
+]
+
 test_helpers_table, test_table_discipline, test_one_finding_per_credential_argument = (
     table_tests(MUST_NOT_FIRE, FINDINGS))

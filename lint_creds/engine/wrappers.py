@@ -73,6 +73,8 @@ class WrapperFinder:
                   depth: int) -> Iterator[WrapperParam]:
         positions = {a.arg: i for i, a in enumerate(
             [*function.args.posonlyargs, *function.args.args])}
+        static = any(getattr(d, "id", None) == "staticmethod"
+                     for d in getattr(function, "decorator_list", ()))
         seen = set()
         for call in _calls_in(function):
             found = self.sinks.sink_of(call, scope, depth + 1)
@@ -88,7 +90,7 @@ class WrapperFinder:
                         value.node, ast.Name) or value.scope is not scope:
                     continue
                 name = value.node.id
-                if name in seen or (name == scope.self_name
+                if name in seen or (name == scope.self_name and not static
                                     and scope.enclosing_class() is not None):
                     continue
                 seen.add(name)
@@ -107,6 +109,54 @@ class WrapperFinder:
         return tuple(p._replace(index=p.index - 1 if p.index else None)
                      for p in self.params_reaching_sinks(init, depth))
 
+    def method_params(self, method: ast.Attribute, scope: Scope,
+                      depth: int = 0) -> Tuple[WrapperParam, ...]:
+        """``obj.connect(key, secret)`` where ``obj``'s class is defined here (``Store()``,
+        ``store = Store()``, ``store: Store``, ``self``, or the class itself for a static
+        or class method) and its ``connect`` hands the parameters to the SDK: the
+        parameters, positioned as the call gives them."""
+        on_class = self._class_named(method.value, scope)  # Store.make(...)
+        owner = on_class or self._class_of(method.value, scope)
+        found = next((s for s in owner.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                      and s.name == method.attr), None) if owner is not None else None
+        if found is None:
+            return ()
+        params = self.params_reaching_sinks(found, depth)
+        decorators = {getattr(d, "id", None) for d in found.decorator_list}
+        if "staticmethod" in decorators or (on_class and "classmethod" not in decorators):
+            return params  # nothing bound to the first parameter
+        return tuple(p._replace(index=p.index - 1 if p.index else None) for p in params)
+
+    def _class_of(self, node: ast.AST, scope: Scope) -> Optional[ast.ClassDef]:
+        """The class (defined in this module) of the object ``node`` stands for, if known."""
+        if isinstance(node, ast.Call):
+            return self._class_named(node.func, scope)
+        if not isinstance(node, ast.Name):
+            return None
+        owner = scope.enclosing_class()
+        if node.id == scope.self_name and owner is not None and isinstance(
+                owner.node, ast.ClassDef):
+            return owner.node
+        bindings = self.resolver.bindings(node, scope)
+        last = bindings[-1] if bindings else None
+        if last is not None and last.kind == "assign" and isinstance(last.value, ast.Call):
+            return self._class_named(last.value.func, last.scope)
+        if last is not None and last.kind == "param":
+            annotation = _annotation(last.scope.node, node.id)
+            return self._class_named(annotation, last.scope) if annotation else None
+        return None
+
+    def _class_named(self, node: ast.AST, scope: Scope) -> Optional[ast.ClassDef]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):  # "Store"
+            node = ast.copy_location(ast.Name(node.value, ast.Load()), node)
+        if not isinstance(node, ast.Name) or node.id not in self._function_names():
+            return None
+        bindings = self.resolver.bindings(node, scope)
+        if bindings and bindings[-1].kind == "class" and isinstance(
+                bindings[-1].value, ast.ClassDef):
+            return bindings[-1].value
+        return None
+
     def spec_for(self, call: ast.Call, scope: Scope,
                  depth: int = 0) -> Optional[Tuple[str, SinkSpec]]:
         """``(display, spec)`` when the called function is a wrapper."""
@@ -122,6 +172,8 @@ class WrapperFinder:
             elif bindings and bindings[-1].kind == "class" and isinstance(
                     bindings[-1].value, ast.ClassDef):
                 params = self.constructor_params(bindings[-1].value, depth)
+        elif isinstance(call.func, ast.Attribute):
+            params = self.method_params(call.func, scope, depth)
         if not params and self.resolver.project is not None:
             qualname = self.resolver.qualname(call.func, scope)
             export = self.resolver.project.lookup_wrapper(qualname) if qualname and (
@@ -138,6 +190,15 @@ class WrapperFinder:
         inner = params[0]
         place = f"{where}:{inner.line}" if where else f"line {inner.line}"
         return f"{inner.sink} via {name}() at {place}", spec
+
+
+def _annotation(function: ast.AST, name: str) -> Optional[ast.expr]:
+    """The annotation of parameter ``name`` of ``function``, if it has one."""
+    arguments = getattr(function, "args", None)
+    if not isinstance(arguments, ast.arguments):
+        return None
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    return next((a.annotation for a in every if a.arg == name), None)
 
 
 def _calls_in(function: FunctionNode) -> List[ast.Call]:
