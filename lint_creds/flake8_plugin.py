@@ -63,12 +63,16 @@ class Plugin:
         cls.use_cache = not getattr(options, "lint_creds_no_cache", False)
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
-        if not could_hold_finding_in_text("".join(self._lines), self.options, self._filename):
+        text = "".join(self._lines)
+        screened = could_hold_finding_in_text(text, self.options, self._filename)
+        view = self._project_view() if not screened else None
+        if not screened and (view is None or not view.index.may_call_a_wrapper(
+                text.encode("utf-8", "surrogatepass"))):
             return  # the byte screen `lint-creds check` uses: most files end here
         lines = [line.rstrip("\r\n") for line in self._lines]
         try:
             analysis = analyze_tree(self._tree, lines, self._filename, self.options,
-                                    self._project_view())
+                                    view or self._project_view())
         except RecursionError:
             # Nesting deeper than the engine's visitors reach (pyflakes gives up sooner):
             # report nothing rather than abort the whole flake8 run.

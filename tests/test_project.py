@@ -217,6 +217,22 @@ FINDINGS = [
          'line 3); boto3 reads the environment itself, remove it'],
         id="a-class-in-another-module-whose-constructor-builds-the-client"),
     pytest.param(
+        {"lib/__init__.py": "from .store import Store\n", "lib/store.py": (
+            "import boto3\n\n\nclass Store:\n    def connect(self, key, secret):\n"
+            "        return boto3.client(\"s3\", aws_access_key_id=key,\n"
+            "                            aws_secret_access_key=secret)\n"),
+         "job.py": "import os\nfrom lib import Store\n"
+                   'def run(store: Store):\n'
+                   '    return store.connect(os.environ["JOB_KEY"], os.environ["JOB_SECRET"])\n'},
+        "job.py",
+        ['4:25: CRD201 AWS access key id read from the environment is passed to boto3.client '
+         'via store.connect() at lib/store.py:6 (from os.environ["JOB_KEY"], line 4); boto3 '
+         'reads the environment itself, remove it',
+         '4:48: CRD201 AWS secret access key read from the environment is passed to '
+         'boto3.client via store.connect() at lib/store.py:6 (from os.environ["JOB_SECRET"], '
+         'line 4); boto3 reads the environment itself, remove it'],
+        id="a-method-of-a-class-in-another-module-builds-the-client"),
+    pytest.param(
         {"a.py": "from b import KEY, SECRET\n", "b.py": "from a import KEY, SECRET\n",
          "job.py": client("from a import KEY, SECRET")},
         "job.py",
@@ -431,7 +447,8 @@ def test_no_cache_and_cache_dir(tmp_path: pathlib.Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.lint-creds]\ncache-dir = "build/lc"\n',
                                              encoding="utf-8")
     assert finding_lines(cli(tmp_path, "check", "jobs").stdout) == EXPORT_FINDINGS
-    assert len(list((tmp_path / "build" / "lc").glob("*.json"))) == 1
+    assert list((tmp_path / "build" / "lc").glob("*.json"))  # the index's entries, there
+    assert not (tmp_path / CACHE).exists()
 
 
 def test_flake8_sees_the_same_project(tmp_path: pathlib.Path) -> None:
@@ -442,3 +459,37 @@ def test_flake8_sees_the_same_project(tmp_path: pathlib.Path) -> None:
     # flake8 columns are 1-based like ours; its paths are as given.
     assert result.stdout.splitlines() == [f"./{line}" if not line.startswith("jobs") else line
                                           for line in EXPORT_FINDINGS]
+
+
+WRAPPED = {
+    "lib/__init__.py": "",
+    "lib/clients.py": ("import boto3\n\n\ndef make_client(key, secret):\n"
+                       '    return boto3.client("s3", aws_access_key_id=key, '
+                       "aws_secret_access_key=secret)\n"),
+    "job.py": ('import os\nfrom lib.clients import make_client\n\n'
+               'c = make_client(os.environ["JOB_KEY"], os.environ["JOB_SECRET"])\n'),
+    "unrelated.py": 'import os\n\nprint(os.environ["HOME"])\n',
+}
+WRAPPED_FINDINGS = [
+    f'job.py:4:{col}: CRD201 AWS {role} read from the environment is passed to boto3.client '
+    f'via make_client() at lib/clients.py:5 (from os.environ["{name}"], line 4); boto3 reads '
+    'the environment itself, remove it'
+    for col, role, name in ((17, "access key id", "JOB_KEY"),
+                            (40, "secret access key", "JOB_SECRET"))]
+
+
+def test_a_wrapper_call_with_no_anchor_of_its_own_is_checked_by_every_front_end(
+        tmp_path: pathlib.Path) -> None:
+    """The byte screen sees no AWS anchor in job.py; the project's wrapper names do (and
+    pre-commit passes job.py alone)."""
+    write(tmp_path, WRAPPED)
+    check = subprocess.run([str(SCRIPT), "check", "--no-cache", "job.py", "unrelated.py"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert check.stdout.splitlines()[:-1] == WRAPPED_FINDINGS
+    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--select", "CRD", "job.py",
+                             "unrelated.py"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)
+    assert flake8.stdout.splitlines() == WRAPPED_FINDINGS
+    index = ProjectIndex(ProjectSpec.default(str(tmp_path), use_cache=False), DEFAULT_OPTIONS)
+    assert index.wrapper_names() == {b"make_client"}
+    assert not index.may_call_a_wrapper((tmp_path / "unrelated.py").read_bytes())

@@ -21,7 +21,7 @@ from ..project.root import ProjectSpec
 from ..source.files import (  # decode_source: re-exported for embedders
     FileProblem, Target, decode_source, read_bytes, split_lines,
 )
-from ..source.prefilter import could_hold_finding
+from ..project import could_hold_finding
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..source.notebooks import Notebook
@@ -65,7 +65,7 @@ def check_data(data: bytes, path: str, options: Options,
     try:
         if path.endswith(".ipynb"):
             return _check_notebook(data, path, options, project)
-        if not could_hold_finding(data, options, path):
+        if not could_hold_finding(data, options, path, project):
             return FileResult(path, analysed=False)
         text = decode_source(data, path)
         findings, suppressed = _analyse(text, path, options, project)
@@ -108,7 +108,7 @@ def _check_notebook(data: bytes, path: str, options: Options,
 
     notebook = load_notebook(data, path)
     if not could_hold_finding(notebook.source.encode("utf-8", "surrogatepass"), options,
-                              path):
+                              path, project):
         return FileResult(path, analysed=False)
     try:
         findings, suppressed = _analyse(notebook.source, path, options, project)

@@ -74,7 +74,8 @@ def summarize_tree(tree: ast.Module, lines: Sequence[str],
         try:
             return summarize_module(scopes, resolver, options,
                                     sinks.wrappers.params_reaching_sinks,
-                                    sinks.wrappers.constructor_params)
+                                    sinks.wrappers.constructor_params,
+                                    sinks.wrappers.bound_params)
         finally:
             scopes.release()
             sinks.__dict__.clear()  # it and its wrapper finder hold each other

@@ -129,10 +129,12 @@ def literal_export(text: str, options: Options, line: int) -> Export:
 def summarize_module(scopes: ModuleScopes, resolver: "object", options: Options,
                      wrapper_params: "WrapperParams" = lambda function: (),
                      constructor_params: "WrapperParams" = lambda class_node: (),
+                     method_params: "WrapperParams" = lambda method: (),
                      ) -> ModuleSummary:
     """The exports of one module whose scopes and resolver (``ValueResolver``) are built;
-    ``wrapper_params`` says which parameters of a function reach an SDK call, and
-    ``constructor_params`` which of a class's constructor do."""
+    ``wrapper_params`` says which parameters of a function reach an SDK call,
+    ``constructor_params`` which of a class's constructor do, and ``method_params`` which
+    of a method do, positioned as a call through an instance gives them."""
     module = scopes.module
     names: Dict[str, Export] = {}
     for name, bindings in module.bindings.items():
@@ -146,7 +148,7 @@ def summarize_module(scopes: ModuleScopes, resolver: "object", options: Options,
                 if class_scope is not None:
                     for attribute, members in class_scope.bindings.items():
                         member = _export_of_bindings(members, resolver, options,
-                                                     wrapper_params, constructor_params)
+                                                     method_params, constructor_params)
                         if member is not None:
                             names[f"{name}.{attribute}"] = member
     return ModuleSummary(names, tuple(_star_imports(module.node)), _all_names(module))

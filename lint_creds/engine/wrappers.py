@@ -73,8 +73,7 @@ class WrapperFinder:
                   depth: int) -> Iterator[WrapperParam]:
         positions = {a.arg: i for i, a in enumerate(
             [*function.args.posonlyargs, *function.args.args])}
-        static = any(getattr(d, "id", None) == "staticmethod"
-                     for d in getattr(function, "decorator_list", ()))
+        static = _decorated(function, "staticmethod")
         seen = set()
         for call in _calls_in(function):
             found = self.sinks.sink_of(call, scope, depth + 1)
@@ -116,39 +115,51 @@ class WrapperFinder:
         or class method) and its ``connect`` hands the parameters to the SDK: the
         parameters, positioned as the call gives them."""
         on_class = self._class_named(method.value, scope)  # Store.make(...)
-        owner = on_class or self._class_of(method.value, scope)
+        named = None if on_class else self._class_expression(method.value, scope)
+        owner = on_class or (self._class_named(*named) if named else None)
         found = next((s for s in owner.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
                       and s.name == method.attr), None) if owner is not None else None
         if found is None:
             return ()
-        params = self.params_reaching_sinks(found, depth)
-        decorators = {getattr(d, "id", None) for d in found.decorator_list}
-        if "staticmethod" in decorators or (on_class and "classmethod" not in decorators):
-            return params  # nothing bound to the first parameter
+        if on_class and not _decorated(found, "classmethod"):
+            return self.params_reaching_sinks(found, depth)  # nothing bound to ``self``
+        return self.bound_params(found, depth)
+
+    def bound_params(self, method: FunctionNode, depth: int = 0) -> Tuple[WrapperParam, ...]:
+        """A method's parameters that reach the SDK, positioned as a call through an
+        instance gives them (``self`` bound; a static method binds nothing)."""
+        params = self.params_reaching_sinks(method, depth)
+        if _decorated(method, "staticmethod"):
+            return params
         return tuple(p._replace(index=p.index - 1 if p.index else None) for p in params)
 
-    def _class_of(self, node: ast.AST, scope: Scope) -> Optional[ast.ClassDef]:
-        """The class (defined in this module) of the object ``node`` stands for, if known."""
+    def _class_expression(self, node: ast.AST, scope: Scope
+                          ) -> Optional[Tuple[ast.expr, Scope]]:
+        """The expression naming the class of the object ``node`` stands for, and where to
+        resolve it: ``Store`` of ``Store()``, of ``store = Store()``, of ``store: Store``;
+        ``self``'s class is returned as its own name."""
         if isinstance(node, ast.Call):
-            return self._class_named(node.func, scope)
+            return node.func, scope
         if not isinstance(node, ast.Name):
             return None
         owner = scope.enclosing_class()
         if node.id == scope.self_name and owner is not None and isinstance(
                 owner.node, ast.ClassDef):
-            return owner.node
+            name = ast.copy_location(ast.Name(owner.node.name, ast.Load()), node)
+            return name, owner.parent or scope
         bindings = self.resolver.bindings(node, scope)
         last = bindings[-1] if bindings else None
         if last is not None and last.kind == "assign" and isinstance(last.value, ast.Call):
-            return self._class_named(last.value.func, last.scope)
+            return last.value.func, last.scope
         if last is not None and last.kind == "param":
             annotation = _annotation(last.scope.node, node.id)
-            return self._class_named(annotation, last.scope) if annotation else None
+            if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+                annotation = ast.copy_location(ast.Name(annotation.value, ast.Load()), annotation)
+            return (annotation, last.scope) if annotation is not None else None
         return None
 
     def _class_named(self, node: ast.AST, scope: Scope) -> Optional[ast.ClassDef]:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):  # "Store"
-            node = ast.copy_location(ast.Name(node.value, ast.Load()), node)
+        """The class ``node`` names, when this module defines it."""
         if not isinstance(node, ast.Name) or node.id not in self._function_names():
             return None
         bindings = self.resolver.bindings(node, scope)
@@ -156,6 +167,13 @@ class WrapperFinder:
                 bindings[-1].value, ast.ClassDef):
             return bindings[-1].value
         return None
+
+    def _imported_method(self, method: ast.Attribute, scope: Scope) -> Optional[str]:
+        """``pkg.store.Store.connect`` for ``store.connect`` when ``store``'s class is
+        imported (the index looks the method up in the defining module's summary)."""
+        named = self._class_expression(method.value, scope)
+        qualname = self.resolver.qualname(*named) if named else None
+        return f"{qualname}.{method.attr}" if qualname else None
 
     def spec_for(self, call: ast.Call, scope: Scope,
                  depth: int = 0) -> Optional[Tuple[str, SinkSpec]]:
@@ -175,7 +193,9 @@ class WrapperFinder:
         elif isinstance(call.func, ast.Attribute):
             params = self.method_params(call.func, scope, depth)
         if not params and self.resolver.project is not None:
-            qualname = self.resolver.qualname(call.func, scope)
+            qualname = self.resolver.qualname(call.func, scope) or (
+                self._imported_method(call.func, scope) if isinstance(
+                    call.func, ast.Attribute) else None)
             export = self.resolver.project.lookup_wrapper(qualname) if qualname and (
                 qualname.split(".", 1)[0] not in LIBRARY_ROOTS) else None
             if export is not None and export.kind == FUNCTION and export.sink_params:
@@ -190,6 +210,10 @@ class WrapperFinder:
         inner = params[0]
         place = f"{where}:{inner.line}" if where else f"line {inner.line}"
         return f"{inner.sink} via {name}() at {place}", spec
+
+
+def _decorated(function: FunctionNode, name: str) -> bool:
+    return any(getattr(d, "id", None) == name for d in getattr(function, "decorator_list", ()))
 
 
 def _annotation(function: ast.AST, name: str) -> Optional[ast.expr]:

@@ -24,10 +24,9 @@ from ..engine.gc_pause import collector_paused
 from ..findings import Analysis
 from ..options import DEFAULT_OPTIONS, Options
 from ..patterns import mask_key_material
-from ..project import view_for
+from ..project import could_hold_finding, view_for
 from ..project.root import ProjectSpec
 from ..source.files import FileProblem, read_bytes
-from ..source.prefilter import could_hold_finding
 from .outcomes import (
     ProjectReads, contains, report_without_fixing, wants_libcst, without_suppressed,
 )
@@ -196,7 +195,7 @@ def fix_bytes(data: bytes, path: str, settings: FixSettings = FixSettings()
               ) -> Tuple[FileResult, Optional[bytes]]:
     """Fix source bytes without touching the disk: the result, and the new bytes when
     they differ (``path`` names the source in messages and for the engine)."""
-    if not could_hold_finding(data, settings.options, path):  # most files: no parse at all
+    if not could_hold_finding(data, settings.options, path, settings.project):  # most files
         return FileResult(path), None
     with collector_paused():
         return _fix_screened(data, path, settings)
@@ -213,7 +212,7 @@ def fix_notebook(data: bytes, path: str, settings: FixSettings = FixSettings()
         return FileResult(path, error=getattr(error, "reason", str(error))), None
     source = edit.notebook.source
     if not source or not could_hold_finding(source.encode("utf-8", "surrogatepass"),
-                                            settings.options, path):
+                                            settings.options, path, settings.project):
         return FileResult(path), None
     with collector_paused():
         result, _ = _fix_screened(source.encode("utf-8", "surrogatepass"), path, settings)

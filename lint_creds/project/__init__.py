@@ -35,3 +35,15 @@ def view_for(spec: "Optional[ProjectSpec]", options: "Options",
     """The engine's view of the project from the module at ``path`` (None without a
     project: the module is analysed alone). What ``check``, ``fix`` and flake8 call."""
     return None if spec is None else index_for(spec, options).view_for(path)
+
+
+def could_hold_finding(data: bytes, options: "Options", path: str,
+                       spec: "Optional[ProjectSpec]") -> bool:
+    """The byte screen (:mod:`lint_creds.source.prefilter`), and, in a project, a second
+    look at what it rejects: a call of one of the project's wrappers needs no anchor of
+    its own (``make_client(os.environ["KEY"], ...)``)."""
+    from ..source.prefilter import could_hold_finding as screen
+
+    if screen(data, options, path):
+        return True
+    return spec is not None and index_for(spec, options).may_call_a_wrapper(data)
