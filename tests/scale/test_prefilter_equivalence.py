@@ -102,5 +102,6 @@ def test_a_prefilter_that_drops_a_finding_is_caught(monkeypatch: pytest.MonkeyPa
 
     source = b'import os, boto3\nboto3.client("s3", aws_access_key_id=os.environ["K"])\n'
     assert prefilter_difference(source, "app.py") is None
-    monkeypatch.setattr(lint_creds.cli.runner, "could_hold_finding", lambda data, options, path: False)
+    monkeypatch.setattr(lint_creds.cli.runner, "could_hold_finding",
+                        lambda data, options, path, project=None: False)
     assert "CRD201" in (prefilter_difference(source, "app.py") or "")
