@@ -123,9 +123,14 @@ def is_placeholder(value: str, extra: Iterable[str] = ()) -> bool:
     return bool(_PLACEHOLDER_WORDS.search(value) or _TEMPLATE.search(value))
 
 
+#: Longer than any key a hand-typed run stands in for (a secret is 40, a token more).
+_LONGEST_KEYBOARD_RUN = 256
+
+
 def _is_keyboard_run(text: str) -> bool:
-    """Mostly ascending runs (``1234567890abcdef``): typed by hand, never generated."""
-    if len(text) < 8:
+    """Mostly ascending runs (``1234567890abcdef``): typed by hand, never generated, and
+    never longer than a key (a table or a document embedded in a string is no placeholder)."""
+    if not 8 <= len(text) <= _LONGEST_KEYBOARD_RUN:
         return False
     steps = sum(ord(b) - ord(a) == 1 for a, b in zip(text, text[1:]))
     return steps >= 0.6 * (len(text) - 1)

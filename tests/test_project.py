@@ -493,3 +493,17 @@ def test_a_wrapper_call_with_no_anchor_of_its_own_is_checked_by_every_front_end(
     index = ProjectIndex(ProjectSpec.default(str(tmp_path), use_cache=False), DEFAULT_OPTIONS)
     assert index.wrapper_names() == {b"make_client"}
     assert not index.may_call_a_wrapper((tmp_path / "unrelated.py").read_bytes())
+
+
+def test_a_module_level_blob_is_kept_as_verdicts_only(tmp_path: pathlib.Path) -> None:
+    """A 1 MB string table (moto's managed policies) must not make a 1 MB cache entry, nor
+    one too large to read back (which would re-parse the module on every run)."""
+    blob = '{"Statement": [' + ", ".join(['{"Effect": "Allow"}'] * 50_000) + "]}"
+    write(tmp_path, {"tables.py": f"POLICIES = {blob!r}\nREGION = 'eu-west-1'\n"})
+    index = ProjectIndex(ProjectSpec.default(str(tmp_path)), DEFAULT_OPTIONS)
+    summary = index.summary(str(tmp_path / "tables.py"))
+    assert summary is not None
+    assert (summary.names["POLICIES"].literal, summary.names["REGION"].literal) == (
+        None, "eu-west-1")
+    (entry,) = (tmp_path / CACHE).glob("*.json")
+    assert entry.stat().st_size < 2_000

@@ -206,6 +206,12 @@ def _pooled(targets: Iterator[Target], options: Options, jobs: int,
             project: Optional[ProjectSpec]) -> Iterator[FileResult]:
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    if project is not None and project.cache_dir is not None:
+        # Found once here and cached, so the workers read the table instead of each
+        # screening the whole project for it.
+        from ..project import index_for
+
+        index_for(project, options).wrapper_names()
     chunks = iter(lambda: tuple(itertools.islice(targets, CHUNK_SIZE)), ())
     in_flight: "Deque[Future[List[FileResult]]]" = collections.deque()
     with ProcessPoolExecutor(max_workers=jobs) as pool:

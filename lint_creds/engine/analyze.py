@@ -19,6 +19,7 @@ from ..patterns import (
 from ..rules import RULES_BY_CODE
 from .exports import ALIAS, Export, ModuleSummary, ProjectView, summarize_module
 from .gc_pause import collector_paused
+from .literal_places import HADOOP_PROPERTY
 from .literals import LiteralChecker
 from .origins import ENV_WRITERS
 from .scopes import ModuleScopes, Scope
@@ -141,12 +142,14 @@ class _ModuleChecker(FastVisitor):
         self.storage_classes: Set[int] = set()
         #: String/bytes constants long enough to hold a key id, for the final sweep.
         self.long_constants: List[ast.Constant] = []
+        #: A Hadoop S3 credential property is named in the module (``fs.s3a.secret.key``).
+        self.names_hadoop_property = False
 
     # -- plumbing -------------------------------------------------------------------
     def run(self) -> None:
         self.settings_module = self._is_settings_module()
         self.visit(self.tree)
-        if self.long_constants:
+        if self.long_constants and self.names_hadoop_property:
             self.literals.hadoop_properties()
         self.literals.secret_pairs(self.tree, self.long_constants)
         if self.project is not None:
@@ -219,8 +222,12 @@ class _ModuleChecker(FastVisitor):
     visit_IfExp = visit_If
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, (str, bytes)) and len(node.value) >= KEY_ID_LENGTH:
+        value = node.value
+        if isinstance(value, (str, bytes)) and len(value) >= KEY_ID_LENGTH:
             self.long_constants.append(node)
+        if isinstance(value, str) and ("s3" in value or "S3" in value) and (
+                HADOOP_PROPERTY.fullmatch(value)):
+            self.names_hadoop_property = True
 
     # -- sinks ----------------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:

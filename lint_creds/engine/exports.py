@@ -116,11 +116,16 @@ def export_of_value(value: Optional[Value], options: Options, line: int) -> Opti
                   has_default=value.has_default, direct_env=value.direct_env)
 
 
+#: Longer literals are kept as verdicts only: no endpoint, region or name is this long, and
+#: a module-level blob (a JSON policy table, an embedded file) would bloat every cache entry.
+MAX_KEPT_LITERAL = 4096
+
+
 def literal_export(text: str, options: Options, line: int) -> Export:
     """A literal as the index keeps it: its text only if it cannot be key material (a URL,
-    which ``endpoint_url`` checks need, never is: no key holds ``://``)."""
+    which ``endpoint_url`` checks need, never is: no key holds ``://``) and is short."""
     plausible, real = looks_like_credential(text), looks_real(text, None)
-    keep = "://" in text or not (plausible or real)
+    keep = len(text) <= MAX_KEPT_LITERAL and ("://" in text or not (plausible or real))
     return Export(Kind.LITERAL.value, line, literal=text if keep else None,
                   masked=mask(text), placeholder=is_placeholder(text, options.allow_values),
                   plausible=plausible, real=real)

@@ -19,7 +19,7 @@ from ..engine.exports import Export, ModuleSummary
 from ..options import Options
 
 #: Bump when the summary's shape or meaning changes.
-FORMAT = 2
+FORMAT = 3
 _MAX_NESTING = 8
 #: Export fields in order, with the JSON types each may hold.
 _EXPORT_TYPES: Tuple[Tuple[str, Tuple[type, ...]], ...] = (
@@ -33,6 +33,11 @@ _EXPORT_TYPES: Tuple[Tuple[str, Tuple[type, ...]], ...] = (
 _SINK_PARAM_TYPES: Tuple[Tuple[type, ...], ...] = (
     (str,), (int, type(None)), (str,), (str,), (int,))
 assert tuple(name for name, _ in _EXPORT_TYPES) == Export._fields
+#: One file's row of the wrapper table: (size, modification time in ns, wrapper names).
+WrapperEntry = Tuple[int, int, Tuple[str, ...]]
+_WRAPPER_TABLE = "wrappers.json"
+#: The wrapper table holds a short row per file of the project: this is ample.
+_MAX_TABLE_BYTES = 64 * 1024 * 1024
 
 
 class SummaryCache:
@@ -47,7 +52,7 @@ class SummaryCache:
 
     def load(self, path: str, stat: os.stat_result) -> Optional[ModuleSummary]:
         """The cached summary of ``path`` if one is there and valid for the file as it is."""
-        entry = self._entry_path(path)
+        entry = os.path.join(self.directory, self._entry_path(path))
         try:
             with open(entry, "rb") as handle:
                 document = json.loads(handle.read(4 * 1024 * 1024))
@@ -65,10 +70,13 @@ class SummaryCache:
 
     def store(self, path: str, stat: os.stat_result, summary: ModuleSummary) -> None:
         """Write the entry atomically; a cache that cannot be written is left alone."""
+        document = {"key": self._key(path, stat), "summary": _summary_to_json(summary)}
+        self._write(self._entry_path(path), document)
+
+    def _write(self, name: str, document: Dict[str, Any]) -> None:
         if not self._writable:
             return
-        document = {"key": self._key(path, stat), "summary": _summary_to_json(summary)}
-        entry = self._entry_path(path)
+        entry = os.path.join(self.directory, name)
         temporary = f"{entry}.{os.getpid()}.tmp"  # one writer per process: no clash
         try:
             self._ensure_directory()
@@ -81,6 +89,37 @@ class SummaryCache:
             self._warn("write", f"cache directory {self.directory} is not writable "
                                 f"({error.strerror or error}); continuing without it")
 
+    def load_wrappers(self) -> Dict[str, WrapperEntry]:
+        """The wrapper table (:mod:`lint_creds.project.wrapper_names`), {} when there is
+        none or it is not valid for this version and these options."""
+        entry = os.path.join(self.directory, _WRAPPER_TABLE)
+        try:
+            with open(entry, "rb") as handle:
+                document = json.loads(handle.read(_MAX_TABLE_BYTES))
+        except (FileNotFoundError, NotADirectoryError):
+            return {}
+        except (OSError, ValueError, RecursionError) as error:
+            self._warn("read", f"ignoring unreadable cache entry {entry}: {error}")
+            return {}
+        if not isinstance(document, dict) or document.get("key") != self._table_key():
+            return {}
+        table = _wrapper_table_from_json(document.get("files"))
+        if table is None:
+            self._warn("invalid", f"ignoring invalid cache entry {entry}")
+            return {}
+        return table
+
+    def store_wrappers(self, table: Dict[str, WrapperEntry]) -> None:
+        """Write the wrapper table atomically (see :meth:`store`)."""
+        self._write(_WRAPPER_TABLE, {"key": self._table_key(),
+                                     "files": {p: list(e[:2]) + [list(e[2])]
+                                               for p, e in table.items()}})
+
+    def _table_key(self) -> List[Any]:
+        if self._version is None:
+            self._version = code_version()
+        return [FORMAT, self._version, self._options_key]
+
     def _key(self, path: str, stat: os.stat_result) -> List[Any]:
         if self._version is None:
             self._version = code_version()
@@ -88,11 +127,10 @@ class SummaryCache:
                 self._options_key]
 
     def _entry_path(self, path: str) -> str:
-        """A short name for the entry; the key inside says which file it is for, so a
+        """A short file name for the entry; the key inside says which file it is for, so a
         clash of names is a cache miss, never a wrong answer."""
         name = os.path.abspath(path).encode("utf-8", "surrogatepass")
-        return os.path.join(self.directory,
-                            f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.json")
+        return f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.json"
 
     def _ensure_directory(self) -> None:
         if not os.path.isdir(self.directory):
@@ -174,6 +212,19 @@ def _sink_param_ok(raw: Any) -> bool:
     return isinstance(raw, list) and len(raw) == len(_SINK_PARAM_TYPES) and all(
         isinstance(v, t) and not (bool not in t and isinstance(v, bool))
         for v, t in zip(raw, _SINK_PARAM_TYPES))
+
+
+def _wrapper_table_from_json(raw: Any) -> Optional[Dict[str, WrapperEntry]]:
+    if not isinstance(raw, dict):
+        return None
+    table: Dict[str, WrapperEntry] = {}
+    for path, row in raw.items():
+        if not (isinstance(row, list) and len(row) == 3 and all(
+                isinstance(v, int) and not isinstance(v, bool) for v in row[:2])
+                and _strings(row[2])):
+            return None
+        table[path] = (row[0], row[1], tuple(row[2]))
+    return table
 
 
 def _strings(value: Any) -> bool:

@@ -15,13 +15,14 @@ import os
 from typing import Dict, List, Optional, Set, Tuple
 
 from ..engine import analyze_source, summarize_tree
-from ..engine.exports import ALIAS, FUNCTION, UNKNOWN, Export, ModuleSummary, ProjectView
+from ..engine.exports import ALIAS, UNKNOWN, Export, ModuleSummary, ProjectView
 from ..options import Options
 from ..source.files import FileProblem, decode_source, discover, read_bytes
 from ..source.prefilter import could_hold_finding
 from .cache import SummaryCache
 from .readers import Readers
 from .root import ProjectSpec, module_file, search_roots
+from .wrapper_names import calls_any, project_wrapper_names
 
 #: Aliases followed before a name is given up on (``a`` re-exports ``b`` re-exports ...).
 MAX_HOPS = 16
@@ -62,24 +63,17 @@ class ProjectIndex:
     def wrapper_names(self) -> "frozenset[bytes]":
         """The names under which the project's wrappers are called (a function, a class
         whose constructor, or a method that hands its parameters to the SDK): a file that
-        spells one can hold a finding even where the byte screen sees no anchor
-        (``make_client(os.environ["KEY"], ...)``). Found once, from the modules the
-        screen passes (a wrapper holds an SDK call) and their summaries (cached)."""
+        calls one can hold a finding even where the byte screen sees no anchor
+        (``make_client(os.environ["KEY"], ...)``). See :mod:`.wrapper_names`."""
         if self._wrapper_names is None:
-            names = set()
-            for path in self._python_files():
-                if not self._may_wrap(path) or os.path.basename(path) == "__init__.py":
-                    continue
-                summary = self.summary(path)
-                for name, export in (summary.names.items() if summary else ()):
-                    if export.kind == FUNCTION and export.sink_params:
-                        names.add(name.rsplit(".", 1)[-1].encode("utf-8"))
-            self._wrapper_names = frozenset(names)
+            self._wrapper_names = project_wrapper_names(
+                self._python_files(), self._may_wrap, self.summary, self.cache)
         return self._wrapper_names
 
     def may_call_a_wrapper(self, data: bytes) -> bool:
-        """Does source the screen rejected spell the name of one of the project's wrappers?"""
-        return any(name in data for name in self.wrapper_names())
+        """Does source the screen rejected call one of the project's wrappers?"""
+        names = self.wrapper_names()
+        return bool(names) and calls_any(data, names)
 
     def _may_wrap(self, path: str) -> bool:
         if path not in self._screened:
