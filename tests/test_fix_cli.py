@@ -12,6 +12,8 @@ import sys
 
 import pytest
 
+from lint_creds.cli.fix import NEXT_STEP
+
 CONSOLE = pathlib.Path(sys.executable).with_name("lint-creds")
 ENV_CLIENT = ('import os\nimport boto3\n\ns3 = boto3.client("s3", aws_access_key_id=os.environ['
               '"AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])\n')
@@ -48,7 +50,8 @@ def test_in_place_fix_and_summary(tmp_path: pathlib.Path) -> None:
         "not fixed (2):\n"
         "  app/literal.py:3:25: CRD101 unsafe fix held back (apply it with --unsafe-fixes)\n"
         "  app/literal.py:3:67: CRD101 unsafe fix held back (apply it with --unsafe-fixes)\n"
-        "2 unsafe fixes held back; apply with --unsafe-fixes\n")
+        "2 unsafe fixes held back; apply with --unsafe-fixes\n"
+        f"{NEXT_STEP}\n")
     again = lint_creds("app", cwd=tmp_path)
     assert again.returncode == 0 and again.stderr.startswith("3 files scanned, 0 changed\n")
 
@@ -58,7 +61,8 @@ def test_unsafe_fixes(tmp_path: pathlib.Path) -> None:
     result = lint_creds("--unsafe-fixes", "literal.py", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "literal.py").read_text() == 'import boto3\n\ns3 = boto3.client("s3")\n'
-    assert result.stderr == "1 file scanned, 1 changed\nchanged (1):\n  literal.py\nfixed 2: CRD101 x2\n"
+    assert result.stderr == ("1 file scanned, 1 changed\nchanged (1):\n  literal.py\n"
+                             f"fixed 2: CRD101 x2\n{NEXT_STEP}\n")
 
 
 def test_diff_writes_nothing(tmp_path: pathlib.Path) -> None:
@@ -178,6 +182,7 @@ def test_unwritable_file_is_an_error_and_others_are_fixed(tmp_path: pathlib.Path
         "not fixed (2):\n"
         "  locked.py:4:25: CRD201 not written\n"
         "  locked.py:4:76: CRD201 not written\n"
+        f"{NEXT_STEP}\n"
         "errors (1):\n"
         "  locked.py: could not write: file is not writable\n")
 

@@ -13,7 +13,7 @@ from typing import Callable, Dict, Iterator, List, Set, Tuple
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "lint_creds"
 DOCS = PACKAGE.parent / "docs" / "architecture.md"
 
-PARTS = ("engine", "fix", "cli", "source", "report", "project")
+PARTS = ("engine", "fix", "cli", "source", "report", "project", "policy")
 #: Top-level modules every part may import: the catalog and the records.
 SHARED_DATA = ("rules", "sinks", "patterns", "findings", "options")
 MAX_TOP_LEVEL_MODULES = 12
@@ -26,6 +26,8 @@ RULES: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
                            "lint_creds.source", "lint_creds.project", "lint_creds.flake8_plugin",
                            "flake8", "libcst"),
      "the engine is source in, findings out: every front end shares it"),
+    ("lint_creds.engine", ("lint_creds.policy",), "the engine knows nothing of policies"),
+    ("lint_creds.project", ("lint_creds.policy",), "the index knows nothing of policies"),
     ("lint_creds.source", ("lint_creds.engine", "lint_creds.fix", "lint_creds.cli",
                            "lint_creds.report", "lint_creds.project", "flake8", "libcst"),
      "reading and screening bytes needs no analysis; the screen must stay cheap"),
@@ -37,6 +39,9 @@ RULES: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
     ("lint_creds.project", ("lint_creds.fix", "lint_creds.cli", "lint_creds.report", "flake8",
                             "libcst"),
      "the index is data about modules: the engine's input, below every front end"),
+    ("lint_creds.policy", ("lint_creds.fix", "lint_creds.cli", "lint_creds.report", "flake8",
+                           "libcst"),
+     "the policy draft reads the code as the gate does: no fixer, no CLI, no libcst"),
     ("lint_creds.flake8_plugin", ("lint_creds.fix", "lint_creds.cli", "lint_creds.report",
                                   "libcst"),
      "flake8 runs the plugin on every file: no fixer, no CLI"),

@@ -96,6 +96,12 @@ def _run_stdin(args: argparse.Namespace, options: Options,
     return 1 if args.check and summary.changed else 0
 
 
+#: The migration's next step, once keys are out of the code.
+NEXT_STEP = ("next: the code now runs as the role it is given (ECS task role, EC2 instance "
+             "profile); draft that role's least-privilege policy with "
+             "`lint-creds policy --format text` on the same paths")
+
+
 class Summary:
     """The end-of-run report: scanned, changed, fixed per rule, left with reasons, errors."""
 
@@ -147,6 +153,8 @@ class Summary:
         if held:
             lines.append(f"{held} unsafe fix{'es' if held != 1 else ''} held back; "
                          "apply with --unsafe-fixes")
+        if self.changed and not dry and self.list_files:
+            lines.append(NEXT_STEP)
         return lines
 
 

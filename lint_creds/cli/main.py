@@ -17,6 +17,7 @@ from typing import List, Optional, Sequence
 SUBCOMMANDS = {
     "check": ("lint_creds.cli.check", "report hand-passed AWS credentials (the gate)"),
     "fix": ("lint_creds.cli.fix", "rewrite code onto the default credential chain"),
+    "policy": ("lint_creds.cli.policy", "draft the least-privilege IAM policy the code needs"),
     "rule": ("lint_creds.cli.rule", "show the documentation of a rule"),
 }
 

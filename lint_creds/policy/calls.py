@@ -1,0 +1,273 @@
+"""The AWS SDK calls of one module, each with its service, method and arguments.
+
+A call counts when its receiver resolves, through names, ``self.`` attributes, ``with``
+targets and the project index, to something the SDK built: a client (``boto3.client("s3")``,
+``session.client(...)``, ``aioboto3``/``aiobotocore`` sessions, ``resource.meta.client``),
+a resource (``boto3.resource("s3")``) or one of its objects (``s3.Bucket("b")``,
+``Table("t")``, ``bucket.Object(key)``, ``bucket.objects``), a paginator or a waiter. A call
+on something that resolves to a client whose service cannot be known (``boto3.client(name)``)
+is kept as unresolved, never dropped: the policy lists it.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
+
+from ..engine.exports import returns_of
+from ..engine.scopes import ModuleScopes, Scope
+from ..engine.values import ValueResolver
+from ..engine.visitor import FastVisitor
+
+#: What builds a client or a resource, by qualified name (the service is the first argument).
+_FACTORIES = {
+    "boto3.client": "client", "boto3.resource": "resource",
+    "boto3.session.Session.client": "client", "boto3.session.Session.resource": "resource",
+}
+#: What builds a session (a client or resource factory of its own).
+_SESSIONS = frozenset({
+    "boto3.Session", "boto3.session.Session", "aioboto3.Session", "aioboto3.session.Session",
+    "botocore.session.get_session", "botocore.session.Session", "aiobotocore.session.get_session",
+    "aiobotocore.session.AioSession", "boto3.DEFAULT_SESSION",
+})
+#: Session methods that build a client or a resource.
+_SESSION_FACTORIES = {"client": "client", "create_client": "client", "resource": "resource"}
+#: Methods of a client that are not API operations.
+_CLIENT_PLUMBING = frozenset({
+    "close", "can_paginate", "get_paginator", "get_waiter", "exceptions", "meta",
+    "__aenter__", "__aexit__",
+})
+MAX_DEPTH = 12
+
+
+class Receiver(NamedTuple):
+    """What an expression stands for: a ``session``, a ``client``, a ``resource`` (an SDK
+    resource object: ``kind`` is its type, ``service``'s root is ``"ServiceResource"``),
+    a ``paginator`` or a ``waiter`` (``name`` is its operation-ish name)."""
+
+    kind: str
+    service: Optional[str]  # None: built with a service name that cannot be known
+    name: str = ""
+    #: Identifiers of a resource object, as the SDK names them (``Bucket``, ``Key``).
+    identifiers: Tuple[Tuple[str, ast.expr, Scope], ...] = ()
+
+
+class SdkCall(NamedTuple):
+    """One call of the SDK, as the policy reads it."""
+
+    service: Optional[str]
+    #: ``client``, ``paginator``, ``waiter`` or ``resource``.
+    kind: str
+    #: The client method, the paginator or waiter name, or ``Type.method`` of a resource.
+    method: str
+    node: ast.Call
+    scope: Scope
+    identifiers: Tuple[Tuple[str, ast.expr, Scope], ...] = ()
+
+
+class SdkCalls(FastVisitor):
+    """Collects :class:`SdkCall` of a module (see the module docstring)."""
+
+    def __init__(self, tree: ast.Module, resolver: ValueResolver, scopes: ModuleScopes,
+                 imported: "Callable[[str], Optional[Receiver]]" = lambda qualname: None,
+                 visit: bool = True) -> None:
+        self.resolver = resolver
+        self.scopes = scopes
+        #: What a name imported from another module of the project stands for.
+        self.imported = imported
+        self.calls: List[SdkCall] = []
+        self._stack: List[Scope] = [scopes.module]
+        #: ``with EXPR as NAME`` targets: (scope id, name) -> [(EXPR, line)].
+        self._with_targets: Dict[Tuple[int, str], List[Tuple[ast.expr, int]]] = {}
+        self._cache: Dict[int, Optional[Receiver]] = {}
+        for statement in tree.body if visit else ():
+            self.visit(statement)
+
+    # -- scopes ----------------------------------------------------------------------
+    def generic_visit(self, node: ast.AST) -> None:  # type: ignore[override]
+        scope = self.scopes.scope_of.get(id(node))
+        if scope is not None and node is not self.scopes.module.node:
+            self._stack.append(scope)
+            super().generic_visit(node)
+            self._stack.pop()
+        else:
+            super().generic_visit(node)
+
+    def visit_With(self, node: "ast.With | ast.AsyncWith") -> None:
+        """``with EXPR as NAME``: recorded before the body, where NAME is used."""
+        scope = self._stack[-1]
+        for item in node.items:
+            if isinstance(item.optional_vars, ast.Name):
+                self._with_targets.setdefault((id(scope), item.optional_vars.id), []).append(
+                    (item.context_expr, node.lineno))
+        self.generic_visit(node)
+
+    visit_AsyncWith = visit_With
+
+    # -- calls -----------------------------------------------------------------------
+    def visit_Call(self, node: ast.Call) -> None:
+        self.generic_visit(node)
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return
+        scope = self._stack[-1]
+        receiver = self.receiver(func.value, scope)
+        if receiver is None:
+            return
+        method = func.attr
+        if receiver.kind == "client" and method not in _CLIENT_PLUMBING:
+            self.calls.append(SdkCall(receiver.service, "client", method, node, scope))
+        elif receiver.kind in ("paginator", "waiter") and method in ("paginate", "wait"):
+            self.calls.append(SdkCall(receiver.service, receiver.kind, receiver.name, node,
+                                      scope))
+        elif receiver.kind == "resource" and self.receiver(node, scope) is None:
+            self.calls.append(SdkCall(receiver.service, "resource",
+                                      f"{receiver.name}.{method}", node, scope,
+                                      receiver.identifiers))
+
+    # -- receivers ------------------------------------------------------------------
+    def receiver(self, node: ast.AST, scope: Scope, depth: int = 0) -> Optional[Receiver]:
+        """What ``node`` stands for, if the SDK built it."""
+        if depth > MAX_DEPTH:
+            return None
+        key = id(node)
+        if key not in self._cache:
+            self._cache[key] = None  # cycle guard
+            self._cache[key] = self._receiver(node, scope, depth + 1)
+        return self._cache[key]
+
+    def _receiver(self, node: ast.AST, scope: Scope, depth: int) -> Optional[Receiver]:
+        if isinstance(node, ast.Await):
+            return self.receiver(node.value, scope, depth)
+        if isinstance(node, ast.Name):
+            return self._name(node, scope, depth)
+        if isinstance(node, ast.Call):
+            return self._built_by(node, scope, depth)
+        if isinstance(node, ast.Attribute):
+            return self._attribute(node, scope, depth)
+        return None
+
+    def _name(self, node: ast.Name, scope: Scope, depth: int) -> Optional[Receiver]:
+        qualname = self.resolver.qualname(node, scope)
+        if qualname in _SESSIONS:
+            return Receiver("session", None, qualname or "")
+        for binding in self.resolver.bindings(node, scope)[:1]:
+            if binding.kind == "assign" and binding.value is not None:
+                return self.receiver(binding.value, binding.scope, depth)
+            if binding.kind == "import" and binding.qualname:
+                return self.imported(binding.qualname)
+            if binding.kind in ("unknown", "param"):
+                return self._with_target(node.id, binding.scope, binding.line, depth)
+        return None
+
+    def exported(self) -> List[str]:
+        """The module's top-level names that stand for a client, resource or session."""
+        return [name for name in self.scopes.module.bindings if self.module_level(name)]
+
+    def module_level(self, name: str) -> Optional[Receiver]:
+        """What the module's top-level ``name`` stands for, as an importer sees it."""
+        bindings = self.scopes.module.bindings.get(name)
+        if not bindings:
+            return None
+        node = ast.Name(name, ast.Load(), lineno=10 ** 9, col_offset=0)
+        return self._name(node, self.scopes.module, 0)
+
+    def _with_target(self, name: str, scope: Scope, line: int,
+                     depth: int) -> Optional[Receiver]:
+        for expr, with_line in self._with_targets.get((id(scope), name), ()):
+            if with_line <= line:
+                return self.receiver(expr, scope, depth)
+        return None
+
+    def _attribute(self, node: ast.Attribute, scope: Scope, depth: int) -> Optional[Receiver]:
+        value = node.value
+        owner = scope.enclosing_class()
+        if owner is not None and isinstance(value, ast.Name) and value.id == scope.self_name:
+            for binding in reversed(owner.self_attrs.get(node.attr, [])):
+                if binding.value is not None:
+                    found = self.receiver(binding.value, binding.scope, depth)
+                    if found is not None:
+                        return found
+            return None
+        qualname = self.resolver.qualname(node, scope)
+        if qualname in _SESSIONS:
+            return Receiver("session", None, qualname or "")
+        if qualname is not None:  # ``aws.s3`` with ``from app import aws``
+            found = self.imported(qualname)
+            if found is not None:
+                return found
+        base = self.receiver(value, scope, depth)
+        if base is None:
+            return None
+        if base.kind == "resource" and node.attr == "meta":
+            return Receiver("meta", base.service)
+        if base.kind == "meta" and node.attr == "client":
+            return Receiver("client", base.service)
+        if base.kind == "resource" and node.attr.islower() and not node.attr.startswith("_"):
+            # ``bucket.objects``: a collection, whose calls list what it holds.
+            return Receiver("resource", base.service, f"{base.name}.{node.attr}",
+                            base.identifiers)
+        return None
+
+    def _built_by(self, call: ast.Call, scope: Scope, depth: int) -> Optional[Receiver]:
+        func = call.func
+        qualname = self.resolver.qualname(func, scope)
+        if qualname in _FACTORIES:
+            return Receiver(_FACTORIES[qualname], self._service(call, scope), "ServiceResource")
+        if qualname in _SESSIONS:
+            return Receiver("session", None, qualname or "")
+        if isinstance(func, ast.Name):
+            return self._returned(func, scope, depth)
+        if not isinstance(func, ast.Attribute):
+            return None
+        base = self.receiver(func.value, scope, depth)
+        if base is None:
+            return None
+        if base.kind == "session" and func.attr in _SESSION_FACTORIES:
+            return Receiver(_SESSION_FACTORIES[func.attr], self._service(call, scope),
+                            "ServiceResource")
+        if base.kind == "client" and func.attr in ("get_paginator", "get_waiter") and call.args:
+            name = _text(call.args[0])
+            return Receiver("paginator" if func.attr == "get_paginator" else "waiter",
+                            base.service, name or "?")
+        if base.kind == "resource" and func.attr[:1].isupper():
+            # ``s3.Bucket("b")``, ``bucket.Object("k")``, ``dynamodb.Table("t")``.
+            identifiers = base.identifiers + tuple(
+                (f"{func.attr}:{index}", arg, scope) for index, arg in enumerate(call.args))
+            return Receiver("resource", base.service, func.attr, identifiers)
+        return None
+
+    def _returned(self, func: ast.Name, scope: Scope, depth: int) -> Optional[Receiver]:
+        """What a function of this module returns: ``def s3(): return boto3.client("s3")``."""
+        for binding in self.resolver.bindings(func, scope)[:1]:
+            function = binding.value
+            inner = self.scopes.scope_of.get(id(function))
+            if binding.kind == "function" and inner is not None and isinstance(
+                    function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for returned in returns_of(function):
+                    found = returned.value and self.receiver(returned.value, inner, depth)
+                    if found:
+                        return found
+        return None
+
+    def _service(self, call: ast.Call, scope: Scope) -> Optional[str]:
+        node = next((k.value for k in call.keywords if k.arg == "service_name"),
+                    call.args[0] if call.args else None)
+        if node is None:
+            return None
+        value = self.resolver.classify(node, scope)
+        text = value.literal if value is not None and value.literal else _text(node)
+        return text if text and text.replace("-", "").isalnum() else None
+
+
+def _text(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def sdk_calls(tree: ast.Module, resolver: ValueResolver, scopes: ModuleScopes,
+              imported: "Callable[[str], Optional[Receiver]]" = lambda qualname: None,
+              ) -> Iterator[SdkCall]:
+    """Every SDK call of the module, in source order."""
+    collected = SdkCalls(tree, resolver, scopes, imported).calls
+    yield from sorted(collected, key=lambda c: (c.node.lineno, c.node.col_offset))

@@ -1,0 +1,161 @@
+"""Draft the policy for a set of files: read, parse, collect SDK calls, map them to actions
+and narrow their resources (see :mod:`lint_creds.policy`)."""
+from __future__ import annotations
+
+import ast
+from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
+
+from ..engine.scopes import ModuleScopes
+from ..engine.values import ValueResolver
+from ..options import Options
+from ..project import index_for, view_for
+from ..project.root import ProjectSpec
+from ..source.files import FileProblem, Target, decode_source, read_bytes
+from .actions import needs_of
+from .calls import Receiver, SdkCalls
+from .document import Draft, Use, build
+from .resources import Place, ResourceNarrower
+
+#: Every SDK this command reads is imported under a name holding this (module names are
+#: case-sensitive: ``boto3``, ``botocore``, ``aioboto3``, ``aiobotocore``).
+_ANCHOR = b"boto"
+
+
+class Drafted(NamedTuple):
+    draft: Draft
+    problems: Tuple[Tuple[str, str], ...]  # (path, reason)
+    files: int
+
+
+class ImportedClients:
+    """Clients and resources other modules of the project define, as importers see them
+    (``from app.aws import s3``): each defining module is parsed once, never run."""
+
+    def __init__(self, project: Optional[ProjectSpec], options: Options) -> None:
+        self.options = options
+        self.project = project
+        self._modules: Dict[str, Optional[SdkCalls]] = {}
+
+    def for_importer(self, importer: str) -> Callable[[str], Optional[Receiver]]:
+        """``imported(qualname)`` as :class:`SdkCalls` of ``importer`` asks it."""
+        def imported(qualname: str) -> Optional[Receiver]:
+            if self.project is None:
+                return None
+            module, _, name = qualname.rpartition(".")
+            if not module.strip("."):
+                return None
+            path = index_for(self.project, self.options).module_path(importer, module)
+            calls = self._module(path) if path is not None else None
+            return calls.module_level(name) if calls is not None else None
+        return imported
+
+    def _module(self, path: str) -> Optional[SdkCalls]:
+        if path not in self._modules:
+            self._modules[path] = None  # an import cycle ends here
+            try:
+                data = read_bytes(path)
+                if _ANCHOR not in data:
+                    return None
+                text = decode_source(data, path)
+                tree = ast.parse(text, path)
+            except (FileProblem, SyntaxError, ValueError, RecursionError, MemoryError):
+                return None  # reported where the file itself is drafted, if it is
+            scopes = ModuleScopes(tree)
+            resolver = ValueResolver(scopes, self.options.settings_objects, text.splitlines(),
+                                     view_for(self.project, self.options, path))
+            self._modules[path] = SdkCalls(tree, resolver, scopes, self.for_importer(path),
+                                           visit=False)
+        return self._modules[path]
+
+
+def draft_policy(targets: Iterable[Target], options: Options, place: Place,
+                 project: Optional[ProjectSpec] = None) -> Drafted:
+    """The draft for every target, with the files that could not be read or parsed."""
+    clients = ImportedClients(project, options)
+    uses: List[Use] = []
+    unresolved: List[Tuple[str, str, str]] = []
+    problems: List[Tuple[str, str]] = []
+    #: Files that name no SDK, kept in case they use a client another module defines.
+    later: List[Target] = []
+    exported: Set[bytes] = set()
+    files = 0
+
+    def draft_file(target: Target, data: bytes) -> None:
+        try:
+            text = decode_source(data, target.path)
+            tree = ast.parse(text, target.path)
+        except FileProblem as problem:
+            problems.append((target.path, problem.reason))
+            return
+        except SyntaxError as error:
+            where = f" (line {error.lineno})" if error.lineno else ""
+            problems.append((target.path, f"syntax error: {error.msg}{where}"))
+            return
+        except (ValueError, RecursionError, MemoryError) as error:
+            problems.append((target.path, f"cannot parse: {type(error).__name__}"))
+            return
+        found = _module(tree, text, target.path, options, place, project, clients)
+        uses.extend(found.uses)
+        unresolved.extend(found.unresolved)
+        exported.update(name.encode("utf-8") for name in found.exported)
+
+    for target in targets:
+        files += 1
+        if target.problem:
+            problems.append((target.path, target.problem))
+            continue
+        try:
+            data = target.data if target.data is not None else read_bytes(target.path)
+        except FileProblem as problem:
+            problems.append((target.path, problem.reason))
+            continue
+        if target.path.endswith(".ipynb"):
+            continue
+        if _ANCHOR in data:
+            draft_file(target, data)
+        elif project is not None:
+            later.append(target._replace(data=data) if target.data is not None else target)
+    for target in later if exported else ():
+        try:
+            data = target.data if target.data is not None else read_bytes(target.path)
+        except FileProblem:
+            continue  # read a moment ago: gone since, nothing to draft
+        if any(name in data for name in exported):
+            draft_file(target, data)
+    return Drafted(build(uses, unresolved), tuple(problems), files)
+
+
+class _ModuleDraft(NamedTuple):
+    uses: List[Use]
+    unresolved: List[Tuple[str, str, str]]
+    exported: List[str]  # top-level names standing for a client, resource or session
+
+
+def _module(tree: ast.Module, text: str, path: str, options: Options, place: Place,
+            project: Optional[ProjectSpec], clients: ImportedClients) -> _ModuleDraft:
+    lines = text.splitlines()
+    scopes = ModuleScopes(tree)
+    resolver = ValueResolver(scopes, options.settings_objects, lines,
+                             view_for(project, options, path))
+    narrower = ResourceNarrower(resolver, place)
+    found = _ModuleDraft([], [], [])
+    try:
+        collector = SdkCalls(tree, resolver, scopes, clients.for_importer(path))
+        found.exported.extend(collector.exported())
+        for call in sorted(collector.calls, key=lambda c: (c.node.lineno, c.node.col_offset)):
+            where = f"{path}:{call.node.lineno}"
+            shown = f"{resolver.describe(call.node.func, 50)}()"
+            needs, problem = needs_of(call)
+            if problem is not None:
+                found.unresolved.append((where, shown, problem.reason))
+                continue
+            for need in needs:
+                for resource in narrower.resources(need):
+                    note = need.implied_by and f"implied by {need.implied_by}"
+                    if resource.unknown:
+                        widened = "widened: " + ", ".join(resource.unknown) + " not known"
+                        note = f"{note}; {widened}" if note else widened
+                    found.uses.append(Use(need.action, resource.arn, where, shown, note))
+    finally:
+        scopes.release()
+    return found

@@ -1,0 +1,290 @@
+"""``lint-creds policy``: source in, the actions and resources of the draft out (the real
+catalog data, the real engine), then the command line on real files."""
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+import textwrap
+from typing import List, Tuple
+
+import pytest
+
+from lint_creds.options import DEFAULT_OPTIONS
+from lint_creds.policy import catalog
+from lint_creds.policy.draft import draft_policy
+from lint_creds.policy.exceptions import EXCEPTIONS
+from lint_creds.policy.resources import Place
+from lint_creds.source.files import Target
+
+SCRIPT = pathlib.Path(sys.executable).with_name("lint-creds")
+
+
+def draft(source: str, place: Place = Place()) -> "object":
+    data = textwrap.dedent(source).encode()
+    return draft_policy([Target("app.py", data=data)], DEFAULT_OPTIONS, place).draft
+
+
+def grants(source: str, place: Place = Place()) -> List[Tuple[str, str]]:
+    """``(action, resource)`` pairs of the draft, sorted."""
+    result = draft(source, place)
+    return sorted((action, resource) for s in result.statements  # type: ignore[attr-defined]
+                  for action in s.actions for resource in s.resources)
+
+
+def client_call(service: str, call: str) -> str:
+    return f"import boto3\nboto3.client({service!r}).{call}\n"
+
+
+#: Every row of the exceptions table, as a call: (service, call, the actions it needs).
+EXCEPTION_ROWS = [
+    ("s3", "list_objects(Bucket='b')", {"s3:ListBucket"}),
+    ("s3", "list_objects_v2(Bucket='b')", {"s3:ListBucket"}),
+    ("s3", "list_object_versions(Bucket='b')", {"s3:ListBucketVersions"}),
+    ("s3", "list_multipart_uploads(Bucket='b')", {"s3:ListBucketMultipartUploads"}),
+    ("s3", "list_parts(Bucket='b', Key='k', UploadId='u')", {"s3:ListMultipartUploadParts"}),
+    ("s3", "list_buckets()", {"s3:ListAllMyBuckets"}),
+    ("s3", "head_bucket(Bucket='b')", {"s3:ListBucket"}),
+    ("s3", "head_object(Bucket='b', Key='k')", {"s3:GetObject"}),
+    ("s3", "get_object_attributes(Bucket='b', Key='k', ObjectAttributes=[])",
+     {"s3:GetObject", "s3:GetObjectAttributes"}),
+    ("s3", "copy_object(Bucket='b', Key='k', CopySource={'Bucket': 'src', 'Key': 's'})",
+     {"s3:GetObject", "s3:PutObject"}),
+    ("s3", "upload_part_copy(Bucket='b', Key='k', CopySource='src/s', PartNumber=1, "
+           "UploadId='u')", {"s3:GetObject", "s3:PutObject"}),
+    ("s3", "delete_objects(Bucket='b', Delete={})", {"s3:DeleteObject"}),
+    ("s3", "create_multipart_upload(Bucket='b', Key='k')", {"s3:PutObject"}),
+    ("s3", "upload_part(Bucket='b', Key='k', PartNumber=1, UploadId='u')", {"s3:PutObject"}),
+    ("s3", "complete_multipart_upload(Bucket='b', Key='k', UploadId='u')", {"s3:PutObject"}),
+    ("s3", "abort_multipart_upload(Bucket='b', Key='k', UploadId='u')",
+     {"s3:AbortMultipartUpload"}),
+    ("s3", "select_object_content(Bucket='b', Key='k')", {"s3:GetObject"}),
+    ("s3", "get_bucket_location(Bucket='b')", {"s3:GetBucketLocation"}),
+    ("sqs", "send_message_batch(QueueUrl='https://q/1/jobs', Entries=[])", {"sqs:SendMessage"}),
+    ("sqs", "delete_message_batch(QueueUrl='https://q/1/jobs', Entries=[])",
+     {"sqs:DeleteMessage"}),
+    ("sqs", "change_message_visibility_batch(QueueUrl='https://q/1/jobs', Entries=[])",
+     {"sqs:ChangeMessageVisibility"}),
+    ("lambda", "invoke(FunctionName='f')", {"lambda:InvokeFunction"}),
+    ("lambda", "invoke_with_response_stream(FunctionName='f')", {"lambda:InvokeFunction"}),
+    ("lambda", "invoke_async(FunctionName='f', InvokeArgs=b'')", {"lambda:InvokeFunction"}),
+    ("dynamodb", "transact_write_items(TransactItems=[])",
+     {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+      "dynamodb:ConditionCheckItem"}),
+    ("dynamodb", "transact_get_items(TransactItems=[])", {"dynamodb:GetItem"}),
+    ("dynamodb", "execute_statement(Statement=query)",
+     {"dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate",
+      "dynamodb:PartiQLDelete"}),
+    ("dynamodb", "batch_execute_statement(Statements=[])",
+     {"dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate",
+      "dynamodb:PartiQLDelete"}),
+    ("dynamodb", "execute_transaction(TransactStatements=[])",
+     {"dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate",
+      "dynamodb:PartiQLDelete"}),
+    ("kms", "re_encrypt(CiphertextBlob=b'', DestinationKeyId='k')",
+     {"kms:ReEncryptFrom", "kms:ReEncryptTo"}),
+    ("secretsmanager", "batch_get_secret_value(SecretIdList=[])",
+     {"secretsmanager:BatchGetSecretValue", "secretsmanager:GetSecretValue"}),
+    ("sts", "get_caller_identity()", set()),
+    ("logs", "put_log_events(logGroupName='g', logStreamName='s', logEvents=[])",
+     {"logs:PutLogEvents"}),
+]
+
+
+@pytest.mark.parametrize("service, call, actions", EXCEPTION_ROWS,
+                         ids=[row[1].split("(")[0] for row in EXCEPTION_ROWS])
+def test_exceptions_table(service: str, call: str, actions: set) -> None:
+    assert {action for action, _ in grants(client_call(service, call))} == actions
+
+
+def test_every_row_of_the_exceptions_table_is_tested() -> None:
+    tested = {(catalog.service_prefix(service), catalog.operation_of(
+        service, call.split("(")[0])) for service, call, _ in EXCEPTION_ROWS}
+    assert tested == set(EXCEPTIONS)
+
+
+@pytest.mark.parametrize("source, expected", [
+    pytest.param('''
+        import boto3
+        BUCKET = "reports"
+        s3 = boto3.client("s3")
+        s3.put_object(Bucket=BUCKET, Key=f"daily/{day}.json", Body=b"")
+        ''', [("s3:PutObject", "arn:aws:s3:::reports/daily/*")], id="f-string-prefix"),
+    pytest.param('''
+        import boto3
+        boto3.client("s3").get_object(Bucket="reports", Key="a/" + name)
+        ''', [("s3:GetObject", "arn:aws:s3:::reports/a/*")], id="concatenation"),
+    pytest.param('''
+        import boto3
+        boto3.client("s3").get_object(Bucket=bucket, Key="k")
+        ''', [("s3:GetObject", "*")], id="unknown-bucket-is-star"),
+    pytest.param('''
+        import boto3
+        boto3.client("s3").list_objects_v2(Bucket="reports", Prefix="2024/")
+        ''', [("s3:ListBucket", "arn:aws:s3:::reports")], id="list-is-on-the-bucket"),
+    pytest.param('''
+        import boto3
+        boto3.client("sqs").send_message(
+            QueueUrl="https://sqs.eu-west-1.amazonaws.com/123456789012/jobs", MessageBody="m")
+        ''', [("sqs:SendMessage", "arn:aws:sqs:eu-west-1:123456789012:jobs")],
+        id="queue-url"),
+    pytest.param('''
+        import boto3
+        boto3.client("sns").publish(TopicArn="arn:aws:sns:eu-west-1:123456789012:alerts",
+                                    Message="m")
+        ''', [("sns:Publish", "arn:aws:sns:eu-west-1:123456789012:alerts")], id="topic-arn"),
+    pytest.param('''
+        import boto3
+        boto3.client("secretsmanager").get_secret_value(SecretId="prod/db")
+        ''', [("secretsmanager:GetSecretValue",
+               "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-??????")],
+        id="secret-name"),
+    pytest.param('''
+        import boto3
+        boto3.client("ssm").get_parameter(Name="/app/flag")
+        ''', [("ssm:GetParameter", "arn:aws:ssm:eu-west-1:123456789012:parameter/app/flag")],
+        id="ssm-parameter"),
+    pytest.param('''
+        import boto3
+        boto3.client("lambda").invoke(FunctionName="resize")
+        ''', [("lambda:InvokeFunction",
+               "arn:aws:lambda:eu-west-1:123456789012:function:resize")], id="lambda"),
+    pytest.param('''
+        import boto3
+        boto3.client("kinesis").put_record(StreamName="clicks", Data=b"", PartitionKey="p")
+        ''', [("kinesis:PutRecord", "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks")],
+        id="kinesis"),
+    pytest.param('''
+        import boto3
+        boto3.client("logs").put_log_events(logGroupName="app", logStreamName="web",
+                                            logEvents=[])
+        ''', [("logs:PutLogEvents",
+               "arn:aws:logs:eu-west-1:123456789012:log-group:app:log-stream:web")],
+        id="log-stream"),
+    pytest.param('''
+        import boto3
+        boto3.resource("dynamodb").Table("orders").query(KeyConditionExpression="x")
+        ''', [("dynamodb:Query", "arn:aws:dynamodb:eu-west-1:123456789012:table/orders")],
+        id="dynamodb-resource"),
+    pytest.param('''
+        import boto3
+        boto3.client("s3").put_object(Bucket="b", Key="k", SSEKMSKeyId=(
+            "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"))
+        ''', [("kms:GenerateDataKey", "arn:aws:kms:eu-west-1:123456789012:key/"
+               "1234abcd-12ab-34cd-56ef-1234567890ab"), ("s3:PutObject", "arn:aws:s3:::b/k")],
+        id="sse-kms-implies-generate-data-key"),
+    pytest.param('''
+        import boto3
+        boto3.client("dynamodb").execute_statement(Statement='SELECT * FROM "orders"')
+        ''', [("dynamodb:PartiQLSelect", "*")], id="partiql-verb"),
+    pytest.param('''
+        import boto3
+        s3 = boto3.resource("s3")
+        s3.Bucket("media").upload_file("/tmp/a.png", "img/a.png")
+        ''', [("s3:AbortMultipartUpload", "arn:aws:s3:::media/img/a.png"),
+              ("s3:PutObject", "arn:aws:s3:::media/img/a.png")], id="resource-transfer"),
+    pytest.param('''
+        import boto3
+        boto3.client("s3").copy_object(Bucket="dst", Key="k",
+                                       CopySource={"Bucket": "src", "Key": "s"})
+        ''', [("s3:GetObject", "arn:aws:s3:::src/s"), ("s3:PutObject", "arn:aws:s3:::dst/k")],
+        id="copy-source"),
+    pytest.param('''
+        import boto3
+        s3 = boto3.client("s3")
+        s3.generate_presigned_url("put_object", Params={"Bucket": "up", "Key": "x"})
+        ''', [("s3:PutObject", "arn:aws:s3:::up/x")], id="presigned-url"),
+])
+def test_resources_are_narrowed(source: str, expected: List[Tuple[str, str]]) -> None:
+    assert grants(source, Place(region="eu-west-1", account="123456789012")) == expected
+
+
+@pytest.mark.parametrize("source, reason", [
+    ("import boto3\nboto3.client(name).list_queues()\n",
+     "the client's service name is not a constant"),
+    ("import boto3\nboto3.client('s3').no_such_operation()\n",
+     "no_such_operation() is not an operation of s3"),
+    ("import boto3\nboto3.client('nosuchservice').list_things()\n",
+     "unknown service 'nosuchservice'"),
+])
+def test_unresolved_calls_are_listed_never_dropped(source: str, reason: str) -> None:
+    result = draft(source)
+    assert [r[2] for r in result.unresolved] == [reason]  # type: ignore[attr-defined]
+    assert result.statements == ()  # type: ignore[attr-defined]
+
+
+APP = '''\
+import boto3
+
+s3 = boto3.client("s3")
+s3.put_object(Bucket="reports", Key="daily.json", Body=b"")
+boto3.client(service).describe()
+'''
+
+
+def run(*args: str, cwd: pathlib.Path) -> "subprocess.CompletedProcess[str]":
+    return subprocess.run([str(SCRIPT), "policy", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_the_command_writes_the_document_and_says_what_it_left(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    first = run("--account", "123456789012", "app.py", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout) == {"Version": "2012-10-17", "Statement": [{
+        "Sid": "S3ReportsDailyJson", "Effect": "Allow", "Action": ["s3:PutObject"],
+        "Resource": "arn:aws:s3:::reports/daily.json"}]}
+    assert "1 call(s) could not be resolved" in first.stderr
+    assert run("--account", "123456789012", "app.py", cwd=tmp_path).stdout == first.stdout
+    text = run("--format", "text", "app.py", cwd=tmp_path).stdout
+    assert "app.py:4: s3.put_object() -> s3:PutObject" in text
+    assert "app.py:5: boto3.client(service).describe(): the client's service name" in text
+
+
+def test_bad_input_is_reported_and_the_rest_drafted(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    (tmp_path / "broken.py").write_text("import boto3\ndef (:\n", encoding="utf-8")
+    result = run(".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "cannot analyse broken.py: syntax error" in result.stderr
+    assert "s3:PutObject" in result.stdout
+    bad = run("--account", "12", "app.py", cwd=tmp_path)
+    assert (bad.returncode, bad.stderr) == (
+        2, "lint-creds: error: --account 12: not a 12-digit account id\n")
+
+
+@pytest.mark.parametrize("form, marker", [("terraform", 'resource "aws_iam_role"'),
+                                          ("cloudformation", "AWS::IAM::Role")])
+def test_infrastructure_formats(tmp_path: pathlib.Path, form: str, marker: str) -> None:
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    result = run("--format", form, "--for", "ec2", "app.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert marker in result.stdout and "s3:PutObject" in result.stdout
+    assert "ec2.amazonaws.com" in result.stdout
+
+
+def test_clients_defined_in_another_module_of_the_project(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n", encoding="utf-8")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "app" / "aws.py").write_text(
+        'import boto3\n\ns3 = boto3.client("s3")\n'
+        'orders = boto3.resource("dynamodb").Table("orders")\n', encoding="utf-8")
+    (tmp_path / "app" / "jobs.py").write_text(
+        "from app.aws import s3\nfrom .aws import orders\nfrom app import aws\n\n"
+        's3.put_object(Bucket="reports", Key="a.json", Body=b"")\n'
+        "orders.get_item(Key={})\n"
+        'aws.s3.delete_object(Bucket="reports", Key="old.json")\n', encoding="utf-8")
+    result = run("--format", "text", ".", cwd=tmp_path)
+    assert [line.strip() for line in result.stdout.splitlines() if "->" in line] == [
+        "app/jobs.py:6: orders.get_item() -> dynamodb:GetItem",
+        "app/jobs.py:5: s3.put_object() -> s3:PutObject",
+        "app/jobs.py:7: aws.s3.delete_object() -> s3:DeleteObject"]
+
+
+def test_no_role_is_written_for_code_that_calls_nothing(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "app.py").write_text("print('hello')\n", encoding="utf-8")
+    result = run("--format", "terraform", "app.py", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "no AWS SDK call found" in result.stderr

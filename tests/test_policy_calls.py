@@ -1,0 +1,133 @@
+"""Which SDK calls the policy reads: source in, ``(service, kind, method)`` out."""
+from __future__ import annotations
+
+import ast
+import textwrap
+from typing import List, Optional, Tuple
+
+import pytest
+
+from lint_creds.engine.scopes import ModuleScopes
+from lint_creds.engine.values import ValueResolver
+from lint_creds.policy.calls import sdk_calls
+
+Row = Tuple[Optional[str], str, str]
+
+
+def calls(source: str) -> List[Row]:
+    text = textwrap.dedent(source)
+    tree = ast.parse(text)
+    scopes = ModuleScopes(tree)
+    resolver = ValueResolver(scopes, (), text.splitlines())
+    return [(c.service, c.kind, c.method) for c in sdk_calls(tree, resolver, scopes)]
+
+
+CASES = [
+    pytest.param('''
+        import boto3
+        s3 = boto3.client("s3")
+        s3.put_object(Bucket="b", Key="k", Body=b"")
+        s3.close()
+        ''', [("s3", "client", "put_object")], id="client"),
+    pytest.param('''
+        import boto3 as b
+        from boto3 import client
+        b.client("sqs").send_message(QueueUrl="u", MessageBody="m")
+        client("sns").publish(TopicArn="t", Message="m")
+        ''', [("sqs", "client", "send_message"), ("sns", "client", "publish")],
+        id="aliases-and-chained"),
+    pytest.param('''
+        import boto3
+        session = boto3.Session(region_name="eu-west-1")
+        ddb = session.client(service_name="dynamodb")
+        ddb.get_item(TableName="t", Key={})
+        ''', [("dynamodb", "client", "get_item")], id="session"),
+    pytest.param('''
+        import boto3
+        SERVICE = "kinesis"
+        boto3.client(SERVICE).put_record(StreamName="s", Data=b"", PartitionKey="p")
+        ''', [("kinesis", "client", "put_record")], id="service-from-a-constant"),
+    pytest.param('''
+        import boto3
+        def make(name):
+            return boto3.client(name)
+        boto3.client(NAME).list_queues()
+        ''', [(None, "client", "list_queues")], id="unknown-service-kept-unresolved"),
+    pytest.param('''
+        import boto3
+        s3 = boto3.client("s3")
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket="b"):
+            pass
+        s3.get_waiter("object_exists").wait(Bucket="b", Key="k")
+        ''', [("s3", "paginator", "list_objects_v2"), ("s3", "waiter", "object_exists")],
+        id="paginator-and-waiter"),
+    pytest.param('''
+        import boto3
+        s3 = boto3.resource("s3")
+        bucket = s3.Bucket("reports")
+        bucket.put_object(Key="k", Body=b"")
+        for obj in bucket.objects.filter(Prefix="2024/"):
+            pass
+        s3.Object("reports", "k").get()
+        bucket.Object("k").delete()
+        s3.meta.client.upload_file("f", "reports", "k")
+        ''', [("s3", "resource", "Bucket.put_object"),
+              ("s3", "resource", "Bucket.objects.filter"),
+              ("s3", "resource", "Object.get"), ("s3", "resource", "Object.delete"),
+              ("s3", "client", "upload_file")], id="resource-api"),
+    pytest.param('''
+        import boto3
+        table = boto3.resource("dynamodb").Table("orders")
+        table.put_item(Item={})
+        with table.batch_writer() as batch:
+            batch.put_item(Item={})
+        ''', [("dynamodb", "resource", "Table.put_item"),
+              ("dynamodb", "resource", "Table.batch_writer")], id="dynamodb-table"),
+    pytest.param('''
+        import boto3
+        class Store:
+            def __init__(self):
+                self.s3 = boto3.client("s3")
+            def save(self, key):
+                self.s3.put_object(Bucket="b", Key=key, Body=b"")
+        ''', [("s3", "client", "put_object")], id="self-attribute"),
+    pytest.param('''
+        import aioboto3
+        async def main():
+            session = aioboto3.Session()
+            async with session.client("s3") as s3:
+                await s3.get_object(Bucket="b", Key="k")
+        ''', [("s3", "client", "get_object")], id="aioboto3"),
+    pytest.param('''
+        from aiobotocore.session import get_session
+        async def main():
+            async with get_session().create_client("sqs") as sqs:
+                await sqs.receive_message(QueueUrl="u")
+        ''', [("sqs", "client", "receive_message")], id="aiobotocore"),
+    pytest.param('''
+        import boto3
+        s3 = boto3.client("s3")
+        url = s3.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"})
+        ''', [("s3", "client", "generate_presigned_url")], id="presigned"),
+    pytest.param('''
+        import functools
+        import boto3
+        @functools.lru_cache()
+        def queue_client():
+            return boto3.client("sqs")
+        def send(body):
+            queue_client().send_message(QueueUrl="u", MessageBody=body)
+        ''', [("sqs", "client", "send_message")], id="factory-function"),
+    pytest.param('''
+        import requests
+        session = requests.Session()
+        session.get("https://example.com")
+        client = make_client()
+        client.put_object(Bucket="b")
+        ''', [], id="look-alikes"),
+]
+
+
+@pytest.mark.parametrize("source, expected", CASES)
+def test_sdk_calls(source: str, expected: List[Row]) -> None:
+    assert calls(source) == expected
