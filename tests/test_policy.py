@@ -169,6 +169,13 @@ def test_every_row_of_the_exceptions_table_is_tested() -> None:
         id="dynamodb-resource"),
     pytest.param('''
         import boto3
+        queue = boto3.resource("sqs").get_queue_by_name(QueueName="jobs")
+        queue.send_message(MessageBody="m")
+        ''', [("sqs:GetQueueUrl", "arn:aws:sqs:eu-west-1:123456789012:jobs"),
+              ("sqs:SendMessage", "arn:aws:sqs:eu-west-1:123456789012:jobs")],
+        id="queue-by-name"),
+    pytest.param('''
+        import boto3
         boto3.client("s3").put_object(Bucket="b", Key="k", SSEKMSKeyId=(
             "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"))
         ''', [("kms:GenerateDataKey", "arn:aws:kms:eu-west-1:123456789012:key/"

@@ -77,6 +77,12 @@ CASES = [
               ("s3", "client", "upload_file")], id="resource-api"),
     pytest.param('''
         import boto3
+        queue = boto3.resource("sqs").get_queue_by_name(QueueName="jobs")
+        queue.send_message(MessageBody="m")
+        ''', [("sqs", "resource", "ServiceResource.get_queue_by_name"),
+              ("sqs", "resource", "Queue.send_message")], id="action-that-makes-a-resource"),
+    pytest.param('''
+        import boto3
         table = boto3.resource("dynamodb").Table("orders")
         table.put_item(Item={})
         with table.batch_writer() as batch:

@@ -159,6 +159,10 @@ def _identifiers(service: str, identifiers: Tuple[Tuple[str, ast.expr, Scope], .
     found: Dict[str, Argument] = {}
     names: List[str] = []
     for label, node, scope in identifiers:
+        if label.startswith("="):  # named by the action that made it
+            found[label[1:]] = (node, scope)
+            names.append(label[1:])
+            continue
         kind, _, index = label.partition(":")
         wanted = _IDENTIFIERS.get((service, kind), ())
         missing = [n for n in wanted if n not in found and n not in names]

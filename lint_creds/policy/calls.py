@@ -37,6 +37,15 @@ _CLIENT_PLUMBING = frozenset({
     "__aenter__", "__aexit__",
 })
 MAX_DEPTH = 12
+#: Resource-API actions that also return a resource: (service, method) -> its type and
+#: the parameter that names it.
+_MADE_BY_ACTIONS = {
+    ("sqs", "get_queue_by_name"): ("Queue", "QueueName"),
+    ("sqs", "create_queue"): ("Queue", "QueueName"),
+    ("sns", "create_topic"): ("Topic", "Name"),
+    ("dynamodb", "create_table"): ("Table", "TableName"),
+    ("s3", "create_bucket"): ("Bucket", "Bucket"),
+}
 
 
 class Receiver(NamedTuple):
@@ -119,7 +128,7 @@ class SdkCalls(FastVisitor):
         elif receiver.kind in ("paginator", "waiter") and method in ("paginate", "wait"):
             self.calls.append(SdkCall(receiver.service, receiver.kind, receiver.name, node,
                                       scope))
-        elif receiver.kind == "resource" and self.receiver(node, scope) is None:
+        elif receiver.kind == "resource" and method[:1].islower():
             self.calls.append(SdkCall(receiver.service, "resource",
                                       f"{receiver.name}.{method}", node, scope,
                                       receiver.identifiers))
@@ -229,6 +238,13 @@ class SdkCalls(FastVisitor):
             name = _text(call.args[0])
             return Receiver("paginator" if func.attr == "get_paginator" else "waiter",
                             base.service, name or "?")
+        made = _MADE_BY_ACTIONS.get((base.service or "", func.attr)) if (
+            base.kind == "resource") else None
+        if made is not None:  # ``sqs.get_queue_by_name(QueueName="jobs")``: a Queue
+            kind, parameter = made
+            named = next((k.value for k in call.keywords if k.arg == parameter), None)
+            return Receiver("resource", base.service, kind, base.identifiers + (
+                ((f"={parameter}", named, scope),) if named is not None else ()))
         if base.kind == "resource" and func.attr[:1].isupper():
             # ``s3.Bucket("b")``, ``bucket.Object("k")``, ``dynamodb.Table("t")``.
             identifiers = base.identifiers + tuple(
