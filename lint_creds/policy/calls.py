@@ -169,8 +169,9 @@ class SdkCalls(FastVisitor):
         return None
 
     def exported(self) -> List[str]:
-        """The module's top-level names that stand for a client, resource or session."""
-        return [name for name in self.scopes.module.bindings if self.module_level(name)]
+        """The names the module defines (not imports) for a client, resource or session."""
+        return [name for name, bindings in self.scopes.module.bindings.items()
+                if bindings[-1].kind == "assign" and self.module_level(name)]
 
     def module_level(self, name: str) -> Optional[Receiver]:
         """What the module's top-level ``name`` stands for, as an importer sees it."""

@@ -120,9 +120,22 @@ def draft_policy(targets: Iterable[Target], options: Options, place: Place,
             data = target.data if target.data is not None else read_bytes(target.path)
         except FileProblem:
             continue  # read a moment ago: gone since, nothing to draft
-        if any(name in data for name in exported):
+        if _uses_any(data, exported):
             draft_file(target, data)
     return Drafted(build(uses, unresolved), tuple(problems), files)
+
+
+def _uses_any(data: bytes, names: Set[bytes]) -> bool:
+    """Does ``data`` use one of ``names`` as an object (the name as a word, then ``.``)?"""
+    for name in names:
+        start = data.find(name)
+        while start != -1:
+            end = start + len(name)
+            before = data[start - 1:start]
+            if not (before.isalnum() or before == b"_") and data[end:end + 1] == b".":
+                return True
+            start = data.find(name, end)
+    return False
 
 
 class _ModuleDraft(NamedTuple):
