@@ -95,8 +95,13 @@ def _env(tmp: Path) -> Dict[str, str]:
     return env
 
 
-def _make_corpus(base: Path, files: int) -> Tuple[Path, Dict, Dict, float]:
-    """The original tree, its snapshot, the fully fixed snapshot, and a full run's time."""
+Corpus = Tuple[Path, Dict, Dict, float, float]
+
+
+def _make_corpus(base: Path, files: int) -> Corpus:
+    """The original tree, its snapshot, the fully fixed snapshot, a full run's time, and
+    how long its writes took (they come in a burst at the end: the project pass decides
+    every file before the first is written)."""
     original = base / "original"
     _build_corpus(original, files)
     fixed = base / "fixed"
@@ -105,33 +110,46 @@ def _make_corpus(base: Path, files: int) -> Tuple[Path, Dict, Dict, float]:
     done = subprocess.run([*LINT_CREDS, *FIX, str(fixed)], env=_env(base),
                           capture_output=True, text=True, timeout=600)
     duration = time.monotonic() - started
+    written = [path.stat().st_mtime for path in fixed.rglob("*.py")
+               if path.read_bytes() != (original / path.relative_to(fixed)).read_bytes()]
+    writes = max(written) - min(written) if written else 0.0
     assert done.returncode == 0, done.stderr
     before, after = _snapshot(original), _snapshot(fixed)
     assert before.keys() == after.keys()
     assert sum(before[k] != after[k] for k in before) == files + 1  # every module, and keys
     assert "KEY_ID" not in after[KEYS_FILE][0].decode()
-    return original, before, after, duration
+    return original, before, after, duration, writes
 
 
 @pytest.fixture(scope="module")
-def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Tuple[Path, Dict, Dict, float]:
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     return _make_corpus(tmp_path_factory.mktemp("kill-small"), SMALL)
 
 
 @pytest.fixture(scope="module")
-def large_corpus(tmp_path_factory: pytest.TempPathFactory) -> Tuple[Path, Dict, Dict, float]:
+def large_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     return _make_corpus(tmp_path_factory.mktemp("kill-large"), LARGE)
 
 
-def _kill_once(corpus: Tuple[Path, Dict, Dict, float], tmp_path: Path, seed: int) -> int:
-    original, before, after, duration = corpus
+def _kill_once(corpus: Corpus, tmp_path: Path, seed: int, during_writes: bool = False) -> int:
+    """Kill a fix at a random moment of the whole run, or (``during_writes``) at a random
+    moment after its first write, within the time a full run's writes take."""
+    original, before, after, duration, writes = corpus
     tree = tmp_path / f"run{seed}"
     shutil.copytree(original, tree)
-    delay = random.Random(seed).uniform(0.05, max(0.1, duration * 0.95))
+    chance = random.Random(seed)
+    modules = {path: path.stat().st_mtime_ns for path in tree.rglob("*.py")}
     process = subprocess.Popen([*LINT_CREDS, *FIX, str(tree)], env=_env(tmp_path),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
-    time.sleep(delay)
+    if during_writes:
+        deadline = time.monotonic() + 3 * duration + 30
+        while time.monotonic() < deadline and process.poll() is None and all(
+                path.stat().st_mtime_ns == mtime for path, mtime in modules.items()):
+            time.sleep(0.002)
+        time.sleep(chance.uniform(0, writes))
+    else:
+        time.sleep(chance.uniform(0.05, max(0.1, duration * 0.95)))
     try:
         os.killpg(process.pid, signal.SIGKILL)  # the pool's workers die with it
     except ProcessLookupError:
@@ -157,6 +175,7 @@ def test_killed_fix_leaves_old_or_new_bytes(small_corpus, tmp_path: Path, seed: 
 
 @pytest.mark.scale
 def test_killed_fix_twenty_times_in_a_row(large_corpus, tmp_path: Path) -> None:
-    partial = [_kill_once(large_corpus, tmp_path, 100 + seed) for seed in range(20)]
+    partial = [_kill_once(large_corpus, tmp_path, 100 + seed, during_writes=True)
+               for seed in range(20)]
     # Most kills must land mid-run, or the test proves nothing.
     assert sum(0 < count < LARGE for count in partial) >= 10, partial
