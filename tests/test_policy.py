@@ -169,6 +169,10 @@ def test_every_row_of_the_exceptions_table_is_tested() -> None:
         id="dynamodb-resource"),
     pytest.param('''
         import boto3
+        boto3.resource("s3").Object("reports", "k").get()
+        ''', [("s3:GetObject", "arn:aws:s3:::reports/k")], id="object-with-bucket-and-key"),
+    pytest.param('''
+        import boto3
         queue = boto3.resource("sqs").get_queue_by_name(QueueName="jobs")
         queue.send_message(MessageBody="m")
         ''', [("sqs:GetQueueUrl", "arn:aws:sqs:eu-west-1:123456789012:jobs"),

@@ -158,14 +158,16 @@ def _identifiers(service: str, identifiers: Tuple[Tuple[str, ast.expr, Scope], .
     """``s3.Object("b", "k")``, ``s3.Bucket("b").Object("k")`` -> Bucket and Key."""
     found: Dict[str, Argument] = {}
     names: List[str] = []
+    missing: List[str] = []
     for label, node, scope in identifiers:
         if label.startswith("="):  # named by the action that made it
             found[label[1:]] = (node, scope)
             names.append(label[1:])
             continue
         kind, _, index = label.partition(":")
-        wanted = _IDENTIFIERS.get((service, kind), ())
-        missing = [n for n in wanted if n not in found and n not in names]
+        if index == "0":  # a constructor's arguments fill what its parents left, in order
+            wanted = _IDENTIFIERS.get((service, kind), ())
+            missing = [n for n in wanted if n not in found and n not in names]
         if int(index) < len(missing):
             names.append(missing[int(index)])
             found[missing[int(index)]] = (node, scope)
