@@ -1,0 +1,109 @@
+"""Policy documents as the tests change them, the draft's text report as they read it, and
+where in an app a denial surfaced."""
+from __future__ import annotations
+
+import ast
+import copy
+import pathlib
+import re
+from typing import Any, Dict, List, Optional, Set, Tuple
+
+Document = Dict[str, Any]
+
+#: ``    fixtures/policy_apps/s3_app/publish_reports.py:25: s3.put_object() -> s3:PutObject``
+_USE = re.compile(r"^\s+(?P<path>\S+?):(?P<line>\d+): (?P<call>.+?) -> (?P<action>[\w-]+:\w+)",
+                  re.MULTILINE)
+_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)', re.MULTILINE)
+#: How a denial reaches the app: botocore's ``AccessDenied``/``403``, urllib's ``403``.
+DENIED = re.compile(r"\bAccessDenied\b|\b403\b")
+
+
+def _listed(value: Any) -> List[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def grants(document: Document) -> Dict[str, Set[str]]:
+    """``action -> resources`` a document allows."""
+    found: Dict[str, Set[str]] = {}
+    for statement in document["Statement"]:
+        assert statement["Effect"] == "Allow", statement
+        for action in _listed(statement["Action"]):
+            found.setdefault(action, set()).update(_listed(statement["Resource"]))
+    return found
+
+
+def without(document: Document, action: str, resource: Optional[str] = None) -> Document:
+    """``document`` minus ``action`` (on ``resource`` only, when given); every other grant
+    is kept exactly."""
+    changed = copy.deepcopy(document)
+    statements: List[Dict[str, Any]] = []
+    for statement in changed["Statement"]:
+        actions = _listed(statement["Action"])
+        if action not in actions:
+            statements.append(statement)
+            continue
+        others = [a for a in actions if a != action]
+        if others:
+            statements.append({**statement, "Action": others})
+        kept = [r for r in _listed(statement["Resource"]) if resource is not None and r != resource]
+        if kept:
+            statements.append({**statement, "Sid": statement.get("Sid", "") + "Rest",
+                               "Action": [action], "Resource": kept})
+    changed["Statement"] = statements
+    assert statements, "a policy needs a statement; no app has a single grant"
+    return changed
+
+
+def draft_lines(text_report: str, script: pathlib.Path) -> Dict[str, Set[int]]:
+    """``action -> lines of script`` that the text report says need it."""
+    lines: Dict[str, Set[int]] = {}
+    for match in _USE.finditer(text_report):
+        if pathlib.Path(match["path"]).name == script.name:
+            lines.setdefault(match["action"], set()).add(int(match["line"]))
+    return lines
+
+
+def presigning_lines(text_report: str, script: pathlib.Path) -> Dict[str, Set[int]]:
+    """``action -> lines`` where a URL the draft saw presigned for it is used: the whole
+    function that signs it (the request is made where the URL is opened, not signed)."""
+    tree = ast.parse(script.read_text(encoding="utf-8"))
+    functions = [node for node in ast.walk(tree)
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    lines: Dict[str, Set[int]] = {}
+    for match in _USE.finditer(text_report):
+        if pathlib.Path(match["path"]).name != script.name or (
+                "generate_presigned_url" not in match["call"]):
+            continue
+        line = int(match["line"])
+        for function in functions:
+            end = function.end_lineno or function.lineno
+            if function.lineno <= line <= end:
+                lines.setdefault(match["action"], set()).update(range(function.lineno, end + 1))
+    return lines
+
+
+def failing_line(stderr: str, script: pathlib.Path) -> Optional[int]:
+    """The line of ``script`` in the traceback's innermost frame of that file."""
+    lines = [int(m["line"]) for m in _FRAME.finditer(stderr)
+             if pathlib.Path(m["path"]).name == script.name]
+    return lines[-1] if lines else None
+
+
+def denials(server_log: str) -> List[Tuple[str, str]]:
+    """``(action, resource)`` pairs moto refused (written by ``moto_iam_server.py``)."""
+    return re.findall(r"^policy-e2e: denied (\S+) on (\S+)$", server_log, re.MULTILINE)
+
+
+def iam_match(pattern: str, arn: str) -> bool:
+    """IAM's wildcard match of a policy resource against a request's ARN."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, arn, re.DOTALL) is not None
+
+
+def narrowed(document: Document, action: str, resource: str) -> Document:
+    """``document`` with ``action``'s grant on ``*`` narrowed to ``resource`` by hand, as the
+    draft's warning asks a reviewer to (the statement's other actions keep ``*``)."""
+    changed = without(document, action)
+    changed["Statement"].append({"Sid": "Narrowed", "Effect": "Allow", "Action": [action],
+                                 "Resource": resource})
+    return changed
