@@ -36,6 +36,8 @@ assert tuple(name for name, _ in _EXPORT_TYPES) == Export._fields
 #: One file's row of the wrapper table: (size, modification time in ns, wrapper names).
 WrapperEntry = Tuple[int, int, Tuple[str, ...]]
 _WRAPPER_TABLE = "wrappers.json"
+#: A module summary is small; a larger entry is not one this code wrote.
+_MAX_ENTRY_BYTES = 4 * 1024 * 1024
 #: The wrapper table holds a short row per file of the project: this is ample.
 _MAX_TABLE_BYTES = 64 * 1024 * 1024
 
@@ -52,20 +54,14 @@ class SummaryCache:
 
     def load(self, path: str, stat: os.stat_result) -> Optional[ModuleSummary]:
         """The cached summary of ``path`` if one is there and valid for the file as it is."""
-        entry = os.path.join(self.directory, self._entry_path(path))
-        try:
-            with open(entry, "rb") as handle:
-                document = json.loads(handle.read(4 * 1024 * 1024))
-        except (FileNotFoundError, NotADirectoryError):
-            return None
-        except (OSError, ValueError, RecursionError) as error:
-            self._warn("read", f"ignoring unreadable cache entry {entry}: {error}")
-            return None
+        name = self._entry_path(path)
+        document = self._read(name, _MAX_ENTRY_BYTES)
         if not isinstance(document, dict) or document.get("key") != self._key(path, stat):
             return None
         summary = _summary_from_json(document.get("summary"))
         if summary is None:
-            self._warn("invalid", f"ignoring invalid cache entry {entry}")
+            self._warn("invalid", f"ignoring invalid cache entry "
+                                  f"{os.path.join(self.directory, name)}")
         return summary
 
     def store(self, path: str, stat: os.stat_result, summary: ModuleSummary) -> None:
@@ -92,22 +88,28 @@ class SummaryCache:
     def load_wrappers(self) -> Dict[str, WrapperEntry]:
         """The wrapper table (:mod:`lint_creds.project.wrapper_names`), {} when there is
         none or it is not valid for this version and these options."""
-        entry = os.path.join(self.directory, _WRAPPER_TABLE)
-        try:
-            with open(entry, "rb") as handle:
-                document = json.loads(handle.read(_MAX_TABLE_BYTES))
-        except (FileNotFoundError, NotADirectoryError):
-            return {}
-        except (OSError, ValueError, RecursionError) as error:
-            self._warn("read", f"ignoring unreadable cache entry {entry}: {error}")
-            return {}
+        document = self._read(_WRAPPER_TABLE, _MAX_TABLE_BYTES)
         if not isinstance(document, dict) or document.get("key") != self._table_key():
             return {}
         table = _wrapper_table_from_json(document.get("files"))
         if table is None:
-            self._warn("invalid", f"ignoring invalid cache entry {entry}")
+            self._warn("invalid", f"ignoring invalid cache entry "
+                                  f"{os.path.join(self.directory, _WRAPPER_TABLE)}")
             return {}
         return table
+
+    def _read(self, name: str, limit: int) -> Any:
+        """The JSON document of entry ``name``; None when there is none or (with a
+        warning) when it cannot be read."""
+        entry = os.path.join(self.directory, name)
+        try:
+            with open(entry, "rb") as handle:
+                return json.loads(handle.read(limit))
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except (OSError, ValueError, RecursionError) as error:
+            self._warn("read", f"ignoring unreadable cache entry {entry}: {error}")
+            return None
 
     def store_wrappers(self, table: Dict[str, WrapperEntry]) -> None:
         """Write the wrapper table atomically (see :meth:`store`)."""
