@@ -218,6 +218,8 @@ def test_resources_are_narrowed(source: str, expected: List[Tuple[str, str]]) ->
      "no_such_operation() is not an operation of s3"),
     ("import boto3\nboto3.client('nosuchservice').list_things()\n",
      "unknown service 'nosuchservice'"),
+    ("import boto3\ns3 = boto3.client('s3')\ngetattr(s3, action)(Bucket='b')\n",
+     "the method is chosen at run time (getattr)"),
 ])
 def test_unresolved_calls_are_listed_never_dropped(source: str, reason: str) -> None:
     result = draft(source)

@@ -125,6 +125,13 @@ CASES = [
             queue_client().send_message(QueueUrl="u", MessageBody=body)
         ''', [("sqs", "client", "send_message")], id="factory-function"),
     pytest.param('''
+        import boto3
+        s3 = boto3.client("s3")
+        getattr(s3, "delete_object")(Bucket="b", Key="k")
+        getattr(s3, method)(Bucket="b")
+        getattr(settings, "x")()
+        ''', [("s3", "client", "delete_object"), ("s3", "dynamic", "")], id="getattr"),
+    pytest.param('''
         import requests
         session = requests.Session()
         session.get("https://example.com")

@@ -100,6 +100,8 @@ def needs_of(call: SdkCall) -> Tuple[List[Need], Optional[Unresolved]]:
     """The actions ``call`` needs, or why they cannot be known."""
     if call.service is None:
         return [], Unresolved(call, "the client's service name is not a constant")
+    if call.kind == "dynamic":
+        return [], Unresolved(call, "the method is chosen at run time (getattr)")
     prefix = catalog.service_prefix(call.service)
     if prefix is None:
         return [], Unresolved(call, f"unknown service {call.service!r}")

@@ -64,7 +64,8 @@ class SdkCall(NamedTuple):
     """One call of the SDK, as the policy reads it."""
 
     service: Optional[str]
-    #: ``client``, ``paginator``, ``waiter`` or ``resource``.
+    #: ``client``, ``paginator``, ``waiter``, ``resource``, or ``dynamic`` (a client method
+    #: chosen at run time: ``getattr(client, name)(...)``).
     kind: str
     #: The client method, the paginator or waiter name, or ``Type.method`` of a resource.
     method: str
@@ -116,6 +117,9 @@ class SdkCalls(FastVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         self.generic_visit(node)
         func = node.func
+        if isinstance(func, ast.Call) and _is_getattr(func):
+            self._dynamic(node, func)
+            return
         if not isinstance(func, ast.Attribute):
             return
         scope = self._stack[-1]
@@ -132,6 +136,17 @@ class SdkCalls(FastVisitor):
             self.calls.append(SdkCall(receiver.service, "resource",
                                       f"{receiver.name}.{method}", node, scope,
                                       receiver.identifiers))
+
+    def _dynamic(self, node: ast.Call, getter: ast.Call) -> None:
+        """``getattr(client, name)(...)``: a constant name is an ordinary call; any other
+        is kept, so the policy lists it as unresolved."""
+        scope = self._stack[-1]
+        receiver = self.receiver(getter.args[0], scope)
+        if receiver is None or receiver.kind != "client":
+            return
+        name = _text(getter.args[1])
+        self.calls.append(SdkCall(receiver.service, "client" if name else "dynamic",
+                                  name or "", node, scope))
 
     # -- receivers ------------------------------------------------------------------
     def receiver(self, node: ast.AST, scope: Scope, depth: int = 0) -> Optional[Receiver]:
@@ -274,6 +289,11 @@ class SdkCalls(FastVisitor):
         value = self.resolver.classify(node, scope)
         text = value.literal if value is not None and value.literal else _text(node)
         return text if text and text.replace("-", "").isalnum() else None
+
+
+def _is_getattr(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Name) and call.func.id == "getattr" and len(
+        call.args) >= 2 and not call.keywords
 
 
 def _text(node: ast.AST) -> Optional[str]:
