@@ -301,3 +301,10 @@ def test_no_role_is_written_for_code_that_calls_nothing(tmp_path: pathlib.Path) 
     result = run("--format", "terraform", "app.py", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (2, "")
     assert "no AWS SDK call found" in result.stderr
+
+
+def test_standard_input(tmp_path: pathlib.Path) -> None:
+    result = subprocess.run([str(SCRIPT), "policy", "--format", "text", "--stdin-filename",
+                             "job.py", "-"], cwd=tmp_path, input=APP, capture_output=True,
+                            text=True, timeout=120)
+    assert "job.py:4: s3.put_object() -> s3:PutObject" in result.stdout

@@ -22,7 +22,7 @@ _REGION = re.compile(r"^([a-z]{2}(-[a-z]+)+-\d|\*)$")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags of ``policy``; configuration flags override ``[tool.lint-creds]``."""
     parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="files or directories to read (default: .)")
+                        help="files or directories to read (default: .); - reads stdin")
     parser.add_argument("--format", choices=FORMATS, default="json",
                         help="json: the identity policy document (default); text: each "
                         "statement with the calls that need it, unresolved calls and warnings; "
@@ -58,8 +58,11 @@ def run(args: argparse.Namespace) -> int:
     def targets() -> Iterator[Target]:
         visit = Visit.of(paths)
         for path in paths:
-            yield from iter_collect([path], settings.excludes, settings.root,
-                                    args.force_exclude, visit)
+            if path == "-":
+                yield Target(args.stdin_filename or "-", data=sys.stdin.buffer.read())
+            else:
+                yield from iter_collect([path], settings.excludes, settings.root,
+                                        args.force_exclude, visit)
 
     drafted = draft_policy(targets(), settings.options, Place(region=args.region,
                                                               account=args.account),
