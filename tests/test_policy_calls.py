@@ -126,6 +126,12 @@ CASES = [
         ''', [("sqs", "client", "send_message")], id="factory-function"),
     pytest.param('''
         import boto3
+        bucket = boto3.resource("s3").Bucket("logs")
+        bucket.objects.filter(Prefix="old/").delete()
+        ''', [("s3", "resource", "Bucket.objects.filter"),
+              ("s3", "resource", "Bucket.objects.delete")], id="narrowed-collection-action"),
+    pytest.param('''
+        import boto3
         s3 = boto3.client("s3")
         getattr(s3, "delete_object")(Bucket="b", Key="k")
         getattr(s3, method)(Bucket="b")

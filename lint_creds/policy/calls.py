@@ -37,6 +37,8 @@ _CLIENT_PLUMBING = frozenset({
     "__aenter__", "__aexit__",
 })
 MAX_DEPTH = 12
+#: Collection methods that return the collection, narrowed (``objects.filter(...).delete()``).
+_NARROWING = frozenset({"all", "filter", "limit", "page_size"})
 #: Resource-API actions that also return a resource: (service, method) -> its type and
 #: the parameter that names it.
 _MADE_BY_ACTIONS = {
@@ -254,6 +256,8 @@ class SdkCalls(FastVisitor):
             name = _text(call.args[0])
             return Receiver("paginator" if func.attr == "get_paginator" else "waiter",
                             base.service, name or "?")
+        if base.kind == "resource" and "." in base.name and func.attr in _NARROWING:
+            return base  # ``bucket.objects.filter(...)`` is the collection, narrowed
         made = _MADE_BY_ACTIONS.get((base.service or "", func.attr)) if (
             base.kind == "resource") else None
         if made is not None:  # ``sqs.get_queue_by_name(QueueName="jobs")``: a Queue
