@@ -83,16 +83,20 @@ def run(args: argparse.Namespace) -> int:
 def _check(paths: Sequence[str], settings: Settings,
            args: argparse.Namespace) -> Iterator[FileResult]:
     """Results for every target in the order the paths were given, stdin first-class."""
-    def targets() -> Iterator[Target]:
-        visit = Visit.of(paths)  # a file reached by two of the paths is checked once
-        for path in paths:
-            if path == "-":
-                yield Target(args.stdin_filename or "-", data=sys.stdin.buffer.read())
-            else:
-                yield from iter_collect([path], settings.excludes, settings.root,
-                                        args.force_exclude, visit)
+    return check_targets(collect_targets(paths, settings, args), settings.options, args.jobs,
+                         settings.project)
 
-    return check_targets(targets(), settings.options, args.jobs, settings.project)
+
+def collect_targets(paths: Sequence[str], settings: Settings,
+                    args: argparse.Namespace) -> Iterator[Target]:
+    """The files the paths name, in order, ``-`` read from stdin (``check``, ``policy``)."""
+    visit = Visit.of(paths)  # a file reached by two of the paths is read once
+    for path in paths:
+        if path == "-":
+            yield Target(args.stdin_filename or "-", data=sys.stdin.buffer.read())
+        else:
+            yield from iter_collect([path], settings.excludes, settings.root,
+                                    args.force_exclude, visit)
 
 
 def _with_fingerprint(finding: Reported, root: str) -> Reported:

@@ -7,10 +7,9 @@ import argparse
 import json
 import re
 import sys
-from typing import Iterator, List
+from typing import List
 
-from ..source.files import Target, Visit, iter_collect
-from .check import _emit, _error
+from .check import _emit, _error, collect_targets
 from .config import ConfigError, add_config_arguments, settings_from_args
 
 FORMATS = ("json", "text", "terraform", "cloudformation")
@@ -55,16 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from ..policy.draft import draft_policy
     from ..policy.resources import Place
 
-    def targets() -> Iterator[Target]:
-        visit = Visit.of(paths)
-        for path in paths:
-            if path == "-":
-                yield Target(args.stdin_filename or "-", data=sys.stdin.buffer.read())
-            else:
-                yield from iter_collect([path], settings.excludes, settings.root,
-                                        args.force_exclude, visit)
-
-    drafted = draft_policy(targets(), settings.options, Place(region=args.region,
+    drafted = draft_policy(collect_targets(paths, settings, args), settings.options, Place(region=args.region,
                                                               account=args.account),
                            settings.project)
     draft = drafted.draft

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
 
+from ..engine.origins import constant_string
 from ..engine.scopes import Scope
 from . import catalog
 from .calls import SdkCall
@@ -181,7 +182,7 @@ def _presigned(call: SdkCall, arguments: Dict[str, Argument]
     """Whoever opens a presigned URL acts with the signer's permissions."""
     method_node = arguments.get("ClientMethod") or (
         (call.node.args[0], call.scope) if call.node.args else None)
-    method = _constant(method_node[0]) if method_node else None
+    method = constant_string(method_node[0]) if method_node else None
     operation = catalog.operation_of(call.service or "", method) if method else None
     if operation is None:
         return (), arguments
@@ -190,7 +191,7 @@ def _presigned(call: SdkCall, arguments: Dict[str, Argument]
     inner: Dict[str, Argument] = {}
     if params is not None and isinstance(params[0], ast.Dict):
         for key, value in zip(params[0].keys, params[0].values):
-            name = _constant(key) if key is not None else None
+            name = constant_string(key) if key is not None else None
             if name:
                 inner[name] = (value, params[1])
     return (operation,), inner
@@ -202,7 +203,7 @@ def _actions(service: str, prefix: str, operation: str, arguments: Dict[str, Arg
     if exception is not None:
         pairs = exception.actions
         if operation in ("ExecuteStatement",) and "Statement" in arguments:
-            verb = (_constant(arguments["Statement"][0]) or "").lstrip().split(" ", 1)[0]
+            verb = (constant_string(arguments["Statement"][0]) or "").lstrip().split(" ", 1)[0]
             if verb.upper() in PARTIQL_VERBS:
                 pairs = ((PARTIQL_VERBS[verb.upper()], "target"),)
     else:
@@ -229,8 +230,8 @@ def _copy_source(arguments: Dict[str, Argument]) -> Dict[str, Argument]:
     node, scope = source
     if isinstance(node, ast.Dict):
         return {name: (value, scope) for key, value in zip(node.keys, node.values)
-                if key is not None and (name := _constant(key)) in ("Bucket", "Key")}
-    text = _constant(node)
+                if key is not None and (name := constant_string(key)) in ("Bucket", "Key")}
+    text = constant_string(node)
     if text and "/" in text:
         bucket, key = text.lstrip("/").split("/", 1)
         return {"Bucket": (ast.Constant(bucket), scope), "Key": (ast.Constant(key), scope)}
@@ -244,9 +245,3 @@ def _keywords(call: ast.Call, scope: Scope) -> Dict[str, Argument]:
 def _positional(call: SdkCall, names: Tuple[str, ...]) -> Dict[str, Argument]:
     return {name: (arg, call.scope) for name, arg in zip(names, call.node.args)
             if not isinstance(arg, ast.Starred)}
-
-
-def _constant(node: ast.AST) -> Optional[str]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None

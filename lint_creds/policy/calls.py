@@ -14,6 +14,7 @@ import ast
 from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from ..engine.exports import returns_of
+from ..engine.origins import constant_string
 from ..engine.scopes import ModuleScopes, Scope
 from ..engine.values import ValueResolver
 from ..engine.visitor import FastVisitor
@@ -146,7 +147,7 @@ class SdkCalls(FastVisitor):
         receiver = self.receiver(getter.args[0], scope)
         if receiver is None or receiver.kind != "client":
             return
-        name = _text(getter.args[1])
+        name = constant_string(getter.args[1])
         self.calls.append(SdkCall(receiver.service, "client" if name else "dynamic",
                                   name or "", node, scope))
 
@@ -253,7 +254,7 @@ class SdkCalls(FastVisitor):
             return Receiver(_SESSION_FACTORIES[func.attr], self._service(call, scope),
                             "ServiceResource")
         if base.kind == "client" and func.attr in ("get_paginator", "get_waiter") and call.args:
-            name = _text(call.args[0])
+            name = constant_string(call.args[0])
             return Receiver("paginator" if func.attr == "get_paginator" else "waiter",
                             base.service, name or "?")
         if base.kind == "resource" and "." in base.name and func.attr in _NARROWING:
@@ -291,7 +292,7 @@ class SdkCalls(FastVisitor):
         if node is None:
             return None
         value = self.resolver.classify(node, scope)
-        text = value.literal if value is not None and value.literal else _text(node)
+        text = value.literal if value is not None and value.literal else constant_string(node)
         return text if text and text.replace("-", "").isalnum() else None
 
 
@@ -299,11 +300,6 @@ def _is_getattr(call: ast.Call) -> bool:
     return isinstance(call.func, ast.Name) and call.func.id == "getattr" and len(
         call.args) >= 2 and not call.keywords
 
-
-def _text(node: ast.AST) -> Optional[str]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
 
 
 def sdk_calls(tree: ast.Module, resolver: ValueResolver, scopes: ModuleScopes,
