@@ -289,11 +289,12 @@ def test_clients_defined_in_another_module_of_the_project(tmp_path: pathlib.Path
         's3.put_object(Bucket="reports", Key="a.json", Body=b"")\n'
         "orders.get_item(Key={})\n"
         'aws.s3.delete_object(Bucket="reports", Key="old.json")\n', encoding="utf-8")
-    result = run("--format", "text", ".", cwd=tmp_path)
-    assert [line.strip() for line in result.stdout.splitlines() if "->" in line] == [
-        "app/jobs.py:6: orders.get_item() -> dynamodb:GetItem",
-        "app/jobs.py:5: s3.put_object() -> s3:PutObject",
-        "app/jobs.py:7: aws.s3.delete_object() -> s3:DeleteObject"]
+    for given in (".", "app/jobs.py"):  # the defining module given or not
+        result = run("--format", "text", given, cwd=tmp_path)
+        assert [line.strip() for line in result.stdout.splitlines() if "->" in line] == [
+            "app/jobs.py:6: orders.get_item() -> dynamodb:GetItem",
+            "app/jobs.py:5: s3.put_object() -> s3:PutObject",
+            "app/jobs.py:7: aws.s3.delete_object() -> s3:DeleteObject"], given
 
 
 def test_no_role_is_written_for_code_that_calls_nothing(tmp_path: pathlib.Path) -> None:
@@ -308,3 +309,39 @@ def test_standard_input(tmp_path: pathlib.Path) -> None:
                              "job.py", "-"], cwd=tmp_path, input=APP, capture_output=True,
                             text=True, timeout=120)
     assert "job.py:4: s3.put_object() -> s3:PutObject" in result.stdout
+
+
+def test_clients_passed_to_functions_and_classes_of_other_modules(
+        tmp_path: pathlib.Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n", encoding="utf-8")
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "storage.py").write_text(  # never names the SDK
+        "def archive(client, key):\n"
+        '    client.put_object(Bucket="archive", Key=key, Body=b"")\n'
+        "    forget(client, key)\n\n\n"
+        "def forget(client, key):\n"
+        '    client.delete_object(Bucket="inbox", Key=key)\n\n\n'
+        "class Ledger:\n"
+        "    def __init__(self, table):\n"
+        "        self.table = table\n\n"
+        "    def record(self, item):\n"
+        "        self.table.put_item(Item=item)\n\n\n"
+        "def unused(client):\n"
+        "    client.delete_bucket(Bucket='archive')\n", encoding="utf-8")
+    (package / "handler.py").write_text(
+        "import boto3\n\nfrom app import storage\nfrom app.storage import Ledger\n\n"
+        's3 = boto3.client("s3")\n'
+        'ledger = Ledger(table=boto3.resource("dynamodb").Table("ledger"))\n\n\n'
+        "def handle(event, context):\n"
+        '    storage.archive(s3, event["key"])\n'
+        "    ledger.record(event)\n", encoding="utf-8")
+    result = run("--format", "text", "app/handler.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(line.strip() for line in result.stdout.splitlines() if "->" in line) == [
+        "app/storage.py:15: self.table.put_item() -> dynamodb:PutItem",
+        "app/storage.py:2: client.put_object() -> s3:PutObject [widened: ObjectName not known]",
+        "app/storage.py:7: client.delete_object() -> s3:DeleteObject"
+        " [widened: ObjectName not known]"]
+    assert "DeleteBucket" not in result.stdout  # ``unused`` is never called

@@ -146,7 +146,89 @@ CASES = [
         ''', [], id="look-alikes"),
 ]
 
+#: SDK objects that reach a function through its parameters.
+PARAMETERS = [
+    pytest.param('''
+        def upload(client, bucket, key):
+            client.put_object(Bucket=bucket, Key=key, Body=b"")
+        class Box:
+            def put(self, thing):
+                thing.put_object()
+        upload(make(), "b", "k")
+        Box().put(object())
+        ''', [], id="silent-nothing-passed-is-from-the-sdk"),
+    pytest.param('''
+        import boto3
+        def upload(client, path):
+            client.upload_file(path, "b", "k")
+        upload(boto3.client("s3"), "report.csv")
+        ''', [("s3", "client", "upload_file")], id="positional-argument"),
+    pytest.param('''
+        import boto3
+        class Worker:
+            def __init__(self):
+                self.sqs = boto3.client("sqs")
+            def run(self):
+                self._drain(queue_client=self.sqs)
+            def _drain(self, queue_client):
+                queue_client.receive_message(QueueUrl="u")
+        ''', [("sqs", "client", "receive_message")], id="keyword-argument-to-a-method"),
+    pytest.param('''
+        import boto3
+        class Orders:
+            def __init__(self, table, topic=None):
+                self.table = table
+            def add(self, item):
+                self.table.put_item(Item=item)
+        orders = Orders(boto3.resource("dynamodb").Table("orders"))
+        ''', [("dynamodb", "resource", "Table.put_item")], id="injected-into-a-class"),
+    pytest.param('''
+        import boto3
+        def listing(s3=None):
+            s3 = s3 or boto3.client("s3")
+            return s3.list_buckets()
+        def purge(sqs=boto3.client("sqs")):
+            sqs.purge_queue(QueueUrl="u")
+        ''', [("s3", "client", "list_buckets"), ("sqs", "client", "purge_queue")],
+        id="defaults-and-fallbacks"),
+    pytest.param('''
+        from typing import TYPE_CHECKING, Optional
+        from botocore.client import BaseClient
+        from mypy_boto3_sqs import SQSClient
+        from mypy_boto3_sso_admin.client import SSOAdminClient
+        if TYPE_CHECKING:
+            from mypy_boto3_dynamodb.service_resource import Table
+        def send(sqs: SQSClient, admin: "Optional[SSOAdminClient]", table: "Table",
+                 anything: BaseClient):
+            sqs.send_message(QueueUrl="u", MessageBody="m")
+            admin.list_instances()
+            table.get_item(Key={})
+            anything.get_object(Bucket="b", Key="k")
+        ''', [("sqs", "client", "send_message"), ("sso-admin", "client", "list_instances"),
+              ("dynamodb", "resource", "Table.get_item"), (None, "client", "get_object")],
+        id="type-hints"),
+    pytest.param('''
+        import boto3
+        def drain(sqs, url):
+            sqs.delete_message(QueueUrl=url, ReceiptHandle="h")
+            drain(sqs, url)
+        def forward(client):
+            drain(client, "u")
+        forward(boto3.client("sqs"))
+        forward(boto3.client("sqs"))
+        ''', [("sqs", "client", "delete_message")], id="recursion-and-repeats-followed-once"),
+    pytest.param('''
+        import boto3
+        s3 = boto3.client("s3")
+        def put(key):
+            s3.put_object(Bucket="b", Key=key, Body=b"")
+        s3.copy({"Bucket": "a", "Key": "k"}, "b", "k")
+        print(s3)
+        ''', [("s3", "client", "put_object"), ("s3", "client", "copy")],
+        id="sdk-calls-and-builtins-are-not-followed"),
+]
 
-@pytest.mark.parametrize("source, expected", CASES)
+
+@pytest.mark.parametrize("source, expected", CASES + PARAMETERS)
 def test_sdk_calls(source: str, expected: List[Row]) -> None:
     assert calls(source) == expected

@@ -11,13 +11,15 @@ is kept as unresolved, never dropped: the policy lists it.
 from __future__ import annotations
 
 import ast
-from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 from ..engine.exports import returns_of
 from ..engine.origins import constant_string
-from ..engine.scopes import ModuleScopes, Scope
+from ..engine.scopes import Binding, ModuleScopes, Scope
 from ..engine.values import ValueResolver
 from ..engine.visitor import FastVisitor
+from .parameters import (FunctionNode, annotation_of, bind_arguments, hint_candidates,
+                         hinted_type, initializer)
 
 #: What builds a client or a resource, by qualified name (the service is the first argument).
 _FACTORIES = {
@@ -38,6 +40,10 @@ _CLIENT_PLUMBING = frozenset({
     "__aenter__", "__aexit__",
 })
 MAX_DEPTH = 12
+#: How deep calls that pass SDK objects on are followed (``handler -> store -> upload``).
+MAX_HANDOFFS = 6
+#: Packages whose functions take clients but are not the project's code to follow.
+_LIBRARIES = ("boto3.", "botocore.", "aioboto3.", "aiobotocore.", "s3transfer.")
 #: Collection methods that return the collection, narrowed (``objects.filter(...).delete()``).
 _NARROWING = frozenset({"all", "filter", "limit", "page_size"})
 #: Resource-API actions that also return a resource: (service, method) -> its type and
@@ -77,17 +83,40 @@ class SdkCall(NamedTuple):
     identifiers: Tuple[Tuple[str, ast.expr, Scope], ...] = ()
 
 
+class Handoff(NamedTuple):
+    """A call passing SDK objects to a function or class of another module of the project
+    (``storage.upload(s3, path)``): the policy follows it there (see
+    :meth:`SdkCalls.followed`)."""
+
+    qualname: str  # ``app.storage.upload``
+    args: Tuple[Optional[Receiver], ...]  # what each positional argument stands for
+    keywords: Tuple[Tuple[str, Receiver], ...]  # (parameter, what was passed)
+    depth: int
+
+
+#: Functions already followed with the same parameters bound: (id(function), bound).
+Seen = Set[Tuple[int, FrozenSet[Tuple[str, Receiver]]]]
+
+
 class SdkCalls(FastVisitor):
     """Collects :class:`SdkCall` of a module (see the module docstring)."""
 
     def __init__(self, tree: ast.Module, resolver: ValueResolver, scopes: ModuleScopes,
                  imported: "Callable[[str], Optional[Receiver]]" = lambda qualname: None,
-                 visit: bool = True) -> None:
+                 visit: bool = True, bound: Optional[Dict[Tuple[int, str], Receiver]] = None,
+                 seen: Optional[Seen] = None, depth: int = 0) -> None:
+        self.tree = tree
         self.resolver = resolver
         self.scopes = scopes
         #: What a name imported from another module of the project stands for.
         self.imported = imported
+        #: Parameters bound by the call being followed: (id(function scope), name) -> value.
+        self.bound = bound or {}
+        self.seen: Seen = seen if seen is not None else set()
+        self.depth = depth
         self.calls: List[SdkCall] = []
+        #: Calls passing SDK objects to other modules, for the caller to follow.
+        self.handoffs: List[Handoff] = []
         self._stack: List[Scope] = [scopes.module]
         #: ``with EXPR as NAME`` targets: (scope id, name) -> [(EXPR, line)].
         self._with_targets: Dict[Tuple[int, str], List[Tuple[ast.expr, int]]] = {}
@@ -123,9 +152,11 @@ class SdkCalls(FastVisitor):
         if isinstance(func, ast.Call) and _is_getattr(func):
             self._dynamic(node, func)
             return
+        scope = self._stack[-1]
+        if node.args or node.keywords:
+            self._passes_on(node, scope)
         if not isinstance(func, ast.Attribute):
             return
-        scope = self._stack[-1]
         receiver = self.receiver(func.value, scope)
         if receiver is None:
             return
@@ -151,6 +182,105 @@ class SdkCalls(FastVisitor):
         self.calls.append(SdkCall(receiver.service, "client" if name else "dynamic",
                                   name or "", node, scope))
 
+    # -- SDK objects passed on ----------------------------------------------------------
+    def _passes_on(self, node: ast.Call, scope: Scope) -> None:
+        """``upload(s3, ...)``, ``Store(client)``: follow the callee with its parameters
+        bound to the SDK objects passed, here or (through :class:`Handoff`) in the module
+        that defines it."""
+        if self.depth >= MAX_HANDOFFS:
+            return
+        args: List[Optional[Receiver]] = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                break
+            args.append(self.receiver(arg, scope))
+        keywords = tuple((k.arg, found) for k in node.keywords if k.arg is not None
+                         for found in [self.receiver(k.value, scope)] if found is not None)
+        if not keywords and not any(args):
+            return
+        func = node.func
+        if isinstance(func, ast.Attribute) and self.receiver(func.value, scope) is not None:
+            return  # an SDK call itself (``s3.copy(...)``)
+        callee = self._local_callee(func, scope)
+        if callee is not None:
+            self._follow(callee[0], callee[1], tuple(args), keywords)
+            return
+        qualname = self.resolver.qualname(func, scope)
+        if qualname and "." in qualname and not qualname.startswith(_LIBRARIES):
+            self.handoffs.append(Handoff(qualname, tuple(args), keywords, self.depth + 1))
+
+    def _local_callee(self, func: ast.expr, scope: Scope) -> "Optional[Tuple[ast.AST, bool]]":
+        """The function or class of this module ``func`` names, and whether the call skips
+        its first parameter (``self`` of a class's ``__init__`` or of a method)."""
+        if isinstance(func, ast.Name):
+            for binding in self.resolver.bindings(func, scope)[:1]:
+                if binding.kind in ("function", "class") and binding.value is not None:
+                    return binding.value, binding.kind == "class"
+            return None
+        owner = scope.enclosing_class()
+        if (owner is not None and isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name) and func.value.id == scope.self_name):
+            for binding in owner.bindings.get(func.attr, [])[-1:]:
+                function = binding.value
+                if binding.kind == "function" and isinstance(
+                        function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    return function, not _is_static(function)
+        return None
+
+    def followed(self, name: str, args: Tuple[Optional[Receiver], ...],
+                 keywords: Tuple[Tuple[str, Receiver], ...], depth: int) -> "SdkCalls":
+        """The calls top-level function or class ``name`` makes with its parameters bound
+        to ``args``/``keywords`` (a :class:`Handoff` from another module)."""
+        found = SdkCalls(self.tree, self.resolver, self.scopes, self.imported, visit=False,
+                         seen=self.seen, depth=depth)
+        for binding in self.scopes.module.bindings.get(name, [])[-1:]:
+            if binding.kind in ("function", "class") and binding.value is not None:
+                found._follow(binding.value, binding.kind == "class", args, keywords)
+        return found
+
+    def _follow(self, callee: ast.AST, skip_first: bool, args: Tuple[Optional[Receiver], ...],
+                keywords: Tuple[Tuple[str, Receiver], ...]) -> None:
+        function: Optional[ast.AST] = initializer(callee) if isinstance(
+            callee, ast.ClassDef) else callee
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return
+        passed = bind_arguments(function, args, keywords, skip_first)
+        inner = self.scopes.scope_of.get(id(function))
+        if not passed or inner is None:
+            return
+        key = (id(function), frozenset(passed.items()))
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        bound = dict(self.bound)
+        bound.update(((id(inner), name), value) for name, value in passed.items()
+                     if isinstance(value, Receiver))
+        inside = SdkCalls(self.tree, self.resolver, self.scopes, self.imported, visit=False,
+                          bound=bound, seen=self.seen, depth=self.depth + 1)
+        inside.visit(callee)
+        self.calls.extend(inside.calls)
+        self.handoffs.extend(inside.handoffs)
+
+    def _parameter(self, node: ast.Name, binding: Binding, depth: int) -> Optional[Receiver]:
+        """A parameter: what the followed call passed, a ``with`` target, its type hint or
+        its default."""
+        passed = self.bound.get((id(binding.scope), node.id))
+        if passed is not None:
+            return passed
+        found = self._with_target(node.id, binding.scope, binding.line, depth)
+        if found is not None or binding.kind != "param":
+            return found
+        hint = annotation_of(binding.scope.node, node.id)
+        if hint is not None:
+            parent = binding.scope.parent or binding.scope
+            hinted = hinted_type([q for c in hint_candidates(hint)
+                                  for q in [self.resolver.qualname(c, parent)] if q])
+            if hinted is not None:
+                return Receiver(hinted.kind, hinted.service, hinted.name or "ServiceResource")
+        if binding.value is not None:  # ``def f(s3=boto3.client("s3"))``
+            return self.receiver(binding.value, binding.scope.parent or binding.scope, depth)
+        return None
+
     # -- receivers ------------------------------------------------------------------
     def receiver(self, node: ast.AST, scope: Scope, depth: int = 0) -> Optional[Receiver]:
         """What ``node`` stands for, if the SDK built it."""
@@ -171,6 +301,12 @@ class SdkCalls(FastVisitor):
             return self._built_by(node, scope, depth)
         if isinstance(node, ast.Attribute):
             return self._attribute(node, scope, depth)
+        if isinstance(node, ast.BoolOp):  # ``client or boto3.client("s3")``
+            return next(filter(None, (self.receiver(v, scope, depth) for v in node.values)),
+                        None)
+        if isinstance(node, ast.IfExp):
+            return self.receiver(node.body, scope, depth) or self.receiver(
+                node.orelse, scope, depth)
         return None
 
     def _name(self, node: ast.Name, scope: Scope, depth: int) -> Optional[Receiver]:
@@ -183,7 +319,7 @@ class SdkCalls(FastVisitor):
             if binding.kind == "import" and binding.qualname:
                 return self.imported(binding.qualname)
             if binding.kind in ("unknown", "param"):
-                return self._with_target(node.id, binding.scope, binding.line, depth)
+                return self._parameter(node, binding, depth)
         return None
 
     def exported(self) -> List[str]:
@@ -294,6 +430,11 @@ class SdkCalls(FastVisitor):
         value = self.resolver.classify(node, scope)
         text = value.literal if value is not None and value.literal else constant_string(node)
         return text if text and text.replace("-", "").isalnum() else None
+
+
+def _is_static(function: FunctionNode) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod"
+               for d in function.decorator_list)
 
 
 def _is_getattr(call: ast.Call) -> bool:
