@@ -283,18 +283,27 @@ def test_clients_defined_in_another_module_of_the_project(tmp_path: pathlib.Path
     (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
     (tmp_path / "app" / "aws.py").write_text(
         'import boto3\n\ns3 = boto3.client("s3")\n'
-        'orders = boto3.resource("dynamodb").Table("orders")\n', encoding="utf-8")
+        'orders = boto3.resource("dynamodb").Table("orders")\n\n\n'
+        'def make_queue():\n    return boto3.client("sqs")\n', encoding="utf-8")
     (tmp_path / "app" / "jobs.py").write_text(
         "from app.aws import s3\nfrom .aws import orders\nfrom app import aws\n\n"
         's3.put_object(Bucket="reports", Key="a.json", Body=b"")\n'
         "orders.get_item(Key={})\n"
         'aws.s3.delete_object(Bucket="reports", Key="old.json")\n', encoding="utf-8")
+    (tmp_path / "app" / "queue.py").write_text(
+        "from app.aws import make_queue\nfrom app import aws\n\n"
+        'make_queue().send_message(QueueUrl="u", MessageBody="m")\n'
+        'aws.make_queue().purge_queue(QueueUrl="u")\n', encoding="utf-8")
     for given in (".", "app/jobs.py"):  # the defining module given or not
         result = run("--format", "text", given, cwd=tmp_path)
+        queue = [  # drafted only when given
+            "app/queue.py:5: aws.make_queue().purge_queue() -> sqs:PurgeQueue",
+            "app/queue.py:4: make_queue().send_message() -> sqs:SendMessage"]
         assert [line.strip() for line in result.stdout.splitlines() if "->" in line] == [
             "app/jobs.py:6: orders.get_item() -> dynamodb:GetItem",
             "app/jobs.py:5: s3.put_object() -> s3:PutObject",
-            "app/jobs.py:7: aws.s3.delete_object() -> s3:DeleteObject"], given
+            "app/jobs.py:7: aws.s3.delete_object() -> s3:DeleteObject",
+            *(queue if given == "." else [])], given
 
 
 def test_no_role_is_written_for_code_that_calls_nothing(tmp_path: pathlib.Path) -> None:
@@ -345,3 +354,32 @@ def test_clients_passed_to_functions_and_classes_of_other_modules(
         "app/storage.py:7: client.delete_object() -> s3:DeleteObject"
         " [widened: ObjectName not known]"]
     assert "DeleteBucket" not in result.stdout  # ``unused`` is never called
+
+
+def test_a_directory_outside_any_project_is_one(tmp_path: pathlib.Path) -> None:
+    """No pyproject.toml, setup.cfg or .git above: the script's directory is where its
+    imports are found, as when Python runs it (sibling modules' constants and functions)."""
+    (tmp_path / "names.py").write_text(  # names that look like key material to the index
+        'ARCHIVE = "policy-e2e-reports-archive-2024"\nEXPORTS = ARCHIVE\n', encoding="utf-8")
+    (tmp_path / "store.py").write_text(
+        "from names import EXPORTS\n\n\ndef keep(client, key):\n"
+        "    client.put_object(Bucket=EXPORTS, Key=key, Body=b'')\n", encoding="utf-8")
+    (tmp_path / "main.py").write_text(
+        "import boto3\n\nimport names\nfrom store import keep\n\n"
+        's3 = boto3.client("s3")\nkeep(s3, "daily.csv")\n'
+        "s3.head_bucket(Bucket=names.ARCHIVE)\n", encoding="utf-8")
+    result = run("--format", "text", "main.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [line.strip() for line in result.stdout.splitlines() if line.strip()] == [
+        "S3PolicyE2eReportsArchive2024: s3:ListBucket",
+        "on arn:aws:s3:::policy-e2e-reports-archive-2024",
+        "main.py:8: s3.head_bucket() -> s3:ListBucket",
+        "S3PolicyE2eReportsArchive20242: s3:PutObject",
+        # the key is a parameter: the callee is drafted for every caller
+        "on arn:aws:s3:::policy-e2e-reports-archive-2024/*",
+        "store.py:5: client.put_object() -> s3:PutObject [widened: ObjectName not known]",
+        "Warnings (resources the code does not name; narrow them by hand):",
+        "store.py:5: client.put_object() needs s3:PutObject on"
+        " arn:aws:s3:::policy-e2e-reports-archive-2024/* (widened: ObjectName not known)"]
+    alone = run("--format", "text", "--no-project", "main.py", cwd=tmp_path)
+    assert "store.py" not in alone.stdout and "s3:ListBucket" in alone.stdout

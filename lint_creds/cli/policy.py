@@ -9,6 +9,7 @@ import re
 import sys
 from typing import List
 
+from ..project.root import ProjectSpec, common_directory
 from .check import _emit, _error, collect_targets
 from .config import ConfigError, add_config_arguments, settings_from_args
 
@@ -54,9 +55,15 @@ def run(args: argparse.Namespace) -> int:
     from ..policy.draft import draft_policy
     from ..policy.resources import Place
 
-    drafted = draft_policy(collect_targets(paths, settings, args), settings.options, Place(region=args.region,
-                                                              account=args.account),
-                           settings.project)
+    project = settings.project
+    if project is None and not args.no_project:
+        # Outside any marked project the paths' own directory is one, as Python runs a
+        # script from it: sibling modules' clients and names are followed. (check and fix
+        # read each file alone there: a fix must not reach across unrelated programs.)
+        project = ProjectSpec(common_directory(
+            [(args.stdin_filename or "-") if path == "-" else path for path in paths]))
+    drafted = draft_policy(collect_targets(paths, settings, args), settings.options,
+                           Place(region=args.region, account=args.account), project)
     draft = drafted.draft
     if not draft.statements and args.format in ("terraform", "cloudformation"):
         _error("no AWS SDK call found: a role with an empty policy is not worth deploying "

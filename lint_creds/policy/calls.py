@@ -323,9 +323,11 @@ class SdkCalls(FastVisitor):
         return None
 
     def exported(self) -> List[str]:
-        """The names the module defines (not imports) for a client, resource or session."""
+        """The names the module defines (not imports) for a client, resource or session,
+        or for a function that returns one."""
         return [name for name, bindings in self.scopes.module.bindings.items()
-                if bindings[-1].kind == "assign" and self.module_level(name)]
+                if bindings[-1].kind == "assign" and self.module_level(name)
+                or bindings[-1].kind == "function" and self.returned_by(name)]
 
     def module_level(self, name: str) -> Optional[Receiver]:
         """What the module's top-level ``name`` stands for, as an importer sees it."""
@@ -379,6 +381,9 @@ class SdkCalls(FastVisitor):
             return Receiver(_FACTORIES[qualname], self._service(call, scope), "ServiceResource")
         if qualname in _SESSIONS:
             return Receiver("session", None, qualname or "")
+        if qualname and not qualname.startswith(_LIBRARIES):
+            # ``make_queue()`` imported from the project: what that function returns.
+            return self.imported(qualname + "()")
         if isinstance(func, ast.Name):
             return self._returned(func, scope, depth)
         if not isinstance(func, ast.Attribute):
@@ -412,14 +417,24 @@ class SdkCalls(FastVisitor):
     def _returned(self, func: ast.Name, scope: Scope, depth: int) -> Optional[Receiver]:
         """What a function of this module returns: ``def s3(): return boto3.client("s3")``."""
         for binding in self.resolver.bindings(func, scope)[:1]:
-            function = binding.value
-            inner = self.scopes.scope_of.get(id(function))
-            if binding.kind == "function" and inner is not None and isinstance(
-                    function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                for returned in returns_of(function):
-                    found = returned.value and self.receiver(returned.value, inner, depth)
-                    if found:
-                        return found
+            return self._returns_of(binding, depth)
+        return None
+
+    def returned_by(self, name: str) -> Optional[Receiver]:
+        """What the module's top-level function ``name`` returns, as an importer calls it."""
+        for binding in self.scopes.module.bindings.get(name, [])[-1:]:
+            return self._returns_of(binding, 0)
+        return None
+
+    def _returns_of(self, binding: Binding, depth: int) -> Optional[Receiver]:
+        function = binding.value
+        inner = self.scopes.scope_of.get(id(function))
+        if binding.kind == "function" and inner is not None and isinstance(
+                function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for returned in returns_of(function):
+                found = returned.value and self.receiver(returned.value, inner, depth)
+                if found:
+                    return found
         return None
 
     def _service(self, call: ast.Call, scope: Scope) -> Optional[str]:
@@ -440,7 +455,6 @@ def _is_static(function: FunctionNode) -> bool:
 def _is_getattr(call: ast.Call) -> bool:
     return isinstance(call.func, ast.Name) and call.func.id == "getattr" and len(
         call.args) >= 2 and not call.keywords
-
 
 
 def sdk_calls(tree: ast.Module, resolver: ValueResolver, scopes: ModuleScopes,

@@ -48,14 +48,18 @@ class ImportedClients:
     def for_importer(self, importer: str) -> Callable[[str], Optional[Receiver]]:
         """``imported(qualname)`` as :class:`SdkCalls` of ``importer`` asks it."""
         def imported(qualname: str) -> Optional[Receiver]:
+            """``app.aws.s3``; ``app.aws.make_s3()``: what that function returns."""
             if self.project is None:
                 return None
-            module, _, name = qualname.rpartition(".")
+            called = qualname.endswith("()")
+            module, _, name = qualname[:-2 if called else None].rpartition(".")
             if not module.strip("."):
                 return None
             path = self.module_path(importer, module)
             loaded = self._module(path) if path is not None else None
-            return loaded[0].module_level(name) if loaded is not None and loaded[1] else None
+            if loaded is None or not loaded[1]:
+                return None
+            return loaded[0].returned_by(name) if called else loaded[0].module_level(name)
         return imported
 
     def imports_sdk_objects(self, importer: str, data: bytes) -> bool:
@@ -82,15 +86,33 @@ class ImportedClients:
         return index_for(self.project, self.options).module_path(importer, module)
 
     def followed(self, importer: str, handoff: Handoff) -> Optional[Tuple[str, SdkCalls]]:
-        """The defining module of what ``handoff`` calls, and the calls it makes with the
-        SDK objects passed."""
+        """The file defining what ``handoff`` calls, and the calls it makes with the SDK
+        objects passed."""
         module, _, name = handoff.qualname.rpartition(".")
         path = self.module_path(importer, module)
         loaded = self._module(path) if path is not None else None
         if path is None or loaded is None:
             return None
-        return _shown(path), loaded[0].followed(name, handoff.args, handoff.keywords,
-                                                handoff.depth)
+        return path, loaded[0].followed(name, handoff.args, handoff.keywords, handoff.depth)
+
+    def constant_text(self, importer: str, qualname: str, depth: int = 0) -> Optional[str]:
+        """The text of a string constant another module defines at its top level
+        (``from app.names import BUCKET``), read from its source: the index keeps none
+        that could be key material, and resource names often look like it."""
+        module, _, name = qualname.rpartition(".")
+        path = self.module_path(importer, module)
+        loaded = self._module(path) if path is not None and depth < 4 else None
+        bindings = loaded[0].scopes.module.bindings.get(name, []) if loaded else []
+        if not loaded or not bindings or bindings[-1].kind not in ("assign", "import"):
+            return None
+        binding, resolver = bindings[-1], loaded[0].resolver
+        if binding.kind == "import":  # re-exported: ``from .names import BUCKET``
+            return self.constant_text(path or "", binding.qualname or "", depth + 1)
+        value = binding.value
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return value.value
+        return ResourceNarrower(resolver, Place(), lambda q: self.constant_text(
+            path or "", q, depth + 1)).text(value, binding.scope) if value else None
 
     def _module(self, path: str) -> Optional[Tuple[SdkCalls, bool]]:
         if path not in self._modules:
@@ -205,7 +227,7 @@ def _module(tree: ast.Module, text: str, path: str, options: Options, place: Pla
     try:
         collector = SdkCalls(tree, resolver, scopes, clients.for_importer(path))
         found.exported.extend(collector.exported())
-        _draft_calls(collector, path, place, found)
+        _draft_calls(collector, path, place, found, clients)
         # Calls passing SDK objects to other modules: followed there while the objects'
         # own module (whose scopes they refer to) is still whole.
         pending = [(path, handoff) for handoff in collector.handoffs]
@@ -214,19 +236,22 @@ def _module(tree: ast.Module, text: str, path: str, options: Options, place: Pla
             followed = clients.followed(importer, handoff)
             if followed is not None:
                 callee_path, callee = followed
-                _draft_calls(callee, callee_path, place, found)
+                _draft_calls(callee, callee_path, place, found, clients)
                 pending.extend((callee_path, h) for h in callee.handoffs)
     finally:
         scopes.release()
     return found
 
 
-def _draft_calls(collector: SdkCalls, path: str, place: Place, found: _ModuleDraft) -> None:
+def _draft_calls(collector: SdkCalls, path: str, place: Place, found: _ModuleDraft,
+                 clients: ImportedClients) -> None:
     """The uses (or the unresolved calls) of every call ``collector`` found in ``path``."""
     resolver = collector.resolver
-    narrower = ResourceNarrower(resolver, place)
+    narrower = ResourceNarrower(resolver, place,
+                                lambda qualname: clients.constant_text(path, qualname))
+    shown_path = _shown(path) if os.path.isabs(path) else path
     for call in sorted(collector.calls, key=lambda c: (c.node.lineno, c.node.col_offset)):
-        where = f"{path}:{call.node.lineno}"
+        where = f"{shown_path}:{call.node.lineno}"
         shown = f"{resolver.describe(call.node.func, 50)}()"
         needs, problem = needs_of(call)
         if problem is not None:

@@ -59,11 +59,14 @@ _FROM_ARGUMENTS: Dict[str, List[Tuple[str, Callable[[str], str]]]] = {
 
 
 class ResourceNarrower:
-    """Fills ARN templates for one module (its resolver evaluates the arguments)."""
+    """Fills ARN templates for one module (its resolver evaluates the arguments;
+    ``imported`` gives the text of a constant another module of the project defines)."""
 
-    def __init__(self, resolver: ValueResolver, place: Place) -> None:
+    def __init__(self, resolver: ValueResolver, place: Place,
+                 imported: Callable[[str], Optional[str]] = lambda qualname: None) -> None:
         self.resolver = resolver
         self.place = place
+        self.imported = imported
 
     def resources(self, need: Need) -> List[Resolved]:
         """The resources of ``need``: one per resource type the call names fully, else
@@ -130,7 +133,10 @@ class ResourceNarrower:
         value = self.resolver.classify(node, scope)  # type: ignore[arg-type]
         if value is not None and value.kind is Kind.LITERAL and value.literal is not None:
             return value.literal
-        return None
+        # The index keeps no text that could be key material ("policy-e2e-thumbnailer"
+        # could be), so a name imported from the project is read from its module.
+        qualname = self.resolver.qualname(node, scope)  # type: ignore[arg-type]
+        return self.imported(qualname) if qualname else None
 
 
 def _named(resolved: Resolved, template: str) -> bool:

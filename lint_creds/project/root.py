@@ -29,11 +29,7 @@ class ProjectSpec(NamedTuple):
 def find_project_root(paths: Iterable[str]) -> Optional[str]:
     """The nearest directory above the paths (their common ancestor, or the directory of a
     single file) that holds a root marker; None outside any project."""
-    absolute = [os.path.abspath(p) for p in paths] or [os.getcwd()]
-    start = os.path.commonpath(absolute)
-    if not os.path.isdir(start):
-        start = os.path.dirname(start)
-    current = start
+    current = common_directory(paths)
     while True:
         if any(os.path.exists(os.path.join(current, marker)) for marker in ROOT_MARKERS):
             return current
@@ -41,6 +37,14 @@ def find_project_root(paths: Iterable[str]) -> Optional[str]:
         if parent == current:
             return None
         current = parent
+
+
+def common_directory(paths: Iterable[str]) -> str:
+    """The directory holding all of ``paths``: where a project without a root marker is
+    taken to start, as Python runs a script from its own directory."""
+    absolute = [os.path.abspath(p) for p in paths] or [os.getcwd()]
+    common = os.path.commonpath(absolute)
+    return common if os.path.isdir(common) else os.path.dirname(common)
 
 
 def package_root(path: str) -> str:

@@ -1,5 +1,6 @@
 """The example apps (``fixtures/policy_apps/<app>/``): how each is run, the AWS resources it
 expects to exist, and the policy a reviewer expects ``lint-creds policy`` to draft for it.
+The committed apps hand boto3 their keys; the tests fix a copy and run that.
 
 ``grants`` is written by hand from the app's code and AWS's service authorization reference,
 not copied from the tool's output: the tests compare the draft with it, and then prove each
@@ -8,7 +9,11 @@ any one resource of an action that has several).
 """
 from __future__ import annotations
 
+import io
+import json
 import pathlib
+import urllib.request
+import zipfile
 from typing import Any, Callable, Dict, NamedTuple, Tuple
 
 from .iam_server import ACCOUNT, REGION
@@ -32,10 +37,12 @@ class App(NamedTuple):
     unexercised: Dict[str, str]
     #: called before every run, to start from the same state (None: nothing to reset)
     reset: Callable[[Callable[[str], Any]], None] = lambda client: None
+    #: where the app's directory is: the committed code, or a copy ``lint-creds fix`` fixed
+    root: pathlib.Path = APPS_DIR
 
     @property
     def directory(self) -> pathlib.Path:
-        return APPS_DIR / self.name
+        return self.root / self.name
 
     @property
     def path(self) -> pathlib.Path:
@@ -92,6 +99,34 @@ def _data_set_up(client: Callable[[str], Any]) -> None:
     logs.create_log_stream(logGroupName="/policy-e2e/orders", logStreamName="audit")
 
 
+# -- lambda_app -------------------------------------------------------------------------
+FUNCTIONS = ("policy-e2e-thumbnailer", "policy-e2e-audit")
+_LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+    "Action": "sts:AssumeRole"}]}
+
+
+def _lambda_set_up(client: Callable[[str], Any]) -> None:
+    """The two functions, on moto's Lambda without Docker: an invocation is authorised as
+    AWS does it, then answered with its own payload instead of running the code."""
+    functions = client("lambda")
+    request = urllib.request.Request(
+        f"{functions.meta.endpoint_url}/moto-api/config", method="POST",
+        data=json.dumps({"lambda": {"use_docker": False}}).encode("utf-8"),
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        assert json.loads(reply.read())["lambda"]["use_docker"] is False
+    role = client("iam").create_role(
+        RoleName="policy-e2e-function-exec",
+        AssumeRolePolicyDocument=json.dumps(_LAMBDA_TRUST))["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("index.py", "def handler(event, context):\n    return event\n")
+    for name in FUNCTIONS:
+        functions.create_function(FunctionName=name, Runtime="python3.12", Role=role,
+                                  Handler="index.handler", Code={"ZipFile": code.getvalue()})
+
+
 APPS: Tuple[App, ...] = (
     App(
         name="s3_app", script="publish_reports.py", prints="reports published",
@@ -141,6 +176,17 @@ APPS: Tuple[App, ...] = (
             "kms:Decrypt": "the code names the key by alias; IAM matches key ARNs",
         },
         unexercised={},
+    ),
+    App(
+        name="lambda_app", script="request_thumbnails.py", prints="thumbnails requested",
+        set_up=_lambda_set_up,
+        grants={
+            "lambda:InvokeFunction": tuple(f"arn:aws:lambda:{_ARN}:function:{name}"
+                                           for name in FUNCTIONS),
+            "lambda:GetFunctionConfiguration": (
+                f"arn:aws:lambda:{_ARN}:function:{FUNCTIONS[0]}",),
+        },
+        widened={}, unexercised={},
     ),
 )
 BY_NAME = {app.name: app for app in APPS}

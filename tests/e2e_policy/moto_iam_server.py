@@ -7,14 +7,15 @@ policy apps make: the moto server process of ``tests/e2e_policy`` runs this file
 It patches moto in this process only (site-packages is never modified; the tests never
 import it), then runs ``moto.server.main``. With ``INITIAL_NO_AUTH_ACTION_COUNT`` set, every
 request after the first n is checked by moto's ``moto/iam/access_control.py`` (signature,
-then the caller's identity policies), which gets four corrections:
+then the caller's identity policies), which gets five corrections:
 
 1. **Resources** (``_authenticate_and_authorize_normal_action``): stock moto checks S3 and
    SQS requests against the resource's ARN but every other service against ``*``, which a
    narrowed ``Resource`` never matches. The ARN is computed here from the request, as AWS
    documents it: DynamoDB table, Secrets Manager secret (its real ARN, random suffix
    included, looked up in moto's backend), SSM parameter, KMS key (an alias resolved to its
-   key), Kinesis stream, CloudWatch Logs log stream (or group), SNS topic.
+   key), Kinesis stream, CloudWatch Logs log stream (or group), SNS topic, Lambda function
+   (named in the request's path).
 2. **Action names**: moto checks some operations under their own name, not their IAM
    action: ``s3:HeadBucket`` (IAM: ``s3:ListBucket``), the SQS batches
    (``sqs:SendMessageBatch`` -> ``sqs:SendMessage`` ...), ``lambda:Invoke``
@@ -28,6 +29,10 @@ then the caller's identity policies), which gets four corrections:
    every other character a regular-expression character, so ``?`` (which IAM matches as
    one character: a secret's ARN ends in ``-??????``) broke the match. IAM's glob is used:
    ``*`` any run of characters, ``?`` one, everything else literal.
+5. **Bodiless requests of Lambda**: for a ``GET`` without a body (``GetFunctionConfiguration``)
+   moto hands the signature check the request's headers as its form data, so the payload
+   hash it computes is never the signer's and every such call failed with
+   ``SignatureDoesNotMatch``. The empty body the client signed is checked instead.
 
 Each denial is also written to this process's stderr (``policy-e2e: denied ACTION on
 RESOURCE``), so a failing test can show what moto refused.
@@ -38,7 +43,7 @@ import json
 import re
 import sys
 from typing import Any, Callable, Dict, Optional
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 #: moto's name of an operation -> the IAM action AWS checks for it.
 IAM_ACTIONS = {
@@ -129,10 +134,24 @@ def _topic_arn(region: str, account: str, p: Dict[str, Any]) -> Optional[str]:
     return p.get("TopicArn") or p.get("TargetArn") or None
 
 
+def _function_arn(region: str, account: str, p: Dict[str, Any]) -> Optional[str]:
+    name = p.get("FunctionName")
+    if not isinstance(name, str) or not name:
+        return None
+    if name.startswith("arn:"):
+        return name
+    return f"arn:aws:lambda:{region}:{account}:function:{name}"
+
+
+#: A Lambda request's path: ``/2015-03-31/functions/NAME/invocations`` (and the like).
+_FUNCTION_PATH = re.compile(r"^/[\d-]+/functions/(?P<name>[^/?]+)")
+
+
 #: moto's service name -> the ARN of the resource a request acts on (None: ``*``).
 RESOURCES: Dict[str, Callable[[str, str, Dict[str, Any]], Optional[str]]] = {
     "dynamodb": _table_arn, "secretsmanager": _secret_arn, "ssm": _parameter_arn,
     "kms": _key_arn, "kinesis": _stream_arn, "logs": _log_arn, "sns": _topic_arn,
+    "awslambda": _function_arn,
 }
 
 
@@ -204,6 +223,9 @@ def patch_moto() -> None:
         self._presigned = None if presigned is None else (
             "v4" if "X-Amz-Credential=" in urlsplit(path).query else "v2")
         self._action = IAM_ACTIONS.get(self._action, self._action)
+        if (self._service == "lambda" and not self._body and isinstance(self._data, dict)
+                and "Authorization" in self._data):
+            self._data = b""  # the headers, given as form data (correction 5)
 
     def check_signature(self: Any) -> None:
         if not self._presigned:
@@ -242,7 +264,11 @@ def patch_moto() -> None:
     def normal_action(self: Any, resource: str = "*") -> None:
         find = RESOURCES.get(getattr(self, "service_name", "") or "")
         if resource == "*" and find is not None:
-            resource = find(self.region, self.current_account, _params(self)) or "*"
+            params = _params(self)
+            in_path = _FUNCTION_PATH.match(urlsplit(getattr(self, "path", "") or "").path)
+            if in_path is not None and "FunctionName" not in params:
+                params = {**params, "FunctionName": unquote(in_path.group("name"))}
+            resource = find(self.region, self.current_account, params) or "*"
         original_normal_action(self, resource)
 
     IAMRequestBase.__init__ = __init__  # type: ignore[method-assign]

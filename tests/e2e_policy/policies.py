@@ -54,39 +54,51 @@ def without(document: Document, action: str, resource: Optional[str] = None) -> 
     return changed
 
 
-def draft_lines(text_report: str, script: pathlib.Path) -> Dict[str, Set[int]]:
-    """``action -> lines of script`` that the text report says need it."""
-    lines: Dict[str, Set[int]] = {}
+#: A place in an app: (the file's name, a line).
+Place = Tuple[str, int]
+
+
+def _app_files(directory: pathlib.Path) -> Set[str]:
+    return {path.name for path in directory.glob("*.py")}
+
+
+def draft_places(text_report: str, directory: pathlib.Path) -> Dict[str, Set[Place]]:
+    """``action -> places of the app`` that the text report says need it."""
+    files = _app_files(directory)
+    places: Dict[str, Set[Place]] = {}
     for match in _USE.finditer(text_report):
-        if pathlib.Path(match["path"]).name == script.name:
-            lines.setdefault(match["action"], set()).add(int(match["line"]))
-    return lines
+        name = pathlib.Path(match["path"]).name
+        if name in files:
+            places.setdefault(match["action"], set()).add((name, int(match["line"])))
+    return places
 
 
-def presigning_lines(text_report: str, script: pathlib.Path) -> Dict[str, Set[int]]:
-    """``action -> lines`` where a URL the draft saw presigned for it is used: the whole
+def presigning_places(text_report: str, directory: pathlib.Path) -> Dict[str, Set[Place]]:
+    """``action -> places`` where a URL the draft saw presigned for it is used: the whole
     function that signs it (the request is made where the URL is opened, not signed)."""
-    tree = ast.parse(script.read_text(encoding="utf-8"))
-    functions = [node for node in ast.walk(tree)
-                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    lines: Dict[str, Set[int]] = {}
+    places: Dict[str, Set[Place]] = {}
     for match in _USE.finditer(text_report):
-        if pathlib.Path(match["path"]).name != script.name or (
-                "generate_presigned_url" not in match["call"]):
+        script = directory / pathlib.Path(match["path"]).name
+        if "generate_presigned_url" not in match["call"] or not script.is_file():
             continue
+        tree = ast.parse(script.read_text(encoding="utf-8"))
         line = int(match["line"])
-        for function in functions:
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
             end = function.end_lineno or function.lineno
             if function.lineno <= line <= end:
-                lines.setdefault(match["action"], set()).update(range(function.lineno, end + 1))
-    return lines
+                places.setdefault(match["action"], set()).update(
+                    (script.name, number) for number in range(function.lineno, end + 1))
+    return places
 
 
-def failing_line(stderr: str, script: pathlib.Path) -> Optional[int]:
-    """The line of ``script`` in the traceback's innermost frame of that file."""
-    lines = [int(m["line"]) for m in _FRAME.finditer(stderr)
-             if pathlib.Path(m["path"]).name == script.name]
-    return lines[-1] if lines else None
+def failing_place(stderr: str, directory: pathlib.Path) -> Optional[Place]:
+    """The traceback's innermost frame in the app's own files."""
+    files = _app_files(directory)
+    places = [(pathlib.Path(m["path"]).name, int(m["line"])) for m in _FRAME.finditer(stderr)
+              if pathlib.Path(m["path"]).name in files]
+    return places[-1] if places else None
 
 
 def denials(server_log: str) -> List[Tuple[str, str]]:

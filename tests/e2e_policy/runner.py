@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import shutil
+import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, TypeVar
@@ -19,11 +21,13 @@ from e2e.credential_servers import ContainerCredentialsServer
 from e2e.environments import hermetic_env
 from e2e.runner import lint_creds_command, run
 
-from .apps import REPO, App
+from .apps import APPS_DIR, App
 from .iam_server import ACCOUNT, REGION, Admin, MotoIamServer
 from .policies import Document, without
 
 T = TypeVar("T")
+#: The run of the app as committed, before ``fix`` (keys read from the environment).
+UNFIXED: "Removed" = ("<before fix>", None)
 #: What a run removes from the draft: ``(action, None)`` every grant of the action,
 #: ``(action, resource)`` that one grant; ``None`` removes nothing.
 Removed = Optional[Tuple[str, Optional[str]]]
@@ -61,12 +65,31 @@ def variants(app: App) -> List[Removed]:
     return found
 
 
+class Fixed(NamedTuple):
+    """``lint-creds fix`` on a copy of every app, and ``check`` before and after."""
+
+    root: pathlib.Path
+    fix: "subprocess.CompletedProcess[str]"
+    before: "subprocess.CompletedProcess[str]"
+    after: "subprocess.CompletedProcess[str]"
+
+
+def fix_apps(apps_dir: pathlib.Path, workdir: pathlib.Path) -> Fixed:
+    """Copy the apps, then fix the copy as a migration would: ``--unsafe-fixes``, since one
+    app's keys come from its settings module (a reviewed change of identity)."""
+    root = workdir / "apps"
+    shutil.copytree(apps_dir, root, ignore=shutil.ignore_patterns("__pycache__"))
+    check = [*lint_creds_command(), "check", "--no-cache", "."]
+    before = run(check, root, _tool_env())
+    fixed = run([*lint_creds_command(), "fix", "--unsafe-fixes", "."], root, _tool_env())
+    return Fixed(root, fixed, before, run(check, root, _tool_env()))
+
+
 def draft(app: App) -> Draft:
     """``lint-creds policy`` on the app's directory, as a user would run it."""
     command = [*lint_creds_command(), "policy", "--account", ACCOUNT, "--region", REGION]
-    target = str(app.directory.relative_to(REPO))
-    as_json = run([*command, target], REPO, _tool_env())
-    as_text = run([*command, "--format", "text", target], REPO, _tool_env())
+    as_json = run([*command, app.name], app.root, _tool_env())
+    as_text = run([*command, "--format", "text", app.name], app.root, _tool_env())
     document = json.loads(as_json.stdout) if as_json.returncode == 0 else {"Statement": []}
     return Draft(max(as_json.returncode, as_text.returncode), document, as_text.stdout,
                  as_json.stderr + as_text.stderr)
@@ -106,6 +129,10 @@ def run_app(app: App, drafted: Draft, admin: Admin, server: MotoIamServer,
             "AWS_CONTAINER_AUTHORIZATION_TOKEN": endpoint.authorization_token,
         })
         runs: Dict[Removed, Run] = {}
+        committed = app._replace(root=APPS_DIR)
+        result = run([sys.executable, str(committed.path)], workdir, env)
+        runs[UNFIXED] = Run(committed, UNFIXED, result.returncode, result.stdout,
+                            result.stderr, "", [])
         for removed in [None, *variants(app)]:
             document = drafted.document if removed is None else without(
                 drafted.document, *removed)
@@ -127,4 +154,3 @@ def in_parallel(jobs: Sequence[Callable[[], T]]) -> List[T]:
     """Every job in a thread of its own (they wait on subprocesses and moto, not the CPU)."""
     with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
         return list(pool.map(lambda job: job(), jobs))
-

@@ -1,8 +1,10 @@
 """End to end: the policy ``lint-creds policy`` drafts is enough for the app, and each grant
 of it is needed, on moto with IAM enforced (see ``README.md`` here).
 
-For every app in ``fixtures/policy_apps`` (see ``apps.py``):
+For every app in ``fixtures/policy_apps`` (see ``apps.py``), committed with its keys handed
+to boto3 by hand and fixed (a copy) by ``lint-creds fix`` first:
 
+0. the fix leaves no finding, and the committed app dies on the role (no key variable);
 1. the draft is the reviewed one (actions and resources), with no unresolved call and only
    the expected resources widened to ``*``;
 2. the app, run as a role whose only policy is the draft (its keys served by a loopback ECS
@@ -27,10 +29,12 @@ from .apps import APPS, BY_NAME, App
 from .conftest import PolicyWorld
 from .iam_server import session
 from .policies import (
-    DENIED, denials, draft_lines, failing_line, grants, iam_match, narrowed,
-    presigning_lines,
+    DENIED, denials, draft_places, failing_place, grants, iam_match, narrowed,
+    presigning_places,
 )
-from .runner import Draft, Removed, Run, draft, in_parallel, run_app, variants
+from .runner import (
+    UNFIXED, Draft, Fixed, Removed, Run, draft, fix_apps, in_parallel, run_app, variants,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -47,21 +51,28 @@ def _variant_id(case: Tuple[App, Removed]) -> str:
 
 
 @pytest.fixture(scope="module")
-def drafts(policy_world: PolicyWorld) -> Dict[str, Draft]:
-    """``lint-creds policy`` on every app (after the server fixture made this process
-    hermetic, so the tool's environment is too)."""
-    return dict(zip([app.name for app in APPS],
-                    in_parallel([lambda app=app: draft(app) for app in APPS])))
+def fixed(policy_world: PolicyWorld, tmp_path_factory: pytest.TempPathFactory) -> Fixed:
+    """``lint-creds fix`` on a copy of the apps (in the hermetic environment)."""
+    return fix_apps(APPS[0].root, tmp_path_factory.mktemp("fixed"))
 
 
 @pytest.fixture(scope="module")
-def runs(policy_world: PolicyWorld, drafts: Dict[str, Draft],
+def drafts(fixed: Fixed) -> Dict[str, Draft]:
+    """``lint-creds policy`` on every fixed app (after the server fixture made this process
+    hermetic, so the tool's environment is too)."""
+    return dict(zip([app.name for app in APPS], in_parallel(
+        [lambda app=app: draft(app._replace(root=fixed.root)) for app in APPS])))
+
+
+@pytest.fixture(scope="module")
+def runs(policy_world: PolicyWorld, fixed: Fixed, drafts: Dict[str, Draft],
          tmp_path_factory: pytest.TempPathFactory) -> Dict[Tuple[str, Removed], Run]:
-    """Every run of every app: the draft, then each variant (apps in parallel)."""
+    """Every run of every app: as committed, then fixed with the draft, then each variant
+    (apps in parallel)."""
     server, admin = policy_world
     per_app = in_parallel([
-        lambda app=app: run_app(app, drafts[app.name], admin, server,
-                                tmp_path_factory.mktemp(app.name))
+        lambda app=app: run_app(app._replace(root=fixed.root), drafts[app.name], admin,
+                                server, tmp_path_factory.mktemp(app.name))
         for app in APPS])
     return {(app.name, removed): outcome for app, found in zip(APPS, per_app)
             for removed, outcome in found.items()}
@@ -101,6 +112,28 @@ def test_moto_enforces_iam(policy_world: PolicyWorld) -> None:
     with pytest.raises(ClientError) as denied:
         as_role.client("sqs", endpoint_url=server.url).list_queues()
     assert "AccessDenied" in str(denied.value)
+
+
+def test_fix_takes_every_key_out(fixed: Fixed) -> None:
+    """Every committed app hands boto3 keys (``check`` finds them in each); after ``fix``
+    nothing is left, in any file of any app."""
+    assert fixed.before.returncode == 1, fixed.before.stdout + fixed.before.stderr
+    assert {line.split("/", 1)[0] for line in fixed.before.stdout.splitlines()
+            if ": CRD" in line} == {app.name for app in APPS}
+    assert fixed.fix.returncode == 0, fixed.fix.stderr
+    assert "not fixed" not in fixed.fix.stderr, fixed.fix.stderr
+    assert (fixed.after.returncode, fixed.after.stdout.strip()) == (
+        0, f"No findings ({len(list(fixed.root.rglob('*.py')))} files checked)."), (
+        fixed.after.stdout)
+
+
+@by_app
+def test_the_committed_app_dies_on_the_role(
+        app: App, runs: Dict[Tuple[str, Removed], Run]) -> None:
+    """Why the fix is needed: on a role no key variable exists, and the committed code
+    reads them itself."""
+    run = runs[(app.name, UNFIXED)]
+    assert run.returncode != 0 and "KeyError: 'AWS_ACCESS_KEY_ID'" in run.stderr, _explain(run)
 
 
 @by_app
@@ -150,9 +183,9 @@ def test_app_is_denied_without(case: Tuple[App, Removed], drafts: Dict[str, Draf
                for a, arn in refused), _explain(run)
     # at a call the draft says needs the action (a presigned URL: where it is opened)
     text = drafts[app.name].text
-    expected = draft_lines(text, app.path).get(action, set()) | presigning_lines(
-        text, app.path).get(action, set())
-    assert failing_line(run.stderr, app.path) in expected, _explain(run)
+    expected = draft_places(text, run.app.directory).get(action, set()) | presigning_places(
+        text, run.app.directory).get(action, set())
+    assert failing_place(run.stderr, run.app.directory) in expected, _explain(run)
 
 
 def test_a_reviewer_can_narrow_the_kms_grant_to_its_key(
