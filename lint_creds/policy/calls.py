@@ -189,6 +189,14 @@ class SdkCalls(FastVisitor):
         that defines it."""
         if self.depth >= MAX_HANDOFFS:
             return
+        func = node.func  # the callee first: most calls are of nothing to follow
+        callee = self._local_callee(func, scope)
+        qualname = None if callee is not None else self.resolver.qualname(func, scope)
+        if callee is None and not (qualname and "." in qualname
+                                   and not qualname.startswith(_LIBRARIES)):
+            return
+        if isinstance(func, ast.Attribute) and self.receiver(func.value, scope) is not None:
+            return  # an SDK call itself (``s3.copy(...)``)
         args: List[Optional[Receiver]] = []
         for arg in node.args:
             if isinstance(arg, ast.Starred):
@@ -198,15 +206,9 @@ class SdkCalls(FastVisitor):
                          for found in [self.receiver(k.value, scope)] if found is not None)
         if not keywords and not any(args):
             return
-        func = node.func
-        if isinstance(func, ast.Attribute) and self.receiver(func.value, scope) is not None:
-            return  # an SDK call itself (``s3.copy(...)``)
-        callee = self._local_callee(func, scope)
         if callee is not None:
             self._follow(callee[0], callee[1], tuple(args), keywords)
-            return
-        qualname = self.resolver.qualname(func, scope)
-        if qualname and "." in qualname and not qualname.startswith(_LIBRARIES):
+        elif qualname:
             self.handoffs.append(Handoff(qualname, tuple(args), keywords, self.depth + 1))
 
     def _local_callee(self, func: ast.expr, scope: Scope) -> "Optional[Tuple[ast.AST, bool]]":
@@ -322,12 +324,12 @@ class SdkCalls(FastVisitor):
                 return self._parameter(node, binding, depth)
         return None
 
-    def exported(self) -> List[str]:
-        """The names the module defines (not imports) for a client, resource or session,
-        or for a function that returns one."""
-        return [name for name, bindings in self.scopes.module.bindings.items()
-                if bindings[-1].kind == "assign" and self.module_level(name)
-                or bindings[-1].kind == "function" and self.returned_by(name)]
+    def exports_sdk_objects(self) -> bool:
+        """Does the module define (not import) a client, resource or session, or a
+        function that returns one, at its top level?"""
+        return any(bindings[-1].kind == "assign" and self.module_level(name)
+                   or bindings[-1].kind == "function" and self.returned_by(name)
+                   for name, bindings in self.scopes.module.bindings.items())
 
     def module_level(self, name: str) -> Optional[Receiver]:
         """What the module's top-level ``name`` stands for, as an importer sees it."""
