@@ -88,8 +88,7 @@ def _analyse(text: str, path: str, options: Options,
     try:
         findings = check_source(text, path, options, view_for(project, options, path))
     except SyntaxError as error:
-        where = f" (line {error.lineno})" if error.lineno else ""
-        raise FileProblem(path, f"syntax error: {error.msg}{where}") from None
+        raise FileProblem(path, _syntax_problem(text, error)) from None
     except ValueError as error:  # NUL bytes before Python 3.12
         raise FileProblem(path, f"cannot parse: {error}") from None
     except RecursionError:
@@ -100,6 +99,17 @@ def _analyse(text: str, path: str, options: Options,
         raise FileProblem(path, f"internal error, please report: "
                                 f"{type(error).__name__}: {error}") from None
     return filter_findings(findings, text)
+
+
+def _syntax_problem(text: str, error: SyntaxError) -> str:
+    """The reason for a file ``ast.parse`` refused: syntax of a newer Python, or a mistake."""
+    from ..source.syntax_version import newer_syntax_reason  # the error path only
+
+    newer = newer_syntax_reason(text, error)
+    if newer is not None:
+        return newer
+    where = f" (line {error.lineno})" if error.lineno else ""
+    return f"syntax error: {error.msg}{where}"
 
 
 def _check_notebook(data: bytes, path: str, options: Options,

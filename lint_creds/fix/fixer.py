@@ -27,6 +27,7 @@ from ..patterns import mask_key_material
 from ..project import could_hold_finding, view_for
 from ..project.root import ProjectSpec
 from ..source.files import FileProblem, read_bytes
+from ..source.syntax_version import newer_syntax_reason
 from .outcomes import (
     ProjectReads, contains, report_without_fixing, wants_libcst, without_suppressed,
 )
@@ -245,7 +246,7 @@ def _fix_screened(data: bytes, path: str, settings: FixSettings
         analysis = without_suppressed(analyze_tree(
             tree, decoded.text.splitlines(), path, settings.options, view), decoded.text)
     except (SyntaxError, ValueError, RecursionError) as error:
-        return FileResult(path, error=_describe(error)), None
+        return FileResult(path, error=_describe(error, decoded.text)), None
     if not analysis.findings:
         return FileResult(path), None
     if not wants_libcst(analysis, settings.options, settings.unsafe_fixes):
@@ -308,9 +309,12 @@ def _literals(analysis: Analysis) -> List[str]:
             if arg.origin is not None and arg.origin.literal]
 
 
-def _describe(error: BaseException) -> str:
+def _describe(error: BaseException, source: Optional[str] = None) -> str:
+    """An error as the summary lists it; ``source``: the text that failed to parse, to
+    tell syntax of a newer Python from a mistake."""
     if isinstance(error, SyntaxError):
-        return f"syntax error at line {error.lineno}: {error.msg}"
+        newer = newer_syntax_reason(source, error) if source is not None else None
+        return newer or f"syntax error at line {error.lineno}: {error.msg}"
     if isinstance(error, OSError):
         return error.strerror or str(error)
     text = str(error).strip().splitlines()
