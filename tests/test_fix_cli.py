@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pathlib
-import pty
 import shutil
 import stat
 import subprocess
@@ -211,34 +210,6 @@ def test_libcst_tool_runs_the_codemod(tmp_path: pathlib.Path, codemod: str) -> N
     unsafe = libcst_tool("literal.py", "--unsafe-fixes", cwd=tmp_path, codemod=codemod)
     assert unsafe.returncode == 0, unsafe.stderr
     assert (tmp_path / "literal.py").read_text() == 'import boto3\n\ns3 = boto3.client("s3")\n'
-
-
-def test_progress_bar_only_on_a_terminal(tmp_path: pathlib.Path) -> None:
-    """Long runs draw a bar on stderr when it is a terminal; never on a pipe."""
-    for index in range(120):
-        write(tmp_path, {f"pkg/m{index:03}.py": f"x = {index}\n"})
-    piped = lint_creds("pkg", cwd=tmp_path)
-    assert "\r[" not in piped.stderr
-    leader, follower = pty.openpty()
-    try:
-        result = subprocess.run([str(CONSOLE), "fix", "pkg"], cwd=tmp_path, stdout=subprocess.PIPE,
-                                stderr=follower, timeout=300)
-        os.close(follower)
-        output = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed
-                break
-            if not chunk:
-                break
-            output += chunk
-    finally:
-        os.close(leader)
-    assert result.returncode == 0
-    text = output.decode()
-    assert "] 120/120" in text and "\r[" in text
-    assert text.rstrip().endswith("120 files scanned, 0 changed")
 
 
 def test_stdin_to_stdout(tmp_path: pathlib.Path) -> None:

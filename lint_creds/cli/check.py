@@ -9,6 +9,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 from ..findings import Reported
 from ..source.files import FileProblem, Target, Visit, iter_collect
 from .config import ConfigError, Settings, add_config_arguments, settings_from_args
+from .progress import progress_for
 from .runner import FileResult, check_targets
 
 #: Report formats that carry each finding's baseline fingerprint.
@@ -32,6 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="exit 0 even when there are findings (errors still exit 2)")
     parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                         help="worker processes for large runs (default: CPU count; 1 = none)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress line on stderr during long runs")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,7 +87,7 @@ def _check(paths: Sequence[str], settings: Settings,
            args: argparse.Namespace) -> Iterator[FileResult]:
     """Results for every target in the order the paths were given, stdin first-class."""
     return check_targets(collect_targets(paths, settings, args), settings.options, args.jobs,
-                         settings.project)
+                         settings.project, progress_for(sys.stderr, args.quiet))
 
 
 def collect_targets(paths: Sequence[str], settings: Settings,

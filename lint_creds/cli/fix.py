@@ -9,18 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from typing import List, Optional, Sequence, TextIO, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from ..fix.fixer import FileResult, FixSettings, fix_bytes, fix_files
 from ..options import Options
 from ..project.root import ProjectSpec
 from ..source.files import collect
 from .config import ConfigError, add_config_arguments, settings_from_args
-
-#: Flags that override ``[tool.lint-creds]`` keys of the same name.
-
-#: Show a progress bar on a terminal for batches at least this large.
-PROGRESS_THRESHOLD = 100
+from .progress import progress_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-j", "--jobs", type=int, default=None,
                         help="worker processes for large batches (default: all cores)")
     parser.add_argument("-q", "--quiet", action="store_true",
-                        help="print only errors, not the summary")
+                        help="print only errors: no summary, no progress line")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,11 +50,14 @@ def run(args: argparse.Namespace) -> int:
     paths = [t.path for t in targets if t.problem is None]
     settings = FixSettings(options, args.unsafe_fixes, write=not (args.diff or args.check),
                            diff=args.diff, project=config.project)
-    progress = _Progress(len(paths), sys.stderr) if (
-        len(paths) >= PROGRESS_THRESHOLD and sys.stderr.isatty()) else None
-    results = fix_files(paths, settings, args.jobs, progress.advance if progress else None)
-    if progress is not None:
-        progress.close()
+    progress = progress_for(sys.stderr, args.quiet, total=len(paths))
+    on_result = None if progress is None else (
+        lambda result, advance=progress.advance: advance(len(result.outcomes)))
+    try:
+        results = fix_files(paths, settings, args.jobs, on_result)
+    finally:
+        if progress is not None:
+            progress.close()
     for result in results:
         if result.diff:
             sys.stdout.write(result.diff)
@@ -160,21 +159,3 @@ class Summary:
 
 def _s(count: int) -> str:
     return "" if count == 1 else "s"
-
-
-class _Progress:
-    """A one-line progress bar on a terminal."""
-
-    def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
-        self.total, self.stream, self.width, self.done = total, stream, width, 0
-
-    def advance(self, _result: Optional[FileResult] = None) -> None:
-        self.done += 1
-        filled = self.width * self.done // max(self.total, 1)
-        self.stream.write(f"\r[{'#' * filled}{' ' * (self.width - filled)}] "
-                          f"{self.done}/{self.total}")
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.write("\r" + " " * (self.width + 30) + "\r")
-        self.stream.flush()

@@ -22,6 +22,7 @@ from ..source.files import (  # decode_source: re-exported for embedders
     FileProblem, Target, decode_source, read_bytes, split_lines,
 )
 from ..project import could_hold_finding
+from .progress import Progress, tracked
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..source.notebooks import Notebook
@@ -194,14 +195,24 @@ def _check_chunk(targets: Sequence[Target], options: Options,
 
 
 def check_targets(targets: Iterable[Target], options: Options, jobs: Optional[int] = None,
-                  project: Optional[ProjectSpec] = None) -> Iterator[FileResult]:
+                  project: Optional[ProjectSpec] = None,
+                  progress: Optional[Progress] = None) -> Iterator[FileResult]:
     """Check every target, streaming results in the targets' order.
 
     ``jobs`` caps worker processes (default: CPU count; 1 disables the pool).  Targets are
     consumed lazily and at most a few chunks per worker are in flight, so memory does not
     grow with the size of the tree; a batch too small to repay a pool's start-up (the
-    usual pre-commit call) is checked in-process.
+    usual pre-commit call) is checked in-process. ``progress`` counts the targets as they
+    are discovered and the results as they come back.
     """
+    if progress is None:
+        return _check_all(targets, options, jobs, project)
+    return tracked(_check_all(progress.counted(targets), options, jobs, project), progress,
+                   lambda result: len(result.findings))
+
+
+def _check_all(targets: Iterable[Target], options: Options, jobs: Optional[int],
+               project: Optional[ProjectSpec]) -> Iterator[FileResult]:
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     remaining = iter(targets)
     head = list(itertools.islice(remaining, MIN_FILES_FOR_POOL))
