@@ -229,3 +229,11 @@ def test_stdin_to_stdout(tmp_path: pathlib.Path) -> None:
     broken = run("-", data=b"import boto3; boto3.Session(key, secret)\ndef f(:\n")
     assert broken.returncode == 2 and broken.stdout == b"import boto3; boto3.Session(key, secret)\ndef f(:\n"
     assert run("-", "other.py", data=b"").returncode == 2
+
+
+def test_the_next_step_names_who_the_code_runs_as_and_the_policy_command() -> None:
+    """After a fix, the summary's last line says where credentials now come from, which
+    identity that is on each platform, and the command that drafts its policy."""
+    for words in ("default credential chain", "ECS task role", "EC2 instance profile",
+                  "Lambda execution role", "`lint-creds policy --format text`"):
+        assert words in NEXT_STEP, words

@@ -96,8 +96,10 @@ def _run_stdin(args: argparse.Namespace, options: Options,
 
 
 #: The migration's next step, once keys are out of the code.
-NEXT_STEP = ("next: the code now runs as the role it is given (ECS task role, EC2 instance "
-             "profile); draft that role's least-privilege policy with "
+NEXT_STEP = ("next: boto3's default credential chain now supplies the credentials, so the "
+             "code runs as the identity its platform gives it (the ECS task role, the EC2 "
+             "instance profile, the Lambda execution role; locally, your AWS profile); "
+             "draft that role's least-privilege policy with "
              "`lint-creds policy --format text` on the same paths")
 
 
