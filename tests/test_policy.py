@@ -206,6 +206,23 @@ def test_every_row_of_the_exceptions_table_is_tested() -> None:
         s3 = boto3.client("s3")
         s3.generate_presigned_url("put_object", Params={"Bucket": "up", "Key": "x"})
         ''', [("s3:PutObject", "arn:aws:s3:::up/x")], id="presigned-url"),
+    pytest.param('''
+        import boto3
+        queue = boto3.resource("sqs").Queue(
+            "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs")
+        for message in queue.receive_messages(MaxNumberOfMessages=10):
+            message.delete()
+        ''', [("sqs:DeleteMessage", "arn:aws:sqs:eu-west-1:123456789012:jobs"),
+              ("sqs:ReceiveMessage", "arn:aws:sqs:eu-west-1:123456789012:jobs")],
+        id="messages-received-then-deleted"),
+    pytest.param('''
+        import boto3
+        bucket = boto3.resource("s3").Bucket("scratch")
+        stale = [summary for summary in bucket.objects.filter(Prefix="tmp/")]
+        for summary in bucket.objects.filter(Prefix="tmp/"):
+            summary.delete()
+        ''', [("s3:DeleteObject", "arn:aws:s3:::scratch/*"),
+              ("s3:ListBucket", "arn:aws:s3:::scratch")], id="collection-elements"),
 ])
 def test_resources_are_narrowed(source: str, expected: List[Tuple[str, str]]) -> None:
     assert grants(source, Place(region="eu-west-1", account="123456789012")) == expected

@@ -229,6 +229,34 @@ PARAMETERS = [
 ]
 
 
-@pytest.mark.parametrize("source, expected", CASES + PARAMETERS)
+#: What iterating a collection, or an action returning several resources, yields.
+ELEMENTS = [
+    pytest.param('''
+        import boto3
+        s3 = boto3.resource("s3")
+        for bucket in s3.buckets.all():
+            for summary in bucket.objects.all():
+                summary.get()
+        async def drain(queue):
+            async for message in queue.receive_messages():
+                await message.delete()
+        upload_ids = {u.abort() for u in s3.Bucket("b").multipart_uploads.all()}
+        ''', [("s3", "resource", "ServiceResource.buckets.all"),
+              ("s3", "resource", "Bucket.objects.all"), ("s3", "resource", "ObjectSummary.get"),
+              ("s3", "resource", "MultipartUpload.abort"),
+              ("s3", "resource", "Bucket.multipart_uploads.all")],
+        id="loops-and-comprehensions"),
+    pytest.param('''
+        import boto3
+        client = boto3.client("s3")
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket="b"):
+            page.get("Contents")
+        for name in ["a", "b"]:
+            name.upper()
+        ''', [("s3", "paginator", "list_objects_v2")], id="silent-pages-and-plain-values"),
+]
+
+
+@pytest.mark.parametrize("source, expected", CASES + PARAMETERS + ELEMENTS)
 def test_sdk_calls(source: str, expected: List[Row]) -> None:
     assert calls(source) == expected

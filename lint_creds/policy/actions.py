@@ -62,6 +62,17 @@ _RESOURCE_OPERATIONS = {
     ("sqs", "Queue.reload"): ("GetQueueAttributes",),
     ("sqs", "ServiceResource.get_queue_by_name"): ("GetQueueUrl",),
     ("sns", "Topic.delete"): ("DeleteTopic",), ("sns", "Topic.load"): ("GetTopicAttributes",),
+    # The elements of collections (policy/calls.py ``_ELEMENTS``).
+    ("s3", "ObjectSummary.get"): ("GetObject",), ("s3", "ObjectSummary.put"): ("PutObject",),
+    ("s3", "ObjectSummary.delete"): ("DeleteObject",),
+    ("s3", "ObjectSummary.copy_from"): ("CopyObject",),
+    ("s3", "ObjectVersion.get"): ("GetObject",), ("s3", "ObjectVersion.head"): ("HeadObject",),
+    ("s3", "ObjectVersion.delete"): ("DeleteObject",),
+    ("s3", "MultipartUpload.abort"): ("AbortMultipartUpload",),
+    ("s3", "MultipartUpload.complete"): ("CompleteMultipartUpload",),
+    ("sqs", "Message.delete"): ("DeleteMessage",),
+    ("sqs", "Message.change_visibility"): ("ChangeMessageVisibility",),
+    ("sns", "Subscription.delete"): ("Unsubscribe",),
 }
 #: Resource identifiers as the operations' parameters: (service, type) -> names, in order
 #: (a sub-resource continues its parent's: ``bucket.Object("k")`` is Bucket, then Key).
@@ -69,6 +80,7 @@ _IDENTIFIERS = {
     ("s3", "Bucket"): ("Bucket",), ("s3", "Object"): ("Bucket", "Key"),
     ("s3", "ObjectSummary"): ("Bucket", "Key"), ("dynamodb", "Table"): ("TableName",),
     ("sqs", "Queue"): ("QueueUrl",), ("sns", "Topic"): ("TopicArn",),
+    ("sqs", "Message"): ("QueueUrl", "ReceiptHandle"),
     ("kinesis", "Stream"): ("StreamName",),
 }
 #: Arguments that imply another permission: (action, argument) -> (action, resource source).

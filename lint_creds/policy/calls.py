@@ -46,6 +46,17 @@ MAX_HANDOFFS = 6
 _LIBRARIES = ("boto3.", "botocore.", "aioboto3.", "aiobotocore.", "s3transfer.")
 #: Collection methods that return the collection, narrowed (``objects.filter(...).delete()``).
 _NARROWING = frozenset({"all", "filter", "limit", "page_size"})
+#: What a collection, or an action returning several resources, yields when iterated:
+#: (service, ``Type.collection``) -> the type of its elements.
+_ELEMENTS = {
+    ("s3", "Bucket.objects"): "ObjectSummary", ("s3", "Bucket.object_versions"): (
+        "ObjectVersion"),
+    ("s3", "Bucket.multipart_uploads"): "MultipartUpload",
+    ("s3", "ServiceResource.buckets"): "Bucket",
+    ("sqs", "Queue.receive_messages"): "Message", ("sqs", "ServiceResource.queues"): "Queue",
+    ("sns", "ServiceResource.topics"): "Topic", ("sns", "Topic.subscriptions"): "Subscription",
+    ("dynamodb", "ServiceResource.tables"): "Table",
+}
 #: Resource-API actions that also return a resource: (service, method) -> its type and
 #: the parameter that names it.
 _MADE_BY_ACTIONS = {
@@ -120,6 +131,8 @@ class SdkCalls(FastVisitor):
         self._stack: List[Scope] = [scopes.module]
         #: ``with EXPR as NAME`` targets: (scope id, name) -> [(EXPR, line)].
         self._with_targets: Dict[Tuple[int, str], List[Tuple[ast.expr, int]]] = {}
+        #: ``for NAME in EXPR`` (and comprehension) targets, the same way.
+        self._loop_targets: Dict[Tuple[int, str], List[Tuple[ast.expr, int]]] = {}
         self._cache: Dict[int, Optional[Receiver]] = {}
         for statement in tree.body if visit else ():
             self.visit(statement)
@@ -144,6 +157,26 @@ class SdkCalls(FastVisitor):
         self.generic_visit(node)
 
     visit_AsyncWith = visit_With
+
+    def visit_For(self, node: "ast.For | ast.AsyncFor") -> None:
+        """``for NAME in EXPR``: NAME is an element of EXPR (``bucket.objects.all()``)."""
+        if isinstance(node.target, ast.Name):
+            self._loop_targets.setdefault((id(self._stack[-1]), node.target.id), []).append(
+                (node.iter, node.lineno))
+        self.generic_visit(node)
+
+    visit_AsyncFor = visit_For
+
+    def _visit_comprehension(self, node: ast.AST) -> None:
+        scope = self.scopes.scope_of.get(id(node), self._stack[-1])
+        for generator in getattr(node, "generators", ()):
+            if isinstance(generator.target, ast.Name):
+                self._loop_targets.setdefault((id(scope), generator.target.id), []).append(
+                    (generator.iter, getattr(node, "lineno", 0)))
+        self.generic_visit(node)
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = (
+        _visit_comprehension)
 
     # -- calls -----------------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
@@ -344,7 +377,27 @@ class SdkCalls(FastVisitor):
         for expr, with_line in self._with_targets.get((id(scope), name), ()):
             if with_line <= line:
                 return self.receiver(expr, scope, depth)
+        for expr, loop_line in self._loop_targets.get((id(scope), name), ()):
+            if loop_line <= line:
+                return self._element(expr, scope, depth)
         return None
+
+    def _element(self, iterated: ast.expr, scope: Scope, depth: int) -> Optional[Receiver]:
+        """What iterating ``iterated`` yields: an SDK resource of a collection
+        (``bucket.objects.filter(...)``) or of an action returning several
+        (``queue.receive_messages()``)."""
+        source = self.receiver(iterated, scope, depth)
+        if source is None and isinstance(iterated, ast.Call) and isinstance(
+                iterated.func, ast.Attribute):
+            owner = self.receiver(iterated.func.value, scope, depth)
+            if owner is not None and owner.kind == "resource":
+                source = Receiver("resource", owner.service,
+                                  f"{owner.name}.{iterated.func.attr}", owner.identifiers)
+        if source is None or source.kind != "resource":
+            return None
+        element = _ELEMENTS.get((source.service or "", source.name))
+        return None if element is None else Receiver("resource", source.service, element,
+                                                     source.identifiers)
 
     def _attribute(self, node: ast.Attribute, scope: Scope, depth: int) -> Optional[Receiver]:
         value = node.value
