@@ -62,7 +62,7 @@ _RESOURCE_OPERATIONS = {
     ("sqs", "Queue.reload"): ("GetQueueAttributes",),
     ("sqs", "ServiceResource.get_queue_by_name"): ("GetQueueUrl",),
     ("sns", "Topic.delete"): ("DeleteTopic",), ("sns", "Topic.load"): ("GetTopicAttributes",),
-    # The elements of collections (policy/calls.py ``_ELEMENTS``).
+    # The elements of collections (policy/sdk_objects.py ``ELEMENTS``).
     ("s3", "ObjectSummary.get"): ("GetObject",), ("s3", "ObjectSummary.put"): ("PutObject",),
     ("s3", "ObjectSummary.delete"): ("DeleteObject",),
     ("s3", "ObjectSummary.copy_from"): ("CopyObject",),

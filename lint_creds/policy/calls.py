@@ -20,52 +20,12 @@ from ..engine.values import ValueResolver
 from ..engine.visitor import FastVisitor
 from .parameters import (FunctionNode, annotation_of, bind_arguments, hint_candidates,
                          hinted_type, initializer)
+from .sdk_objects import (CLIENT_PLUMBING, ELEMENTS, FACTORIES, LIBRARIES, MADE_BY_ACTIONS,
+                          NARROWING, SESSION_FACTORIES, SESSIONS)
 
-#: What builds a client or a resource, by qualified name (the service is the first argument).
-_FACTORIES = {
-    "boto3.client": "client", "boto3.resource": "resource",
-    "boto3.session.Session.client": "client", "boto3.session.Session.resource": "resource",
-}
-#: What builds a session (a client or resource factory of its own).
-_SESSIONS = frozenset({
-    "boto3.Session", "boto3.session.Session", "aioboto3.Session", "aioboto3.session.Session",
-    "botocore.session.get_session", "botocore.session.Session", "aiobotocore.session.get_session",
-    "aiobotocore.session.AioSession", "boto3.DEFAULT_SESSION",
-})
-#: Session methods that build a client or a resource.
-_SESSION_FACTORIES = {"client": "client", "create_client": "client", "resource": "resource"}
-#: Methods of a client that are not API operations.
-_CLIENT_PLUMBING = frozenset({
-    "close", "can_paginate", "get_paginator", "get_waiter", "exceptions", "meta",
-    "__aenter__", "__aexit__",
-})
 MAX_DEPTH = 12
 #: How deep calls that pass SDK objects on are followed (``handler -> store -> upload``).
 MAX_HANDOFFS = 6
-#: Packages whose functions take clients but are not the project's code to follow.
-_LIBRARIES = ("boto3.", "botocore.", "aioboto3.", "aiobotocore.", "s3transfer.")
-#: Collection methods that return the collection, narrowed (``objects.filter(...).delete()``).
-_NARROWING = frozenset({"all", "filter", "limit", "page_size"})
-#: What a collection, or an action returning several resources, yields when iterated:
-#: (service, ``Type.collection``) -> the type of its elements.
-_ELEMENTS = {
-    ("s3", "Bucket.objects"): "ObjectSummary", ("s3", "Bucket.object_versions"): (
-        "ObjectVersion"),
-    ("s3", "Bucket.multipart_uploads"): "MultipartUpload",
-    ("s3", "ServiceResource.buckets"): "Bucket",
-    ("sqs", "Queue.receive_messages"): "Message", ("sqs", "ServiceResource.queues"): "Queue",
-    ("sns", "ServiceResource.topics"): "Topic", ("sns", "Topic.subscriptions"): "Subscription",
-    ("dynamodb", "ServiceResource.tables"): "Table",
-}
-#: Resource-API actions that also return a resource: (service, method) -> its type and
-#: the parameter that names it.
-_MADE_BY_ACTIONS = {
-    ("sqs", "get_queue_by_name"): ("Queue", "QueueName"),
-    ("sqs", "create_queue"): ("Queue", "QueueName"),
-    ("sns", "create_topic"): ("Topic", "Name"),
-    ("dynamodb", "create_table"): ("Table", "TableName"),
-    ("s3", "create_bucket"): ("Bucket", "Bucket"),
-}
 
 
 class Receiver(NamedTuple):
@@ -194,7 +154,7 @@ class SdkCalls(FastVisitor):
         if receiver is None:
             return
         method = func.attr
-        if receiver.kind == "client" and method not in _CLIENT_PLUMBING:
+        if receiver.kind == "client" and method not in CLIENT_PLUMBING:
             self.calls.append(SdkCall(receiver.service, "client", method, node, scope))
         elif receiver.kind in ("paginator", "waiter") and method in ("paginate", "wait"):
             self.calls.append(SdkCall(receiver.service, receiver.kind, receiver.name, node,
@@ -226,7 +186,7 @@ class SdkCalls(FastVisitor):
         callee = self._local_callee(func, scope)
         qualname = None if callee is not None else self.resolver.qualname(func, scope)
         if callee is None and not (qualname and "." in qualname
-                                   and not qualname.startswith(_LIBRARIES)):
+                                   and not qualname.startswith(LIBRARIES)):
             return
         if isinstance(func, ast.Attribute) and self.receiver(func.value, scope) is not None:
             return  # an SDK call itself (``s3.copy(...)``)
@@ -346,7 +306,7 @@ class SdkCalls(FastVisitor):
 
     def _name(self, node: ast.Name, scope: Scope, depth: int) -> Optional[Receiver]:
         qualname = self.resolver.qualname(node, scope)
-        if qualname in _SESSIONS:
+        if qualname in SESSIONS:
             return Receiver("session", None, qualname or "")
         for binding in self.resolver.bindings(node, scope)[:1]:
             if binding.kind == "assign" and binding.value is not None:
@@ -395,7 +355,7 @@ class SdkCalls(FastVisitor):
                                   f"{owner.name}.{iterated.func.attr}", owner.identifiers)
         if source is None or source.kind != "resource":
             return None
-        element = _ELEMENTS.get((source.service or "", source.name))
+        element = ELEMENTS.get((source.service or "", source.name))
         return None if element is None else Receiver("resource", source.service, element,
                                                      source.identifiers)
 
@@ -410,7 +370,7 @@ class SdkCalls(FastVisitor):
                         return found
             return None
         qualname = self.resolver.qualname(node, scope)
-        if qualname in _SESSIONS:
+        if qualname in SESSIONS:
             return Receiver("session", None, qualname or "")
         if qualname is not None:  # ``aws.s3`` with ``from app import aws``
             found = self.imported(qualname)
@@ -432,11 +392,11 @@ class SdkCalls(FastVisitor):
     def _built_by(self, call: ast.Call, scope: Scope, depth: int) -> Optional[Receiver]:
         func = call.func
         qualname = self.resolver.qualname(func, scope)
-        if qualname in _FACTORIES:
-            return Receiver(_FACTORIES[qualname], self._service(call, scope), "ServiceResource")
-        if qualname in _SESSIONS:
+        if qualname in FACTORIES:
+            return Receiver(FACTORIES[qualname], self._service(call, scope), "ServiceResource")
+        if qualname in SESSIONS:
             return Receiver("session", None, qualname or "")
-        if qualname and not qualname.startswith(_LIBRARIES):
+        if qualname and not qualname.startswith(LIBRARIES):
             # ``make_queue()`` imported from the project: what that function returns.
             return self.imported(qualname + "()")
         if isinstance(func, ast.Name):
@@ -446,16 +406,16 @@ class SdkCalls(FastVisitor):
         base = self.receiver(func.value, scope, depth)
         if base is None:
             return None
-        if base.kind == "session" and func.attr in _SESSION_FACTORIES:
-            return Receiver(_SESSION_FACTORIES[func.attr], self._service(call, scope),
+        if base.kind == "session" and func.attr in SESSION_FACTORIES:
+            return Receiver(SESSION_FACTORIES[func.attr], self._service(call, scope),
                             "ServiceResource")
         if base.kind == "client" and func.attr in ("get_paginator", "get_waiter") and call.args:
             name = constant_string(call.args[0])
             return Receiver("paginator" if func.attr == "get_paginator" else "waiter",
                             base.service, name or "?")
-        if base.kind == "resource" and "." in base.name and func.attr in _NARROWING:
+        if base.kind == "resource" and "." in base.name and func.attr in NARROWING:
             return base  # ``bucket.objects.filter(...)`` is the collection, narrowed
-        made = _MADE_BY_ACTIONS.get((base.service or "", func.attr)) if (
+        made = MADE_BY_ACTIONS.get((base.service or "", func.attr)) if (
             base.kind == "resource") else None
         if made is not None:  # ``sqs.get_queue_by_name(QueueName="jobs")``: a Queue
             kind, parameter = made
