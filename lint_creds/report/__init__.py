@@ -17,6 +17,10 @@ FORMATS = {
     "github": "lint_creds.report.github",
 }
 
+#: The project's home (``[project.urls]`` in pyproject.toml says the same; a test holds them
+#: together). Reports link rules to their pages under it.
+PROJECT_URL = "https://github.com/lint-creds/lint-creds"
+
 
 class Problem(NamedTuple):
     """A path that could not be analysed."""
@@ -35,6 +39,11 @@ class Report(NamedTuple):
     baseline_suppressed: int = 0
     #: Directory relative paths and SARIF URIs are expressed against.
     root: str = "."
+
+
+def rule_url(code: str) -> str:
+    """The page documenting rule ``code`` (``docs/rules/CODE.md``, generated from the catalog)."""
+    return f"{PROJECT_URL}/blob/main/docs/rules/{code}.md"
 
 
 def render(format_name: str, report: Report, excerpts: bool = False) -> str:
