@@ -108,6 +108,10 @@ def test_sarif_validates_and_carries_rules_locations_fingerprints(tree: pathlib.
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [r.code for r in RULES]
     assert rules[0]["help"]["markdown"] == RULES[0].doc()
+    assert run["tool"]["driver"]["informationUri"] == "https://github.com/lint-creds/lint-creds"
+    assert {r["id"]: r["helpUri"] for r in rules} == {
+        r.code: f"https://github.com/lint-creds/lint-creds/blob/main/docs/rules/{r.code}.md"
+        for r in RULES}
     assert "external/cwe/cwe-798" in rules[0]["properties"]["tags"]
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tree.as_uri() + "/"
     app = run["results"][1]
@@ -118,10 +122,11 @@ def test_sarif_validates_and_carries_rules_locations_fingerprints(tree: pathlib.
     assert app["partialFingerprints"]["lintCreds/v1"].endswith(":1")
     notebook = run["results"][0]
     assert notebook["properties"]["cell"] == 2
-    assert notebook["message"]["text"].startswith("cell 2, line 2: ")
+    assert notebook["message"]["text"] == (
+        "cell 2, line 2: hard-coded AWS access key id 'AKIA…W5FG' in a string literal.")
     assert run["invocations"][0]["executionSuccessful"] is False
     assert run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"] == (
-        f"src/broken.py: {BROKEN_REASON}")
+        f"src/broken.py: {BROKEN_REASON}.")
     assert KEY_ID not in json.dumps(log)
 
 

@@ -5,7 +5,7 @@ Formats are imported only when chosen, so ``--format text`` never imports ``json
 from __future__ import annotations
 
 import importlib
-from typing import NamedTuple, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Tuple
 
 from ..findings import Reported
 
@@ -57,6 +57,17 @@ def position(finding: Reported) -> str:
     if finding.cell is not None:
         return f"cell {finding.cell}, line {finding.line}, col {finding.col + 1}"
     return f"{finding.line}:{finding.col + 1}"
+
+
+def occurrence_fingerprints(findings: Iterable[Reported]) -> List[str]:
+    """``fingerprint:N`` per finding, N counting identical fingerprints (same rule, file and
+    line text), so each finding has its own identity and keeps it when lines move."""
+    seen: Dict[str, int] = {}
+    keys: List[str] = []
+    for finding in findings:
+        seen[finding.fingerprint] = seen.get(finding.fingerprint, 0) + 1
+        keys.append(f"{finding.fingerprint}:{seen[finding.fingerprint]}")
+    return keys
 
 
 def summary(report: Report) -> str:

@@ -1,20 +1,21 @@
 """``--format sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
-Rules come from the catalog (name, summary, full doc as help Markdown, CWE-798 tag);
-``partialFingerprints["lintCreds/v1"]`` is the baseline fingerprint plus an occurrence
-number, so a finding keeps its identity when unrelated edits move it.
+Rules come from the catalog (name, summary, full doc as help Markdown, its page as
+``helpUri``, CWE-798 tag); ``partialFingerprints["lintCreds/v1"]`` is the baseline
+fingerprint plus an occurrence number, so a finding keeps its identity when unrelated edits
+move it. The log passes the SARIF multitool's validation rules (tests/test_sarif_rules.py).
 """
 from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List
+from typing import Any, Dict
 from urllib.parse import quote
 
 from .. import __version__
 from ..findings import Reported
 from ..rules import RULES, RULES_BY_CODE
-from . import Report
+from . import PROJECT_URL, Report, occurrence_fingerprints, rule_url
 
 SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
               "sarif-schema-2.1.0.json")
@@ -31,6 +32,7 @@ def rule_descriptor(code: str) -> Dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.what_it_does},
+        "helpUri": rule_url(rule.code),
         "help": {"text": rule.doc(), "markdown": rule.doc()},
         "defaultConfiguration": {"level": "error", "enabled": rule.enabled_by_default},
         "properties": {
@@ -50,7 +52,12 @@ def _uri(path: str, root: str) -> Dict[str, str]:
     return {"uri": quote(relative.replace(os.sep, "/")), "uriBaseId": ROOT_ID}
 
 
-def _result(finding: Reported, root: str, occurrence: int) -> Dict[str, Any]:
+def _sentence(text: str) -> str:
+    """Plain-text messages end with a period (the multitool's SARIF2001)."""
+    return text if text.endswith(".") else text + "."
+
+
+def _result(finding: Reported, root: str, fingerprint: str) -> Dict[str, Any]:
     region: Dict[str, Any] = {"startLine": finding.line, "startColumn": finding.col + 1,
                               "endLine": finding.end_line, "endColumn": finding.end_col + 1}
     message = finding.message
@@ -62,10 +69,10 @@ def _result(finding: Reported, root: str, occurrence: int) -> Dict[str, Any]:
         "ruleId": finding.code,
         "ruleIndex": _RULE_INDEX[finding.code],
         "level": "error",
-        "message": {"text": message},
+        "message": {"text": _sentence(message)},
         "locations": [{"physicalLocation": {
             "artifactLocation": _uri(finding.path, root), "region": region}}],
-        "partialFingerprints": {FINGERPRINT_KEY: f"{finding.fingerprint}:{occurrence}"},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
         "properties": properties,
     }
 
@@ -77,14 +84,11 @@ def _root_uri(root: str) -> str:
 def render(report: Report, excerpts: bool = False) -> str:
     """The SARIF log."""
     root = os.path.abspath(report.root)
-    seen: Dict[str, int] = {}
-    results: List[Dict[str, Any]] = []
-    for finding in report.findings:
-        seen[finding.fingerprint] = seen.get(finding.fingerprint, 0) + 1
-        results.append(_result(finding, root, seen[finding.fingerprint]))
+    results = [_result(finding, root, key) for finding, key
+               in zip(report.findings, occurrence_fingerprints(report.findings))]
     notifications = [{
         "level": "error",
-        "message": {"text": f"{problem.path}: {problem.reason}"},
+        "message": {"text": _sentence(f"{problem.path}: {problem.reason}")},
         "locations": [{"physicalLocation": {"artifactLocation": _uri(problem.path, root)}}],
     } for problem in report.problems]
     log = {
@@ -95,6 +99,7 @@ def render(report: Report, excerpts: bool = False) -> str:
                 "name": "lint-creds",
                 "version": __version__,
                 "semanticVersion": __version__,
+                "informationUri": PROJECT_URL,
                 "rules": [rule_descriptor(rule.code) for rule in RULES],
             }},
             "originalUriBaseIds": {ROOT_ID: {"uri": _root_uri(root)}},
