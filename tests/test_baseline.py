@@ -31,7 +31,7 @@ def test_baseline_hides_recorded_and_reports_new(tmp_path: pathlib.Path) -> None
     write(tmp_path, "app.py", "'''Uploads.'''\n\n\n" + HARD_CODED +
           f'other = boto3.client("s3", aws_access_key_id="{SECOND_KEY}")\n')
     out = run_cli("check", "--baseline", "baseline.json", cwd=tmp_path, check_code=1)
-    assert [line.split(":", 3)[:3] for line in out.stdout.splitlines()[:-1]] == [
+    assert [line.split(":", 3)[:3] for line in out.stdout.splitlines()[:-2]] == [
         ["app.py", "7", "28"]]
     assert out.stdout.splitlines()[-1] == (
         "Found 1 finding in 1 file (1 file checked, 1 in the baseline).")

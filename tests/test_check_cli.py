@@ -69,6 +69,7 @@ def test_findings_exit_1_with_ruff_like_lines(tmp_path: pathlib.Path) -> None:
     write(tmp_path, "pkg/ok.py", CLEAN)
     out = run_cli("check", cwd=tmp_path, check_code=1)
     assert out.stdout == (f"pkg/app.py:3:25: {CRD101_MESSAGE}\n"
+                          "CRD101 (hard-coded-credential-argument): 1\n"
                           "Found 1 finding in 1 file (2 files checked).\n")
     assert KEY_ID not in out.stdout + out.stderr
 
@@ -85,6 +86,7 @@ def test_unanalysable_file_exits_2_and_the_rest_is_checked(tmp_path: pathlib.Pat
     out = run_cli("check", "--exit-zero", cwd=tmp_path, check_code=2)
     assert out.stdout == (f"app.py:3:25: {CRD101_MESSAGE}\n"
                           "broken.py: error: syntax error: invalid syntax (line 2)\n"
+                          "CRD101 (hard-coded-credential-argument): 1\n"
                           "Found 1 finding in 1 file (2 files checked, 1 could not be analysed).\n")
 
 
@@ -108,7 +110,8 @@ def test_output_file(tmp_path: pathlib.Path) -> None:
     out = run_cli("check", "--output", "report.txt", cwd=tmp_path, check_code=1)
     assert out.stdout == ""
     assert (tmp_path / "report.txt").read_text(encoding="utf-8") == (
-        f"app.py:3:25: {CRD101_MESSAGE}\nFound 1 finding in 1 file (1 file checked).\n")
+        f"app.py:3:25: {CRD101_MESSAGE}\nCRD101 (hard-coded-credential-argument): 1\n"
+        "Found 1 finding in 1 file (1 file checked).\n")
 
 
 def test_unwritable_output_exits_2(tmp_path: pathlib.Path) -> None:

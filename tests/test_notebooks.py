@@ -36,6 +36,7 @@ def test_key_in_one_cell_used_in_a_later_cell(tmp_path: pathlib.Path) -> None:
         "nb.ipynb:cell 3, line 4, col 5: CRD101 hard-coded AWS access key id 'AKIA…W5FG' "
         "passed to boto3.client (through KEY, cell 2, line 3); remove it and use the default "
         "credential chain\n"
+        "CRD101 (hard-coded-credential-argument): 1\n"
         "Found 1 finding in 1 file (1 file checked, 1 suppressed by noqa).\n")
 
 
@@ -49,6 +50,7 @@ def test_a_broken_cell_is_reported_and_the_others_checked(tmp_path: pathlib.Path
         "nb.ipynb:cell 1, line 2, col 24: CRD101 hard-coded AWS access key id 'AKIA…W5FG' "
         "passed to boto3.client; remove it and use the default credential chain",
         "nb.ipynb: error: cell 2: syntax error: invalid syntax (line 2)",  # line 1 is a magic
+        "CRD101 (hard-coded-credential-argument): 1",
         "Found 1 finding in 1 file (1 file checked, 1 could not be analysed).",
     ]
 
@@ -59,7 +61,7 @@ def test_cell_magics_and_other_languages_are_skipped(tmp_path: pathlib.Path) -> 
     write(tmp_path, "r.ipynb", notebook(key_cell, language="R"))
     write(tmp_path, "timed.ipynb", notebook(["%%time\n", *key_cell]))
     out = run_cli("check", ".", cwd=tmp_path, check_code=1)
-    assert [line.split(":")[0] for line in out.stdout.splitlines()[:-1]] == ["timed.ipynb"]
+    assert [line.split(":")[0] for line in out.stdout.splitlines()[:-2]] == ["timed.ipynb"]
 
 
 @pytest.mark.parametrize("content, reason", [

@@ -57,7 +57,23 @@ def test_text(tree: pathlib.Path) -> None:
         "in a string literal\n"
         f"src/app.py:3:25: {CRD101_MESSAGE}\n"
         f"src/broken.py: error: {BROKEN_REASON}\n"
+        "CRD101 (hard-coded-credential-argument): 1\n"
+        "CRD102 (hard-coded-credential-literal): 1\n"
         "Found 2 findings in 2 files (3 files checked, 1 could not be analysed).\n")
+
+
+def test_text_counts_by_rule_sorted_by_code() -> None:
+    """Each rule that reported, in code order (not the order found), before the summary."""
+    findings = tuple(Reported(code, "m", "none", "a.py", None, line, 0, line, 1, "")
+                     for line, code in enumerate(["CRD201", "CRD101", "CRD201", "CRD302",
+                                                  "CRD101", "CRD201"], start=1))
+    assert render(Report(findings, (), 1)).splitlines()[-4:] == [
+        "CRD101 (hard-coded-credential-argument): 2",
+        "CRD201 (env-credential-argument): 3",
+        "CRD302 (credential-env-mutation): 1",
+        "Found 6 findings in 1 file (1 file checked).",
+    ]
+    assert render(Report((), (), 1)) == "No findings (1 file checked).\n"
 
 
 def test_json(tree: pathlib.Path) -> None:
@@ -148,6 +164,7 @@ def test_text_excerpt_masks_key_material() -> None:
                     "   |\n"
                     ' 3 |     s3 = boto3.client("s3", aws_access_key_id="AKIA…W5FG")\n'
                     "   |                             ^\n"
+                    "CRD101 (hard-coded-credential-argument): 1\n"
                     "Found 1 finding in 1 file (1 file checked).\n")
 
 

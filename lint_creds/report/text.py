@@ -1,4 +1,6 @@
-"""``--format text``: ruff-like ``path:line:col: CODE message`` lines and a summary.
+"""``--format text``: ruff-like ``path:line:col: CODE message`` lines, then the findings
+counted by rule (``CRD101 (hard-coded-credential-argument): 3``, by code) and the one-line
+summary.
 
 On a terminal each finding is followed by its source line, key material masked, and a caret
 under the reported column.
@@ -6,10 +8,12 @@ under the reported column.
 from __future__ import annotations
 
 import re
-from typing import List
+from collections import Counter
+from typing import List, Sequence
 
 from ..findings import Reported
 from ..patterns import find_key_ids, looks_real, mask
+from ..rules import RULES_BY_CODE
 from . import Report, position, summary
 
 #: Runs of key-alphabet characters long enough to be key material.
@@ -25,8 +29,20 @@ def render(report: Report, excerpts: bool = False) -> str:
             out += _excerpt(finding)
     for problem in report.problems:
         out.append(f"{problem.path}: error: {problem.reason}")
+    out += counts_by_rule(report.findings)
     out.append(summary(report))
     return "\n".join(out) + "\n"
+
+
+def counts_by_rule(findings: Sequence[Reported]) -> List[str]:
+    """``CODE (name): N`` per rule that reported something, sorted by code."""
+    counts = Counter(finding.code for finding in findings)
+    lines: List[str] = []
+    for code in sorted(counts):
+        rule = RULES_BY_CODE.get(code)
+        named = f"{code} ({rule.name})" if rule else code
+        lines.append(f"{named}: {counts[code]}")
+    return lines
 
 
 def mask_line(line: str) -> str:
