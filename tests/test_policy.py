@@ -223,6 +223,19 @@ def test_every_row_of_the_exceptions_table_is_tested() -> None:
             summary.delete()
         ''', [("s3:DeleteObject", "arn:aws:s3:::scratch/*"),
               ("s3:ListBucket", "arn:aws:s3:::scratch")], id="collection-elements"),
+    pytest.param('''
+        import boto3
+        boto3.client("stepfunctions").start_execution(
+            stateMachineArn="arn:aws:states:eu-west-1:123456789012:stateMachine:etl")
+        boto3.client("firehose").put_record(DeliveryStreamName="logs", Record={})
+        boto3.client("athena").start_query_execution(QueryString="q", WorkGroup="primary")
+        ''', [("athena:StartQueryExecution",
+               "arn:aws:athena:eu-west-1:123456789012:workgroup/primary"),
+              ("firehose:PutRecord",
+               "arn:aws:firehose:eu-west-1:123456789012:deliverystream/logs"),
+              ("states:StartExecution",
+               "arn:aws:states:eu-west-1:123456789012:stateMachine:etl")],
+        id="arguments-spelled-like-the-arn-variable"),
 ])
 def test_resources_are_narrowed(source: str, expected: List[Tuple[str, str]]) -> None:
     assert grants(source, Place(region="eu-west-1", account="123456789012")) == expected

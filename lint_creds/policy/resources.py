@@ -58,6 +58,22 @@ _FROM_ARGUMENTS: Dict[str, List[Tuple[str, Callable[[str], str]]]] = {
 }
 
 
+def _spelled_like(variable: str, texts: Dict[str, Optional[str]]) -> Optional[str]:
+    """The value of an argument the SDK spells like an ARN template's variable, for the
+    services the table above does not list: ``DeliveryStreamName``, ``WorkGroup`` for
+    ``WorkGroupName``, an ARN argument (``stateMachineArn``) for ``StateMachineName``."""
+    wanted = variable.lower()
+    base = wanted[:-4] if wanted.endswith("name") and len(wanted) > 4 else wanted
+    for argument, text in sorted(texts.items()):
+        name = argument.lower()
+        if not text or name not in (wanted, base, base + "arn"):
+            continue
+        if text.startswith("arn:"):  # ``arn:aws:states:...:stateMachine:etl`` -> ``etl``
+            return re.split(r"[:/]", text)[-1] or None
+        return None if name == base + "arn" else text
+    return None
+
+
 class ResourceNarrower:
     """Fills ARN templates for one module (its resolver evaluates the arguments;
     ``imported`` gives the text of a constant another module of the project defines)."""
@@ -103,6 +119,10 @@ class ResourceNarrower:
                     if variable == "KeyId" and not _UUID.match(convert(text)):
                         break  # an alias names no key ARN
                     return convert(text)
+            else:
+                named = _spelled_like(variable, texts)
+                if named:
+                    return named
             unknown.append(variable)
             return "*"
 
