@@ -12,6 +12,7 @@ import pytest
 
 from lint_creds.engine import analyze_source
 from lint_creds.patterns import find_key_ids, is_placeholder, looks_real, mask
+from lint_creds.report import FORMATS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -64,8 +65,9 @@ def test_flake8_output_is_masked() -> None:
     assert_masked(result.stdout + result.stderr)
 
 
-@pytest.mark.parametrize("report_format", ["text", "json", "sarif", "github"])
+@pytest.mark.parametrize("report_format", sorted(FORMATS))
 def test_check_reports_are_masked(report_format: str, tmp_path: pathlib.Path) -> None:
+    """Every format (gitlab and junit too), over the fixtures' real key-shaped literals."""
     config = tmp_path / "pyproject.toml"
     config.write_text("[tool.lint-creds]\n", encoding="utf-8")
     result = subprocess.run(
@@ -75,6 +77,7 @@ def test_check_reports_are_masked(report_format: str, tmp_path: pathlib.Path) ->
     )
     assert result.returncode == 1, result.stderr
     assert "CRD101" in result.stdout
+    assert mask("AKIA7KLFYYLBEG3RHDSV") in result.stdout  # the key is reported, masked
     assert_masked(result.stdout + result.stderr)
 
 

@@ -13,9 +13,11 @@ from .progress import progress_for
 from .runner import FileResult, check_targets
 
 #: Report formats that carry each finding's baseline fingerprint.
-FINGERPRINTED_FORMATS = frozenset({"json", "sarif"})
+FINGERPRINTED_FORMATS = frozenset({"json", "sarif", "gitlab"})
 
-FORMAT_NAMES = ("text", "json", "sarif", "github")
+FORMAT_NAMES = ("text", "json", "sarif", "github", "gitlab", "junit")
+#: Report formats that list every checked file, clean ones too (``Report.paths``).
+PATH_LISTING_FORMATS = frozenset({"junit"})
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,9 +49,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     findings: List[Reported] = []
     problems: List[Tuple[str, str]] = []
+    checked: List[str] = []  # kept only for the formats that list every file
     files = noqa_suppressed = 0
     for result in _check(paths, settings, args):  # streamed: only findings are kept
         files += 1
+        if args.format in PATH_LISTING_FORMATS:
+            checked.append(result.path)
         noqa_suppressed += result.noqa_suppressed
         findings += result.findings
         if result.problem:
@@ -68,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from ..report import Problem, Report, render
 
     report = Report(tuple(findings), tuple(Problem(p, reason) for p, reason in problems),
-                    files, noqa_suppressed, held_back, settings.root)
+                    files, noqa_suppressed, held_back, settings.root, tuple(checked))
     excerpts = args.format == "text" and not args.output and sys.stdout.isatty()
     try:
         _emit(render(args.format, report, excerpts), args.output)

@@ -15,6 +15,8 @@ FORMATS = {
     "json": "lint_creds.report.json",
     "sarif": "lint_creds.report.sarif",
     "github": "lint_creds.report.github",
+    "gitlab": "lint_creds.report.gitlab",
+    "junit": "lint_creds.report.junit",
 }
 
 #: The project's home (``[project.urls]`` in pyproject.toml says the same; a test holds them
@@ -39,6 +41,8 @@ class Report(NamedTuple):
     baseline_suppressed: int = 0
     #: Directory relative paths and SARIF URIs are expressed against.
     root: str = "."
+    #: Every checked path in order, for the formats that list clean files too (``junit``).
+    paths: Tuple[str, ...] = ()
 
 
 def rule_url(code: str) -> str:

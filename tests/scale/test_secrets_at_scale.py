@@ -27,7 +27,7 @@ WINDOW = 8
 #: Only the injected corpora hold keys.
 INJECTED = pytest.mark.parametrize("corpus_run", [r for r in RUNS if "injected" in r.id],
                                    indirect=True)
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 
 
 def _keys(injections: Sequence[Injection]) -> List[str]:
