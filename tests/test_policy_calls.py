@@ -226,6 +226,36 @@ PARAMETERS = [
         print(s3)
         ''', [("s3", "client", "put_object"), ("s3", "client", "copy")],
         id="sdk-calls-and-builtins-are-not-followed"),
+    pytest.param('''
+        import boto3
+        from typing import Optional
+        from mypy_boto3_s3 import S3Client
+        def put(s3: Optional["S3Client"]):
+            s3.put_object(Bucket="b", Key="k", Body=b"")
+        ''', [("s3", "client", "put_object")], id="quoted-hint-inside-optional"),
+    pytest.param('''
+        import boto3
+        CLIENTS = {"s3": boto3.client("s3"), "sqs": boto3.client("sqs")}
+        class Jobs:
+            def __init__(self):
+                self.clients = {"events": boto3.client("events")}
+            def run(self):
+                self.clients["events"].put_events(Entries=[])
+        CLIENTS["sqs"].send_message(QueueUrl="u", MessageBody="m")
+        CLIENTS[name].list_queues()
+        ''', [("events", "client", "put_events"), ("sqs", "client", "send_message")],
+        id="clients-in-a-dict"),
+    pytest.param('''
+        import boto3
+        def client(name, region=None):
+            return boto3.client(name, region_name=region)
+        def session_client(service_name):
+            return boto3.Session().client(service_name=service_name)
+        client("dynamodb").get_item(TableName="t", Key={})
+        session_client(service_name="sns").publish(TopicArn="t", Message="m")
+        client(SERVICE).list_things()
+        ''', [("dynamodb", "client", "get_item"), ("sns", "client", "publish"),
+              (None, "client", "list_things")], id="factory-taking-the-service-name"),
 ]
 
 

@@ -11,33 +11,19 @@ is kept as unresolved, never dropped: the policy lists it.
 from __future__ import annotations
 
 import ast
-from typing import Callable, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
+from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from ..engine.exports import returns_of
 from ..engine.origins import constant_string
 from ..engine.scopes import Binding, ModuleScopes, Scope
 from ..engine.values import ValueResolver
 from ..engine.visitor import FastVisitor
-from .parameters import (FunctionNode, annotation_of, bind_arguments, hint_candidates,
-                         hinted_type, initializer)
+from .handoffs import FollowsHandoffs, Handoff, Seen
+from .parameters import annotation_of, hint_candidates, hinted_type
 from .sdk_objects import (CLIENT_PLUMBING, ELEMENTS, FACTORIES, LIBRARIES, MADE_BY_ACTIONS,
-                          NARROWING, SESSION_FACTORIES, SESSIONS)
+                          NARROWING, SESSION_FACTORIES, SESSIONS, Receiver)
 
 MAX_DEPTH = 12
-#: How deep calls that pass SDK objects on are followed (``handler -> store -> upload``).
-MAX_HANDOFFS = 6
-
-
-class Receiver(NamedTuple):
-    """What an expression stands for: a ``session``, a ``client``, a ``resource`` (an SDK
-    resource object: ``kind`` is its type, ``service``'s root is ``"ServiceResource"``),
-    a ``paginator`` or a ``waiter`` (``name`` is its operation-ish name)."""
-
-    kind: str
-    service: Optional[str]  # None: built with a service name that cannot be known
-    name: str = ""
-    #: Identifiers of a resource object, as the SDK names them (``Bucket``, ``Key``).
-    identifiers: Tuple[Tuple[str, ast.expr, Scope], ...] = ()
 
 
 class SdkCall(NamedTuple):
@@ -54,22 +40,7 @@ class SdkCall(NamedTuple):
     identifiers: Tuple[Tuple[str, ast.expr, Scope], ...] = ()
 
 
-class Handoff(NamedTuple):
-    """A call passing SDK objects to a function or class of another module of the project
-    (``storage.upload(s3, path)``): the policy follows it there (see
-    :meth:`SdkCalls.followed`)."""
-
-    qualname: str  # ``app.storage.upload``
-    args: Tuple[Optional[Receiver], ...]  # what each positional argument stands for
-    keywords: Tuple[Tuple[str, Receiver], ...]  # (parameter, what was passed)
-    depth: int
-
-
-#: Functions already followed with the same parameters bound: (id(function), bound).
-Seen = Set[Tuple[int, FrozenSet[Tuple[str, Receiver]]]]
-
-
-class SdkCalls(FastVisitor):
+class SdkCalls(FollowsHandoffs, FastVisitor):
     """Collects :class:`SdkCall` of a module (see the module docstring)."""
 
     def __init__(self, tree: ast.Module, resolver: ValueResolver, scopes: ModuleScopes,
@@ -175,87 +146,6 @@ class SdkCalls(FastVisitor):
         self.calls.append(SdkCall(receiver.service, "client" if name else "dynamic",
                                   name or "", node, scope))
 
-    # -- SDK objects passed on ----------------------------------------------------------
-    def _passes_on(self, node: ast.Call, scope: Scope) -> None:
-        """``upload(s3, ...)``, ``Store(client)``: follow the callee with its parameters
-        bound to the SDK objects passed, here or (through :class:`Handoff`) in the module
-        that defines it."""
-        if self.depth >= MAX_HANDOFFS:
-            return
-        func = node.func  # the callee first: most calls are of nothing to follow
-        callee = self._local_callee(func, scope)
-        qualname = None if callee is not None else self.resolver.qualname(func, scope)
-        if callee is None and not (qualname and "." in qualname
-                                   and not qualname.startswith(LIBRARIES)):
-            return
-        if isinstance(func, ast.Attribute) and self.receiver(func.value, scope) is not None:
-            return  # an SDK call itself (``s3.copy(...)``)
-        args: List[Optional[Receiver]] = []
-        for arg in node.args:
-            if isinstance(arg, ast.Starred):
-                break
-            args.append(self.receiver(arg, scope))
-        keywords = tuple((k.arg, found) for k in node.keywords if k.arg is not None
-                         for found in [self.receiver(k.value, scope)] if found is not None)
-        if not keywords and not any(args):
-            return
-        if callee is not None:
-            self._follow(callee[0], callee[1], tuple(args), keywords)
-        elif qualname:
-            self.handoffs.append(Handoff(qualname, tuple(args), keywords, self.depth + 1))
-
-    def _local_callee(self, func: ast.expr, scope: Scope) -> "Optional[Tuple[ast.AST, bool]]":
-        """The function or class of this module ``func`` names, and whether the call skips
-        its first parameter (``self`` of a class's ``__init__`` or of a method)."""
-        if isinstance(func, ast.Name):
-            for binding in self.resolver.bindings(func, scope)[:1]:
-                if binding.kind in ("function", "class") and binding.value is not None:
-                    return binding.value, binding.kind == "class"
-            return None
-        owner = scope.enclosing_class()
-        if (owner is not None and isinstance(func, ast.Attribute)
-                and isinstance(func.value, ast.Name) and func.value.id == scope.self_name):
-            for binding in owner.bindings.get(func.attr, [])[-1:]:
-                function = binding.value
-                if binding.kind == "function" and isinstance(
-                        function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    return function, not _is_static(function)
-        return None
-
-    def followed(self, name: str, args: Tuple[Optional[Receiver], ...],
-                 keywords: Tuple[Tuple[str, Receiver], ...], depth: int) -> "SdkCalls":
-        """The calls top-level function or class ``name`` makes with its parameters bound
-        to ``args``/``keywords`` (a :class:`Handoff` from another module)."""
-        found = SdkCalls(self.tree, self.resolver, self.scopes, self.imported, visit=False,
-                         seen=self.seen, depth=depth)
-        for binding in self.scopes.module.bindings.get(name, [])[-1:]:
-            if binding.kind in ("function", "class") and binding.value is not None:
-                found._follow(binding.value, binding.kind == "class", args, keywords)
-        return found
-
-    def _follow(self, callee: ast.AST, skip_first: bool, args: Tuple[Optional[Receiver], ...],
-                keywords: Tuple[Tuple[str, Receiver], ...]) -> None:
-        function: Optional[ast.AST] = initializer(callee) if isinstance(
-            callee, ast.ClassDef) else callee
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return
-        passed = bind_arguments(function, args, keywords, skip_first)
-        inner = self.scopes.scope_of.get(id(function))
-        if not passed or inner is None:
-            return
-        key = (id(function), frozenset(passed.items()))
-        if key in self.seen:
-            return
-        self.seen.add(key)
-        bound = dict(self.bound)
-        bound.update(((id(inner), name), value) for name, value in passed.items()
-                     if isinstance(value, Receiver))
-        inside = SdkCalls(self.tree, self.resolver, self.scopes, self.imported, visit=False,
-                          bound=bound, seen=self.seen, depth=self.depth + 1)
-        inside.visit(callee)
-        self.calls.extend(inside.calls)
-        self.handoffs.extend(inside.handoffs)
-
     def _parameter(self, node: ast.Name, binding: Binding, depth: int) -> Optional[Receiver]:
         """A parameter: what the followed call passed, a ``with`` target, its type hint or
         its default."""
@@ -302,6 +192,28 @@ class SdkCalls(FastVisitor):
         if isinstance(node, ast.IfExp):
             return self.receiver(node.body, scope, depth) or self.receiver(
                 node.orelse, scope, depth)
+        if isinstance(node, ast.Subscript):  # ``CLIENTS["s3"]``
+            entry = self._dict_entry(node, scope)
+            return self.receiver(entry[0], entry[1], depth) if entry else None
+        return None
+
+    def _dict_entry(self, node: ast.Subscript, scope: Scope
+                    ) -> Optional[Tuple[ast.expr, Scope]]:
+        """The value a constant key names in a dict literal the container is bound to
+        (``CLIENTS = {"s3": boto3.client("s3")}``; ``self.clients``)."""
+        key = constant_string(node.slice)
+        container, owner = node.value, scope.enclosing_class()
+        bindings: List[Binding] = []
+        if isinstance(container, ast.Name):
+            bindings = self.resolver.bindings(container, scope)[:1]
+        elif owner is not None and isinstance(container, ast.Attribute) and isinstance(
+                container.value, ast.Name) and container.value.id == scope.self_name:
+            bindings = owner.self_attrs.get(container.attr, [])[-1:]
+        for binding in bindings:
+            if key is not None and isinstance(binding.value, ast.Dict):
+                for name, value in zip(binding.value.keys, binding.value.values):
+                    if name is not None and constant_string(name) == key:
+                        return value, binding.scope
         return None
 
     def _name(self, node: ast.Name, scope: Scope, depth: int) -> Optional[Receiver]:
@@ -400,7 +312,7 @@ class SdkCalls(FastVisitor):
             # ``make_queue()`` imported from the project: what that function returns.
             return self.imported(qualname + "()")
         if isinstance(func, ast.Name):
-            return self._returned(func, scope, depth)
+            return self._returned(func, scope, depth, call)
         if not isinstance(func, ast.Attribute):
             return None
         base = self.receiver(func.value, scope, depth)
@@ -429,10 +341,16 @@ class SdkCalls(FastVisitor):
             return Receiver("resource", base.service, func.attr, identifiers)
         return None
 
-    def _returned(self, func: ast.Name, scope: Scope, depth: int) -> Optional[Receiver]:
-        """What a function of this module returns: ``def s3(): return boto3.client("s3")``."""
+    def _returned(self, func: ast.Name, scope: Scope, depth: int,
+                  call: Optional[ast.Call] = None) -> Optional[Receiver]:
+        """What a function of this module returns: ``def s3(): return boto3.client("s3")``;
+        ``def client(name): return boto3.client(name)`` called as ``client("sqs")``."""
         for binding in self.resolver.bindings(func, scope)[:1]:
-            return self._returns_of(binding, depth)
+            found = self._returns_of(binding, depth)
+            if found is not None and found.service is None and call is not None:
+                service = self._service_passed(binding.value, call, scope)
+                return found._replace(service=service) if service else found
+            return found
         return None
 
     def returned_by(self, name: str) -> Optional[Receiver]:
@@ -455,16 +373,12 @@ class SdkCalls(FastVisitor):
     def _service(self, call: ast.Call, scope: Scope) -> Optional[str]:
         node = next((k.value for k in call.keywords if k.arg == "service_name"),
                     call.args[0] if call.args else None)
-        if node is None:
-            return None
+        return None if node is None else self._service_name(node, scope)
+
+    def _service_name(self, node: ast.expr, scope: Scope) -> Optional[str]:
         value = self.resolver.classify(node, scope)
         text = value.literal if value is not None and value.literal else constant_string(node)
         return text if text and text.replace("-", "").isalnum() else None
-
-
-def _is_static(function: FunctionNode) -> bool:
-    return any(isinstance(d, ast.Name) and d.id == "staticmethod"
-               for d in function.decorator_list)
 
 
 def _is_getattr(call: ast.Call) -> bool:

@@ -107,9 +107,16 @@ def hint_candidates(hint: ast.expr) -> List[ast.expr]:
         return hint_candidates(hint.left) + hint_candidates(hint.right)
     if isinstance(hint, ast.Subscript):
         inner = hint.slice
-        inner = getattr(inner, "value", inner)  # Python 3.8's ast.Index
         items = inner.elts if isinstance(inner, ast.Tuple) else [inner]
         return [hint] + [c for item in items for c in hint_candidates(item)]
+    if isinstance(hint, ast.Constant) and isinstance(hint.value, str):  # ``Optional["X"]``
+        try:
+            parsed = ast.parse(hint.value, mode="eval").body
+        except SyntaxError:
+            return []
+        for node in ast.walk(parsed):
+            ast.copy_location(node, hint)
+        return hint_candidates(parsed)
     return [hint]
 
 

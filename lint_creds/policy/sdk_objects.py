@@ -3,6 +3,11 @@ calls: the factories of clients, resources and sessions, client methods that are
 operations, and the resource API's collections and resource-making actions."""
 from __future__ import annotations
 
+import ast
+from typing import NamedTuple, Optional, Tuple
+
+from ..engine.scopes import Scope
+
 #: What builds a client or a resource, by qualified name (the service is the first argument).
 FACTORIES = {
     "boto3.client": "client", "boto3.resource": "resource",
@@ -45,3 +50,15 @@ MADE_BY_ACTIONS = {
     ("dynamodb", "create_table"): ("Table", "TableName"),
     ("s3", "create_bucket"): ("Bucket", "Bucket"),
 }
+
+
+class Receiver(NamedTuple):
+    """What an expression stands for: a ``session``, a ``client``, a ``resource`` (an SDK
+    resource object: ``kind`` is its type, ``service``'s root is ``"ServiceResource"``),
+    a ``paginator`` or a ``waiter`` (``name`` is its operation-ish name)."""
+
+    kind: str
+    service: Optional[str]  # None: built with a service name that cannot be known
+    name: str = ""
+    #: Identifiers of a resource object, as the SDK names them (``Bucket``, ``Key``).
+    identifiers: Tuple[Tuple[str, ast.expr, Scope], ...] = ()
