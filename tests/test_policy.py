@@ -292,6 +292,12 @@ def test_bad_input_is_reported_and_the_rest_drafted(tmp_path: pathlib.Path) -> N
     assert result.returncode == 2
     assert "cannot analyse broken.py: syntax error" in result.stderr
     assert "s3:PutObject" in result.stdout
+    if sys.version_info < (3, 12):  # newer syntax says which Python reads it, as check does
+        (tmp_path / "broken.py").write_text("import boto3\ntype Pair = tuple[int, int]\n",
+                                            encoding="utf-8")
+        newer = run(".", cwd=tmp_path)
+        assert "cannot analyse broken.py: uses Python 3.12 syntax (a type statement, line 2)" \
+            in newer.stderr, newer.stderr
     bad = run("--account", "12", "app.py", cwd=tmp_path)
     assert (bad.returncode, bad.stderr) == (
         2, "lint-creds: error: --account 12: not a 12-digit account id\n")

@@ -37,6 +37,7 @@ def draft_policy(targets: Iterable[Target], options: Options, place: Place,
     files = 0
 
     def draft_file(target: Target, data: bytes) -> None:
+        text = ""
         try:
             text = decode_source(data, target.path)
             tree = ast.parse(text, target.path)
@@ -44,8 +45,7 @@ def draft_policy(targets: Iterable[Target], options: Options, place: Place,
             problems.append((target.path, problem.reason))
             return
         except SyntaxError as error:
-            where = f" (line {error.lineno})" if error.lineno else ""
-            problems.append((target.path, f"syntax error: {error.msg}{where}"))
+            problems.append((target.path, _syntax_problem(text, error)))
             return
         except (ValueError, RecursionError, MemoryError) as error:
             problems.append((target.path, f"cannot parse: {type(error).__name__}"))
@@ -131,3 +131,12 @@ def _draft_calls(collector: SdkCalls, path: str, place: Place, found: _ModuleDra
                     widened = "widened: " + ", ".join(resource.unknown) + " not known"
                     note = f"{note}; {widened}" if note else widened
                 found.uses.append(Use(need.action, resource.arn, where, text, note))
+
+
+def _syntax_problem(text: str, error: SyntaxError) -> str:
+    """Syntax of a newer Python (``type X = int`` under 3.11), or a mistake: as check says."""
+    from ..source.syntax_version import newer_syntax_reason  # the error path only
+
+    newer = newer_syntax_reason(text, error)
+    where = f" (line {error.lineno})" if error.lineno else ""
+    return newer if newer is not None else f"syntax error: {error.msg}{where}"
