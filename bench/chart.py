@@ -21,7 +21,7 @@ FLOOR = "#7f7f7f"
 
 def bars(results: Dict[str, Any], path: str) -> None:
     """One horizontal panel per corpus, log-scaled seconds, lint-creds in red."""
-    order = ("one", "small", "site", "dense")
+    order = ("one", "precommit", "small", "site", "aws", "dense")
     corpora = sorted((c for c, runs in results["runs"].items() if runs),
                      key=lambda c: order.index(c) if c in order else 99)
     fig, axes = plt.subplots(len(corpora), 1, figsize=(9, 2.2 + 0.42 * sum(

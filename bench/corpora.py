@@ -5,7 +5,14 @@
 * **small** a seeded 300-file sample of site (a pre-commit batch);
 * **one**   ``bench/corpus/one.py``, a checked-in 300-line module with findings;
 * **dense** site with a credential snippet appended to 5% of its files (seeded);
-* **scale** eight hard-linked copies of site, for the 1x/2x/4x/8x run.
+* **aws**   site plus the sources of the AWS packages pinned in ``bench/requirements-aws.txt``
+  (those site lacks: aiobotocore, aioboto3, awscli, s3fs, django-storages, aws-xray-sdk);
+* **precommit** one file of site (:data:`STAGED_FILE`), checked as a pre-commit hook does;
+* **scale** hard-linked copies of site, for the 1x/2x/4x/8x run.
+
+Each corpus directory is a project of its own (a ``pyproject.toml`` with ``[tool.lint-creds]``
+marks it, :func:`mark_project`), so ``check`` builds the project index over that corpus
+alone, and keeps the index cache outside it, where no other tool reads it.
 
 Every tool must see the same files, so paths that any of them skips by default (ruff's,
 flake8's, semgrep's and lint-creds' default excludes) are left out of the corpus, and so are
@@ -23,6 +30,17 @@ from . import inject
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 ONE_PY = os.path.join(BENCH_DIR, "corpus", "one.py")
+#: Where the corpora are built (each in a directory of its own).
+CORPUS_ROOT = os.path.join(BENCH_DIR, ".cache", "corpus")
+#: The index caches, one directory per corpus, beside the corpora (not inside them).
+CACHE_ROOT = ".lint-creds-cache"
+#: The configuration the cold pre-commit run reads: site's, with a cache of its own, which
+#: the bench empties before each of those runs (:data:`COLD_CACHE`).
+COLD_CONFIG = os.path.join(CORPUS_ROOT, "precommit-cold.toml")
+COLD_CACHE = os.path.join(CORPUS_ROOT, CACHE_ROOT, "precommit-cold")
+#: The file a pre-commit run checks: AWS code of site that the byte screen turns away, so
+#: the screen's second look (calls of the project's wrappers) reads the project index.
+STAGED_FILE = os.path.join("s3transfer", "manager.py")
 SEED = 20261123
 SMALL_FILES = 300
 DENSE_FRACTION = 0.05
@@ -121,13 +139,16 @@ def build_site(site_packages: str, root: str, stamp: str) -> Corpus:
         _write_manifest(dest, relpaths, total, {"stamp": stamp})
         known = _manifest(dest)
     assert known is not None
+    mark_project(dest, root, "site")
     return Corpus("site", [dest], int(known["files"]), int(known["bytes"]))  # type: ignore[call-overload]
 
 
 def build_small(site: Corpus, root: str) -> Corpus:
     """A seeded sample of :data:`SMALL_FILES` files of site, hard-linked, sorted."""
-    return _derived(site, root, "small", lambda rels: sorted(
+    small = _derived(site, root, "small", lambda rels: sorted(
         random.Random(SEED).sample(rels, min(SMALL_FILES, len(rels)))))
+    mark_project(small.paths[0], root, "small")
+    return small
 
 
 def _derived(site: Corpus, root: str, name: str,
@@ -166,6 +187,7 @@ def build_dense(site: Corpus, root: str) -> Corpus:
             "site": site_stamp, "injected": [[rel, code] for rel, code, _ in injected]})
         known = _manifest(dest)
     assert known is not None
+    mark_project(dest, root, "dense")
     return Corpus("dense", [dest], int(known["files"]), int(known["bytes"]))  # type: ignore[call-overload]
 
 
@@ -193,15 +215,45 @@ def _inject_into(dest: str, relpaths: Sequence[str]) -> List[Tuple[str, str, int
     return done
 
 
+def build_aws(site: Corpus, aws_packages: str, root: str, stamp: str) -> Corpus:
+    """Site plus the ``*.py`` of ``aws_packages`` (the pinned AWS packages' directory,
+    ``stamp`` the hash of their pins) that site does not already hold: site's files are
+    hard links, the others copies."""
+    dest = os.path.join(root, "aws")
+    site_stamp = _manifest(site.paths[0])
+    known = _manifest(dest)
+    if known is None or known.get("site") != site_stamp or known.get("stamp") != stamp:
+        _fresh(dest)
+        site_rels = _relpaths(site.paths[0])
+        have = set(site_rels)
+        extra = [rel for rel in site_sources(aws_packages) if rel not in have]
+        total = _copy_tree(site.paths[0], site_rels, dest, link=True)
+        total += _copy_tree(aws_packages, extra, dest, link=False)
+        _write_manifest(dest, sorted(site_rels + extra), total,
+                        {"site": site_stamp, "stamp": stamp, "added": len(extra)})
+        known = _manifest(dest)
+    assert known is not None
+    mark_project(dest, root, "aws")
+    return Corpus("aws", [dest], int(known["files"]), int(known["bytes"]))  # type: ignore[call-overload]
+
+
+def precommit_corpus(site: Corpus) -> Corpus:
+    """:data:`STAGED_FILE` of site: the file a pre-commit hook hands over, in site's project."""
+    path = os.path.join(site.paths[0], STAGED_FILE)
+    return Corpus("precommit", [path], 1, os.path.getsize(path))
+
+
 def build_scale(site: Corpus, root: str, sizes: Sequence[int] = (1, 2, 4, 8)) -> List[Corpus]:
-    """k times site for each k of ``sizes``: the first k of up to :data:`SCALE_COPIES`
-    hard-linked copies (distinct paths, shared bytes)."""
-    copies = []
-    for index in range(min(max(sizes), SCALE_COPIES)):
-        copy = _derived(site, os.path.join(root, "scale"), f"c{index}", lambda rels: rels)
-        copies.append(copy.paths[0])
-    return [Corpus(f"site x{k}", copies[:k], site.files * k, site.bytes * k)
-            for k in sizes if k <= len(copies)]
+    """k times site for each k of ``sizes`` (at most :data:`SCALE_COPIES`): a project of k
+    hard-linked copies (distinct paths, shared bytes), so the project index grows with it."""
+    built = []
+    for k in sorted(k for k in set(sizes) if k <= SCALE_COPIES):
+        project = os.path.join(root, "scale", f"x{k}")
+        copies = [_derived(site, project, f"c{index}", lambda rels: rels).paths[0]
+                  for index in range(k)]
+        mark_project(project, root, f"scale-x{k}")
+        built.append(Corpus(f"site x{k}", copies, site.files * k, site.bytes * k))
+    return built
 
 
 def one_corpus() -> Corpus:
@@ -215,8 +267,32 @@ def write_isolation_files(root: str) -> None:
     lint-creds and ruff look for a ``pyproject.toml`` upward from the files; without these
     they would find the repository's own, whose ``[tool.lint-creds]`` excludes ``tests``.
     An empty ``.semgrepignore`` replaces semgrep's default one, which skips ``tests/``.
+    Also the cold pre-commit run's configuration (:data:`COLD_CONFIG`).
     """
     os.makedirs(root, exist_ok=True)
-    for name, text in (("pyproject.toml", "[tool.lint-creds]\n"), (".semgrepignore", "")):
-        with open(os.path.join(root, name), "w", encoding="utf-8") as handle:
-            handle.write(text)
+    cold = os.path.join(CACHE_ROOT, os.path.basename(COLD_CACHE))
+    for name, text in (("pyproject.toml", "[tool.lint-creds]\n"), (".semgrepignore", ""),
+                       (os.path.basename(COLD_CONFIG),
+                        f'[tool.lint-creds]\ncache-dir = "{cold}"\n')):
+        _write_text(os.path.join(root, name), text)
+
+
+def mark_project(directory: str, root: str, name: str) -> None:
+    """Make ``directory`` a project of its own for lint-creds: its ``pyproject.toml`` is a
+    root marker and holds the configuration, whose index cache is ``root``'s
+    ``.lint-creds-cache/<name>``, outside every corpus."""
+    cache = os.path.relpath(os.path.join(root, CACHE_ROOT, name), directory)
+    _write_text(os.path.join(directory, "pyproject.toml"),
+                f'[tool.lint-creds]\ncache-dir = "{cache}"\n')
+
+
+def _write_text(path: str, text: str) -> None:
+    """Write ``text`` unless the file already holds it (keeps mtimes of unchanged files)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            if handle.read() == text:
+                return
+    except OSError:
+        pass
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)

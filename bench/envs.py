@@ -4,7 +4,11 @@
 * ``tools-venv``  ruff, bandit, detect-secrets, semgrep and matplotlib (requirements-peers.txt);
 * ``flake8-bare`` flake8 and its default plugins only (requirements-flake8.txt);
 * ``flake8-crd``  the same flake8 plus lint-creds from this checkout, reinstalled on every
-  run so the numbers are of the working tree; ``lint-creds check``/``fix`` run from here too.
+  run so the numbers are of the working tree; ``lint-creds check``/``fix`` run from here too;
+* ``aws-src``     not a venv: the AWS packages of requirements-aws.txt installed with
+  ``--no-deps`` into a plain directory (``pip install --target``). Their pins cannot share
+  one venv with site's (aiobotocore and awscli each pin an older botocore than site's), and
+  the aws corpus only reads their sources: nothing there is imported or run.
 
 flake8 runs every installed plugin whatever ``--select`` says, so only the two flake8 venvs
 side by side measure what the lint-creds plugin adds. A venv is rebuilt when the hash of
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from typing import Dict, List, NamedTuple, Sequence
@@ -30,6 +35,8 @@ class VenvSpec(NamedTuple):
     name: str
     requirements: Sequence[str]
     with_project: bool = False
+    #: A plain directory filled by ``pip install --no-deps --target`` (sources only).
+    target: bool = False
 
 
 SPECS: Dict[str, VenvSpec] = {
@@ -37,6 +44,7 @@ SPECS: Dict[str, VenvSpec] = {
     "tools": VenvSpec("tools-venv", ("requirements-peers.txt",)),
     "bare": VenvSpec("flake8-bare", ("requirements-flake8.txt",)),
     "crd": VenvSpec("flake8-crd", ("requirements-flake8.txt",), with_project=True),
+    "aws": VenvSpec("aws-src", ("requirements-aws.txt",), target=True),
 }
 
 
@@ -75,11 +83,21 @@ def ensure(key: str, log=print) -> str:  # type: ignore[no-untyped-def]
             up_to_date = handle.read().strip() == current
     except OSError:
         up_to_date = False
-    if not up_to_date:
+    if not up_to_date and spec.target:
+        log(f"filling {spec.name} (pip --no-deps --target, from the registry) ...")
+        if os.path.isdir(directory):
+            shutil.rmtree(directory)
+        for name in spec.requirements:
+            subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                            "--disable-pip-version-check", "--no-deps", "--no-compile",
+                            "--target", directory, "-r", os.path.join(BENCH_DIR, name)],
+                           check=True)
+    elif not up_to_date:
         log(f"building {spec.name} (pip, from the registry) ...")
         subprocess.run([sys.executable, "-m", "venv", "--clear", directory], check=True)
         for name in spec.requirements:
             _pip(key, ["-r", os.path.join(BENCH_DIR, name)])
+    if not up_to_date:
         with open(marker, "w", encoding="utf-8") as handle:
             handle.write(current + "\n")
     if spec.with_project:
@@ -92,7 +110,9 @@ def ensure(key: str, log=print) -> str:  # type: ignore[no-untyped-def]
 
 
 def site_packages(key: str) -> str:
-    """The site-packages directory of venv ``key``."""
+    """The site-packages directory of venv ``key`` (a target directory is its own)."""
+    if SPECS[key].target:
+        return venv_dir(key)
     out = subprocess.run([executable(key, "python"), "-c",
                           "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                          check=True, capture_output=True, text=True)

@@ -23,20 +23,19 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from typing import Any, Dict, List, Optional, Sequence
 
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench import corpora, envs, measure, profile_check, report, tools  # noqa: E402
+from bench import corpora, envs, measure, profile_check, report, timing, tools  # noqa: E402
+from bench.notes import NOTES  # noqa: E402
 
-OUT_DIR = os.path.join(corpora.BENCH_DIR, "out")
+OUT_DIR = timing.OUT_DIR
 DOCS_DIR = os.path.join(envs.REPO_DIR, "docs")
-CORPUS_ROOT = os.path.join(envs.CACHE_DIR, "corpus")
+CORPUS_ROOT = corpora.CORPUS_ROOT
 FULL_COMMAND = "python3 bench/run.py"
-TIMEOUT = 1800.0
-_START = time.monotonic()
+log = timing.log
 
 WHAT = {
     "one": "`bench/corpus/one.py`, a realistic 300-line module with findings (pre-commit case)",
@@ -44,28 +43,36 @@ WHAT = {
     "site": "every `*.py` of a venv with `bench/requirements-site.txt` installed",
     "dense": f"site with a credential snippet appended to {corpora.DENSE_FRACTION:.0%} of "
              "its files (seeded; one rule per file, cycling through all rules)",
+    "aws": "site plus the sources of the AWS packages pinned in `bench/requirements-aws.txt` "
+           "that site lacks (aiobotocore, aioboto3, awscli, s3fs, django-storages, "
+           "aws-xray-sdk; boto3, botocore, s3transfer and moto are site's)",
+    "precommit": f"one file of site (`{corpora.STAGED_FILE}`, which the byte screen turns "
+                 "away) checked as a pre-commit hook does, with site as its project: the "
+                 "index's second look reads every file of site (cache warm: `check`; cold: "
+                 "`check-cold`)",
 }
-VENV_OF_TOOL = {"check": "crd", "fix-diff": "crd", "flake8-crd": "crd", "flake8-bare": "bare",
+ALL_CORPORA = ("one", "small", "site", "dense", "aws", "precommit")
+#: Corpora timed in ``--big-repeats`` rounds (a run costs seconds); the others in
+#: ``--repeats`` (start-up cases, where many runs steady a ratio of milliseconds).
+BIG = ("site", "dense", "aws")
+VENV_OF_TOOL = {"check": "crd", "check-cold": "crd", "fix-diff": "crd", "flake8-crd": "crd", "flake8-bare": "bare",
                 "ruff": "tools", "bandit": "tools", "detect-secrets": "tools",
                 "semgrep": "tools", "floor-read": "crd", "floor-parse": "crd", "floor-cli": "crd",
                 "python": "crd"}
-
-
-def log(message: str) -> None:
-    """Progress on stderr, with the elapsed time."""
-    print(f"[{time.monotonic() - _START:7.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: corpora one and small, 3 repeats, no scaling")
-    parser.add_argument("--corpora", help="comma-separated subset of one,small,site,dense")
+    parser.add_argument("--corpora", help="comma-separated subset of " + ",".join(ALL_CORPORA))
     parser.add_argument("--only", help="comma-separated subset of tools: " + ",".join(tools.TOOLS))
-    parser.add_argument("--repeats", type=int, help="timed runs per command on one/small "
-                        "(default 5; 3 with --quick)")
+    parser.add_argument("--repeats", type=int, help="timed runs per command on one, small "
+                        "and precommit (default 21; 3 with --quick): start-up ratios of a few "
+                        "milliseconds need many runs on a shared machine")
     parser.add_argument("--big-repeats", type=int, default=3,
-                        help="timed runs per command on site/dense (default 3)")
+                        help="timed runs per command on site, dense and aws (default 3); also "
+                        "of the cold pre-commit run")
     parser.add_argument("--peer-repeats", type=_positive, default=1,
                         help="timed runs of the slow peers (flake8, bandit, detect-secrets, "
                         "semgrep) on small/site/dense (default 1: minutes each on site)")
@@ -97,7 +104,7 @@ def _positive(text: str) -> int:
 
 
 def ensure_venvs(keys: Sequence[str]) -> None:
-    for key in ("site", "tools", "bare", "crd"):
+    for key in ("site", "aws", "tools", "bare", "crd"):
         if key in keys:
             envs.ensure(key, log=log)
 
@@ -118,91 +125,13 @@ def build_corpora(names: Sequence[str], scale: bool) -> Dict[str, corpora.Corpus
         if "dense" in names:
             log("building the dense corpus (cached) ...")
             built["dense"] = corpora.build_dense(site, CORPUS_ROOT)
+        if "aws" in names:
+            log("building the aws corpus (cached) ...")
+            built["aws"] = corpora.build_aws(site, envs.site_packages("aws"), CORPUS_ROOT,
+                                             envs.stamp("aws"))
+        if "precommit" in names:
+            built["precommit"] = corpora.precommit_corpus(site)
     return built
-
-
-def time_corpus(corpus: corpora.Corpus, names: Sequence[str], repeats: int,
-                slow_repeats: Optional[int] = None) -> Dict[str, Any]:
-    """Alternating rounds over ``names`` on ``corpus``; a tool that fails is dropped.
-
-    The slow peers (:data:`tools.SLOW`) take part in only the first ``slow_repeats`` rounds
-    when that is given: on site one of their runs costs minutes.
-    """
-    logs = os.path.join(OUT_DIR, "logs")
-    os.makedirs(logs, exist_ok=True)
-    # Warm-up: read every byte once, so no tool pays for a cold page cache.
-    measure.run_once(tools.TOOLS["floor-read"].argv(corpus.paths))
-    samples: Dict[str, List[measure.Sample]] = {name: [] for name in names}
-    errors: Dict[str, str] = {}
-    for round_no, order in enumerate(measure.rotations(names, repeats), 1):
-        for name in order:
-            if name in errors or (slow_repeats is not None and name in tools.SLOW
-                                  and round_no > slow_repeats):
-                continue
-            tool = tools.TOOLS[name]
-            err_path = os.path.join(logs, f"{corpus.name}-{name}.stderr")
-            sample = measure.run_once(tool.argv(corpus.paths), cwd=CORPUS_ROOT,
-                                      env=tools.environment(tool), stderr_path=err_path,
-                                      timeout=TIMEOUT)
-            crash = measure.crashed(err_path)
-            if crash:
-                errors[name] = f"crashed: {crash}".replace("|", "/")
-                log(f"  {corpus.name}/{name}: CRASHED ({crash})")
-                continue
-            if sample.returncode not in tool.ok_codes:
-                errors[name] = _failure(sample.returncode, err_path)
-                log(f"  {corpus.name}/{name}: FAILED ({errors[name]})")
-                continue
-            samples[name].append(sample)
-            log(f"  {corpus.name} round {round_no}/{repeats} {name}: {sample.wall:.3f}s "
-                f"cpu {sample.cpu:.2f}s rss {sample.max_rss_mb:.0f}MB")
-    out: Dict[str, Any] = {}
-    for name in names:
-        if name in errors:
-            out[name] = {"error": errors[name], "runs": len(samples[name])}
-        else:
-            out[name] = {**measure.summarize(samples[name])._asdict(),
-                         "returncodes": sorted({s.returncode for s in samples[name]})}
-    return out
-
-
-def _failure(code: int, err_path: str) -> str:
-    with open(err_path, "rb") as handle:
-        tail = handle.read().decode("utf-8", "replace").strip().splitlines()[-1:]
-    detail = tail[0][:160] if tail else "no stderr"
-    return f"exit {code}: {detail}".replace("|", "/")
-
-
-def scaling_run(site: corpora.Corpus, repeats: int,
-                multiples: Sequence[int] = (1, 2, 4, 8)) -> List[Dict[str, Any]]:
-    """``check`` on 1x, 2x, 4x, 8x site (hard-linked copies), alternating sizes per round."""
-    log("building the scaling copies (hard links, cached) ...")
-    sizes = {f"x{c.files // site.files}": c
-             for c in corpora.build_scale(site, CORPUS_ROOT, multiples)}
-    tool = tools.TOOLS["check"]
-    os.makedirs(os.path.join(OUT_DIR, "logs"), exist_ok=True)
-    samples: Dict[str, List[measure.Sample]] = {key: [] for key in sizes}
-    for order in measure.rotations(list(sizes), repeats):
-        for key in order:
-            err_path = os.path.join(OUT_DIR, "logs", f"scaling-{key}.stderr")
-            sample = measure.run_once(tool.argv(sizes[key].paths), cwd=CORPUS_ROOT,
-                                      env=tools.environment(tool), stderr_path=err_path,
-                                      timeout=TIMEOUT * 4)
-            if measure.crashed(err_path):
-                sample = sample._replace(returncode=-1)  # reported below as a failure
-            samples[key].append(sample)
-            log(f"  scaling {key}: {sample.wall:.2f}s rss {sample.max_rss_mb:.0f}MB "
-                f"(exit {sample.returncode})")
-    rows = []
-    for key, corpus in sizes.items():
-        bad = [s.returncode for s in samples[key] if s.returncode not in tool.ok_codes]
-        row: Dict[str, Any] = {"copies": int(key[1:]), "files": corpus.files, "bytes": corpus.bytes}
-        if bad:
-            row["error"] = "crashed (traceback)" if bad[0] == -1 else f"exit {bad[0]}"
-        else:
-            row.update(measure.summarize(samples[key])._asdict())
-        rows.append(row)
-    return rows
 
 
 def profile_run(corpus: corpora.Corpus) -> Dict[str, Any]:
@@ -302,42 +231,6 @@ def write_outputs(results: Dict[str, Any], to_docs: bool) -> None:
         log("regenerated docs/benchmarks.md and its charts")
 
 
-NOTES = (
-    "Peak RSS is `ru_maxrss` of the reaped child: the largest single process of the tool's "
-    "process tree (a parent or one worker), not a sum.",
-    "Every tool runs on exactly the corpus files: ruff with `--isolated --no-respect-gitignore`, "
-    "flake8 with `--isolated`, semgrep with `--no-git-ignore --x-ignore-semgrepignore-files "
-    "--max-target-bytes=0`, detect-secrets with `--all-files`; paths any tool skips by "
-    "default (`build/`, `dist/`, `env/`, ...) are left out of the corpora.",
-    "The floors run single-process in the lint-creds venv's interpreter (`bench/floors.py`).",
-    "semgrep's wall time includes its start-up (Python wrapper plus semgrep-core), measured "
-    "offline with metrics and the version check off.",
-    "lint-creds against ruff on site: ruff parses and checks every file in Rust on both "
-    "cores; lint-creds screens every byte in Python and parses only the files that pass (51 "
-    "of 10,904 on site: moto's IAM and S3 models, pandas' `storage_options` plumbing, "
-    "botocore's credential code). The screen is about a dozen substring scans of every byte "
-    "at memchr speed, about 0.1 s of CPU each over site: 1.7 to 1.9 s of CPU in all, against "
-    "2.8 to 3.4 s for ruff's whole run; parsing and analysing the 51 files costs 0.7 s more "
-    "(`bench/phases.py`, 2026-11-30). Each scan is bound by CPython's search loop, not by "
-    "memory: scanning in cache-sized blocks changes nothing. The margin is small (0.97x in "
-    "wall time and 0.95x in CPU time in this page's run; 1.00x in the day's full run, made "
-    "before the last narrowing of the anchors), about the run-to-run spread of either tool "
-    "on this machine (up to 10%).",
-    "flake8 on site: pyflakes raises RecursionError on sympy's 568-level "
-    "`resolvent_lookup.py` and flake8 then aborts the whole run (exit 1, after about 3 "
-    "minutes, nothing reported), so both flake8s skip that one file (`--extend-exclude`) and "
-    "the bare one must exit 0. A complete run takes 4 to 8 minutes, by machine; the pair "
-    "is timed alternately, and its run-to-run spread has been up to 10%, as large as the "
-    "target's margin: the row is also given in CPU time, and `--peer-repeats 3` gives the "
-    "pair three runs each (the tables' runs column says how many this page had).",
-    "`fix --diff` pays libcst for every file it rewrites: libcst parses and prints the whole "
-    "module, but its codemod passes see only the statements that matter (every run of "
-    "other statements is one stand-in, `lint_creds/fix/slicing.py`), and the imports a fix "
-    "leaves unused are removed without libcst's whole-module scope analysis when the "
-    "module's `ast` decides them (`lint_creds/fix/imports.py`).",
-)
-
-
 def last_results_path() -> str:
     """The results of the last run here, else those the docs were made from (committed)."""
     local = os.path.join(OUT_DIR, "results.json")
@@ -376,10 +269,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         results["notes"] = list(NOTES)  # the method's notes are text, not measurements
         write_outputs(results, to_docs=args.write_docs or results["meta"]["mode"] == "full")
         return 0
-    names = ["one", "small"] if args.quick else ["one", "small", "site", "dense"]
+    names = ["one", "small"] if args.quick else list(ALL_CORPORA)
     if args.corpora:
         names = [n for n in args.corpora.split(",") if n]
-    repeats = args.repeats or (3 if args.quick else 5)
+    repeats = args.repeats or (3 if args.quick else 21)
     big = min(args.big_repeats, repeats) if args.quick else args.big_repeats
     only = set(args.only.split(",")) if args.only else None
     scale = not (args.quick or args.no_scaling or (only and "check" not in only)
@@ -387,6 +280,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     plan = {c: [t for t in tools.PLAN[c] if only is None or t in only] for c in names}
     keys = sorted({VENV_OF_TOOL[t] for ts in plan.values() for t in ts} | {"crd"}
                   | ({"site"} if set(names) - {"one"} or scale else set())
+                  | ({"aws"} if "aws" in names else set())
                   | ({"tools"}))
     ensure_venvs(keys)
     built = build_corpora(names, scale)
@@ -395,8 +289,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                  "python": platform.python_version(),
                  "machine": f"{platform.machine()}, {os.cpu_count()} cores, load "
                             f"{os.getloadavg()[0]:.2f} at start",
-                 "repeats": f"{repeats} on one/small, {big} on site/dense; slow peers "
-                            f"{args.peer_repeats} outside one; scaling {args.scale_repeats}",
+                 "repeats": f"{repeats} on one/small/precommit ({big} cold), {big} on "
+                            f"site/dense/aws; slow peers {args.peer_repeats} outside one; "
+                            f"scaling {args.scale_repeats}",
                  "mode": "quick" if args.quick else ("partial" if only or args.corpora else "full")},
         "corpora": {n: {"files": c.files, "bytes": c.bytes, "what": WHAT[n]} for n, c in built.items()},
         "labels": {name: tool.label for name, tool in tools.TOOLS.items()},
@@ -406,11 +301,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     }
     for name, corpus in built.items():
         log(f"timing on {name} ({corpus.files:,} files, {corpus.bytes / 1e6:,.1f} MB) ...")
-        rounds = big if name in ("site", "dense") else repeats
-        slow = None if name == "one" else args.peer_repeats
-        results["runs"][name] = time_corpus(corpus, plan[name], rounds, slow)
+        rounds = big if name in BIG else repeats
+        if name == "precommit":  # the cold case costs a whole screen of site per run
+            runs = timing.time_corpus(corpus, plan[name], rounds, big, frozenset({"check-cold"}))
+        else:
+            runs = timing.time_corpus(corpus, plan[name], rounds,
+                                      None if name == "one" else args.peer_repeats)
+        results["runs"][name] = runs
     if scale:
-        results["scaling"] = scaling_run(corpora.build_site(
+        results["scaling"] = timing.scaling_run(corpora.build_site(
             envs.site_packages("site"), CORPUS_ROOT, envs.stamp("site")), args.scale_repeats,
             [int(k) for k in args.scale_sizes.split(",")])
     if not args.no_profile and (only is None or "check" in only):

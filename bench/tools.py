@@ -10,7 +10,7 @@ import os
 from typing import Callable, Dict, FrozenSet, List, NamedTuple, Sequence
 
 from . import envs
-from .corpora import BENCH_DIR
+from .corpora import BENCH_DIR, COLD_CACHE, COLD_CONFIG
 
 SEMGREP_RULE = os.path.join(BENCH_DIR, "semgrep-rule.yml")
 FLOORS = os.path.join(BENCH_DIR, "floors.py")
@@ -26,6 +26,8 @@ class Tool(NamedTuple):
     argv: Argv
     ok_codes: FrozenSet[int] = frozenset({0, 1})
     env: Dict[str, str] = {}
+    #: A directory emptied before each timed run (a cache that must be cold).
+    cold: str = ""
 
 
 #: Files another flake8 plugin crashes on (see the flake8 rows of TOOLS).
@@ -40,6 +42,11 @@ TOOLS: Dict[str, Tool] = {tool.name: tool for tool in (
     # Exit 2 also means "a file could not be analysed" (reported, and the run goes on):
     # still a complete run; the tables show the exit codes, and crashes are caught apart.
     Tool("check", "lint-creds check", _in("crd", "lint-creds", "check"), frozenset({0, 1, 2})),
+    # The pre-commit case with the project index's cache cold: site's configuration but a
+    # cache of its own, removed before every run (the warm case is plain ``check``).
+    Tool("check-cold", "lint-creds check, index cache cold",
+         _in("crd", "lint-creds", "check", "--config", COLD_CONFIG), frozenset({0, 1, 2}),
+         cold=COLD_CACHE),
     Tool("fix-diff", "lint-creds fix --diff", _in("crd", "lint-creds", "fix", "--diff"),
          frozenset({0, 1, 2})),
     # pyflakes raises RecursionError on sympy's 568-level resolvent_lookup.py and flake8
@@ -72,7 +79,8 @@ TOOLS: Dict[str, Tool] = {tool.name: tool for tool in (
 )}
 
 #: corpus -> the tools timed on it. Peers run where a target compares them (site) and on
-#: the pre-commit corpora; dense only needs what its two targets compare.
+#: the pre-commit corpora; dense, aws and precommit only need what their targets compare
+#: (and the floors, for context).
 PLAN: Dict[str, Sequence[str]] = {
     "one": ("check", "fix-diff", "flake8-crd", "flake8-bare", "ruff", "bandit",
             "detect-secrets", "semgrep", "floor-read", "floor-parse", "floor-cli", "python"),
@@ -81,6 +89,8 @@ PLAN: Dict[str, Sequence[str]] = {
     "site": ("check", "fix-diff", "flake8-crd", "flake8-bare", "ruff", "bandit",
              "detect-secrets", "semgrep", "floor-read", "floor-parse"),
     "dense": ("check", "fix-diff", "ruff", "floor-read", "floor-parse"),
+    "aws": ("check", "ruff", "floor-read", "floor-parse"),
+    "precommit": ("check", "check-cold", "python"),
 }
 
 #: Peers that take minutes on site: fewer runs there (``--peer-repeats``). Their targets
