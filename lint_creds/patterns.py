@@ -4,7 +4,30 @@ from __future__ import annotations
 import os
 import re
 from enum import Enum
-from typing import FrozenSet, Iterable, Optional
+from typing import Any, AnyStr, FrozenSet, Iterable, Optional, cast
+
+
+class _LazyPattern:
+    """A regular expression compiled the first time it is used (see :func:`lazy_compile`)."""
+
+    def __init__(self, pattern: Any, flags: int) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def __getattr__(self, name: str) -> Any:
+        compiled = re.compile(self.pattern, self.flags)
+        # Bound methods on the instance: later calls never come back here.
+        for method in ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn",
+                       "split"):
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+
+def lazy_compile(pattern: AnyStr, flags: int = 0) -> "re.Pattern[AnyStr]":
+    """``re.compile(pattern, flags)`` on first use. Compiling every module-level pattern at
+    import costs milliseconds that a pre-commit run on a few files feels, most of them for
+    patterns such a run never uses."""
+    return cast("re.Pattern[AnyStr]", _LazyPattern(pattern, flags))
 
 
 class Role(str, Enum):
@@ -26,13 +49,13 @@ _KEY_ID = _KEY_ID_PREFIX + r"[A-Z0-9]{16}"
 KEY_ID_LENGTH = 20
 #: Not inside a longer word; the look-behind comes after the four-letter prefix, so ``re``
 #: scans for the prefix's first letter instead of trying every position.
-KEY_ID_RE = re.compile(_KEY_ID_PREFIX + r"(?<![A-Za-z0-9]....)[A-Z0-9]{16}(?![A-Za-z0-9])")
-KEY_ID_FULL_RE = re.compile(_KEY_ID)
+KEY_ID_RE = lazy_compile(_KEY_ID_PREFIX + r"(?<![A-Za-z0-9]....)[A-Z0-9]{16}(?![A-Za-z0-9])")
+KEY_ID_FULL_RE = lazy_compile(_KEY_ID)
 #: A secret access key: 40 characters of the base64 alphabet.
 SECRET_LENGTH = 40
-SECRET_RE = re.compile(r"[A-Za-z0-9/+]{%d}" % SECRET_LENGTH)
+SECRET_RE = lazy_compile(r"[A-Za-z0-9/+]{%d}" % SECRET_LENGTH)
 #: Session tokens are long base64 blobs (STS tokens are several hundred characters).
-TOKEN_RE = re.compile(r"[A-Za-z0-9/+=]{100,}")
+TOKEN_RE = lazy_compile(r"[A-Za-z0-9/+=]{100,}")
 
 #: The environment variables boto3's default chain reads itself.
 STANDARD_ENV_NAMES = {
@@ -83,22 +106,23 @@ _PLACEHOLDERS: FrozenSet[str] = frozenset(
         "akiaiosfodnn7example", "wjalrxutnfemi/k7mdeng/bpxrficyexamplekey",
     }
 )
-_PLACEHOLDER_WORDS = re.compile(
+_PLACEHOLDER_WORDS = lazy_compile(
     r"example|your|dummy|fake|placeholder|changeme|replace|insert|redacted|xxxx|\*\*\*|"
     r"(?:^|[_\-\s])(?:test|testing|mock)(?:$|[_\-\s])",
     re.IGNORECASE,
 )
-_TEMPLATE = re.compile(r"<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)s|^\$[A-Z_]+$")
+_TEMPLATE = lazy_compile(r"<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)s|^\$[A-Z_]+$")
 
 _CREDENTIAL_NAME_PATTERNS = (
-    (Role.TOKEN, re.compile(r"(?:session|security|sts)[_\-]?token", re.IGNORECASE)),
+    (Role.TOKEN, lazy_compile(r"(?:session|security|sts)[_\-]?token", re.IGNORECASE)),
     (
         Role.SECRET_KEY,
-        re.compile(r"secret[_\-]?(?:access[_\-]?)?key|aws[_\-]?secret|^secret$", re.IGNORECASE),
+        lazy_compile(r"secret[_\-]?(?:access[_\-]?)?key|aws[_\-]?secret|^secret$",
+                     re.IGNORECASE),
     ),
     (
         Role.ACCESS_KEY,
-        re.compile(r"access[_\-]?key(?:[_\-]?id)?|aws[_\-]?(?:key|id)$|key[_\-]?id$|^akid$",
+        lazy_compile(r"access[_\-]?key(?:[_\-]?id)?|aws[_\-]?(?:key|id)$|key[_\-]?id$|^akid$",
                    re.IGNORECASE),
     ),
 )
@@ -200,8 +224,8 @@ def credential_role_of_name(name: str) -> Optional[Role]:
     return None
 
 
-_AWS_CONTEXT = re.compile(r"aws|s3|boto|amazon|access|session[_\-]?token|security[_\-]?token",
-                          re.IGNORECASE)
+_AWS_CONTEXT = lazy_compile(
+    r"aws|s3|boto|amazon|access|session[_\-]?token|security[_\-]?token", re.IGNORECASE)
 
 
 def is_aws_credential_name(name: str) -> bool:
@@ -226,7 +250,7 @@ def mask_all(text: str, secrets: Iterable[str]) -> str:
 
 
 #: A quoted run of base64 characters: where a pasted key, secret or token sits in source.
-_QUOTED_MATERIAL = re.compile(r"""(['"])([A-Za-z0-9/+=]{16,})\1""")
+_QUOTED_MATERIAL = lazy_compile(r"""(['"])([A-Za-z0-9/+=]{16,})\1""")
 
 
 def mask_key_material(text: str, known: Iterable[str] = ()) -> str:

@@ -16,7 +16,7 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
-from lint_creds.source import multi_scan, prefilter
+from lint_creds.source import hidden_text, multi_scan, prefilter
 
 from lint_creds.engine import check_source
 from lint_creds.options import Options
@@ -308,12 +308,12 @@ def anchored(text: bytes) -> bool:
 
 
 def test_the_join_gate_passes_every_file_with_a_join() -> None:
-    """``_JOIN_GATE`` over byte classes must be a superset of ``_JOIN``."""
+    """``JOIN_GATE`` over byte classes must be a superset of ``JOIN``."""
     joined = 0
     for data in join_sources():
-        if prefilter._JOIN.search(data):
+        if hidden_text.JOIN.search(data):
             joined += 1
-            assert prefilter._JOIN_GATE.search(data.translate(prefilter._CLASSES)), data[:200]
+            assert hidden_text.JOIN_GATE.search(data.translate(hidden_text.CLASSES)), data[:200]
     assert joined > 100
 
 
@@ -323,11 +323,11 @@ def test_joins_are_deleted_and_searched_only_near_the_gates_candidates() -> None
     anchors = prefilter.anchors(ALL)
     created = 0
     for data in join_sources():
-        candidates = list(prefilter._JOIN_GATE.finditer(data.translate(prefilter._CLASSES)))
-        for join in prefilter._JOIN.finditer(data):
+        candidates = list(hidden_text.JOIN_GATE.finditer(data.translate(hidden_text.CLASSES)))
+        for join in hidden_text.JOIN.finditer(data):
             assert any(c.start() <= join.start() and join.end() <= c.end() for c in candidates)
-        whole, joins = prefilter._JOIN.subn(b"", data)
-        near = prefilter._joined_near(data, iter(candidates), anchors.reach)
+        whole, joins = hidden_text.JOIN.subn(b"", data)
+        near = hidden_text.joined_near(data, iter(candidates), anchors.reach)
         assert (near is not None) == (joins > 0)
         if joins and anchored(whole) and not anchored(data):
             assert near is not None and anchored(near), data[:200]
@@ -466,12 +466,12 @@ def test_each_first_stage_pattern_matches_where_its_screen_step_would(first_stag
     for data in join_sources() + [data for _, data in fixture_sources()]:
         bits = scan(data)
         if anchored(data):
-            assert bits & prefilter._AS_IS, data[:200]
+            assert bits & prefilter._SURE, data[:200]
             seen["as is"] += 1
-        if prefilter._ESCAPE_HINT.search(data):
+        if hidden_text.ESCAPE_HINT.search(data):
             assert bits & prefilter._ESCAPED, data[:200]
             seen["escape"] += 1
-        if prefilter._JOIN.search(data):
+        if hidden_text.JOIN.search(data):
             assert bits & prefilter._JOINED, data[:200]
             seen["join"] += 1
     assert min(seen.values()) > 20, seen

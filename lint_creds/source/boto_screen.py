@@ -11,7 +11,8 @@ none, a finding needs a call that passes credentials another way:
 - through an import alias (``from boto3 import Session as S``), which hides the name.
 
 :func:`could_pass_credentials` looks for these in the lower-cased source, by the name the
-engine knows the sink by (``tag_resource(`` is not ``resource(``). It errs towards "yes": a
+engine knows the sink by (``tag_resource(`` is not ``resource(``), and not where the name is
+defined (``def connect_directory(`` is no call). It errs towards "yes": a
 call that might have such arguments counts, whatever object it is a call of, and only a
 client call whose first arguments are single tokens (names, numbers, one-line strings) can
 be counted as having fewer than seven. Most modules of botocore, boto3 and moto, and most
@@ -49,6 +50,11 @@ _SINKS = (
 _CALLS = tuple((re.compile(word + rb"\s*\("), starts, safe) for word, starts, safe in _SINKS)
 #: The identifier characters that end a text (``re`` bytes ``\w``, in lower case).
 _WORD_END = re.compile(rb"[a-z0-9_]*\Z")
+#: What precedes a name that is defined, not called (``def connect_s3(``, ``class Session(``).
+_DEFINED = re.compile(rb"(?<![\w.])(?:def|class)[ \t]+\Z")
+#: No ``def`` or ``class`` and its blanks before a name is longer (tabs and spaces beyond
+#: this run are not worth a look: ``def`` takes one space in practice).
+_LONGEST_DEFINITION = 24
 #: No name a sink call may extend is longer.
 _LONGEST_NAME_START = 16
 #: ``from <a boto module> import ...`` up to the end of the statement: a parenthesised list
@@ -70,6 +76,8 @@ def could_pass_credentials(lowered: bytes) -> bool:
             name_start = _WORD_END.search(lowered, max(0, start - _LONGEST_NAME_START), start)
             if name_start is not None and name_start.group() in name_starts and (
                     safe is None or safe.match(lowered, found.end()) is None):
-                return True
+                begin = name_start.start()
+                if not _DEFINED.search(lowered, max(0, begin - _LONGEST_DEFINITION), begin):
+                    return True
     return any(_ALIASED_SINK.search(statement.group())
                for statement in _BOTO_FROM_IMPORT.finditer(lowered))

@@ -22,7 +22,7 @@ to win the time back: a pre-commit call on three files never pays for it.
 from __future__ import annotations
 
 import os
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 #: ``(pattern, case-insensitive, bit)``: a match of the pattern sets the bit in the result.
 #: Patterns use the syntax Python's ``re`` and Hyperscan share (no look-arounds, no
@@ -70,7 +70,9 @@ def scanner(patterns: Sequence[Pattern]) -> Optional[Scan]:
 class LazyScanner:
     """:func:`scanner`, compiled once :meth:`get` has been asked about enough bytes."""
 
-    def __init__(self, patterns: Sequence[Pattern], compile_after: Optional[int] = None) -> None:
+    def __init__(self, patterns: Union[Sequence[Pattern], Callable[[], Sequence[Pattern]]],
+                 compile_after: Optional[int] = None) -> None:
+        #: The patterns, or a function that makes them (called when they are compiled).
         self.patterns = patterns
         engine = os.environ.get(ENGINE_VARIABLE, "").strip().lower()
         if compile_after is None:
@@ -87,5 +89,6 @@ class LazyScanner:
             self._left -= size
             if self._left > 0:
                 return None
-            self._scan, self._compiled = scanner(self.patterns), True
+            patterns = self.patterns() if callable(self.patterns) else self.patterns
+            self._scan, self._compiled = scanner(patterns), True
         return self._scan

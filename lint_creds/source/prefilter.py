@@ -22,21 +22,24 @@ screen over whole corpora.
   shapes :func:`lint_creds.patterns.credential_role_of_name` accepts; ``key_id``,
   ``aws_key`` and ``aws_id`` only where a name can end (``subject_key_identifier`` is no
   credential name, nor a finding).  The names the engine matches exactly (settings,
-  environment variables, boto3's keywords) all start ``AWS_``, which is an anchor by itself;
-  other names are read only by django-storages (its backends and their class attributes,
-  named ``storage``), in the dicts of a settings module (known by its path or its
-  ``INSTALLED_APPS``-style names) and by sinks with anchors of their own, or bound to a
-  literal.  A literal is a finding only if shaped like a key id (an anchor of its own), a
-  secret (40 characters of base64, one of them a digit, ``/`` or ``+``) or a token (100 or
-  more), so a name counts in a file with a storage backend, a settings module or such a
-  string; the last four only with such a string.
+  environment variables, boto3's keywords) are all ``aws_`` + words joined by ``_``
+  (``AWS_SECRET_ACCESS_KEY``, ``aws_s3_access_key_id``), which is an anchor by itself;
+  other names (``AWSAccessKeyId``, ``aws-secret-key``, ``access_key``) are read only by
+  django-storages (its backends and their class attributes: ``storages`` or an
+  ``S3...Storage`` class names them), in the dicts of a settings module (known by its path,
+  or by a module-level assignment to one of its ``INSTALLED_APPS``-style names), by sinks
+  with anchors of their own, or bound to a literal.  A literal is a finding only if shaped
+  like a key id (an anchor of its own), a secret (40 characters of base64, one of them a
+  digit, ``/`` or ``+``) or a token (100 or more), so a name counts in a file with a storage
+  backend, a settings module or such a string; the last four only with such a string.
 - **Hadoop's S3 properties** (``fs.s3a.secret.key``, CRD102 for the value set): ``s3a`` or
   ``s3n`` as a word (dots split no join), with such a string; the older ``fs.s3.aws...Key``
   names hold an ``AWS_`` shape.
 - **Key ids** in any string (CRD102): the full upper-case access key id shape.
 
-s3fs's arguments are ``key``, ``secret`` and ``token``: a keyword (``key=``) or a dict key
-(``"key"``, also through ``d.setdefault("key", ...)``).
+s3fs's arguments are ``key``, ``secret`` and ``token``: a keyword argument (``key=`` after
+``(`` or ``,``: the assignment ``key = ...`` binds a variable, no argument) or a dict key
+(``"key"``, also through ``d["key"] = ...`` and ``d.setdefault("key", ...)``).
 
 Anchors can hide from a byte search in three ways, each handled behind a cheap test that
 decides whether the slow path is needed at all:
@@ -63,8 +66,11 @@ import re
 from typing import Iterable, List, Optional, Sequence, Set, Tuple
 
 from ..options import Options
-from ..patterns import KEY_ID_FULL_RE, SETTINGS_MARKERS, is_settings_path
-from .files import declaration_lines
+from ..patterns import KEY_ID_FULL_RE, SETTINGS_MARKERS, is_settings_path, lazy_compile
+from .hidden_text import (
+    ANCHOR_HEX, CLASSES, ESCAPE_HINT, JOIN_GATE, SECRET_JOIN, decoded, escaped_lines,
+    joined_near, may_normalize, nfkc, spliced,
+)
 from .multi_scan import LazyScanner, Pattern
 
 #: Sink names, searched in lower-case bytes with ``in`` (memchr speed).
@@ -73,8 +79,7 @@ _SINK_WORDS = ("s3filesystem", "set_credentials")
 #: boto3's keywords are all ``AWS_...``), under the word they hold: anchors by themselves (an
 #: ``in`` scan runs at memchr speed, a regex many times slower).
 _AWS_NAME_SHAPES = (
-    ((b"aws",), r"aws[_\-]?(?:s3[_\-]?)?(?:access[_\-]?key|secret[_\-]?(?:access[_\-]?)?key|"
-                r"(?:session|security)[_\-]?token)"),
+    ((b"aws_",), r"aws_(?:s3_)?(?:access_key|secret_(?:access_)?key|(?:session|security)_token)"),
 )
 #: Other credential-name shapes, each under the words it contains (``key`` first: the
 #: commonest, so most files stop at it): anchors with a django-storages backend, a settings
@@ -95,72 +100,59 @@ _LITERAL_NAME_SHAPES = (
 #: and the words each also needs.
 _S3FS_ARGUMENT_SINKS = ((b"storage_options", ()), (b"fsspec", (b"s3",)))
 #: s3fs's ``key``/``secret``/``token`` as a dict key or a keyword argument (lower case, the
-#: ``=`` perhaps after a backslash-newline): one regex per word, which ``re`` skips to as a literal prefix (a look-behind or alternation
-#: first would make it try every position).
+#: ``=`` perhaps after a backslash-newline): one regex per word, which ``re`` skips to as a
+#: literal prefix (a look-behind or alternation first would make it try every position).
 _S3FS_ARGUMENTS = tuple(
-    re.compile(rb"%s(?:(?<=[\"']%s)[\"']|(?<![\w.]%s)[\s\\]*=(?!=))" % (word, word, word))
+    lazy_compile(rb"%s(?:(?<=[\"']%s)[\"']|(?<![\w.]%s)[\s\\]*=(?!=))" % (word, word, word))
     for word in (b"key", b"secret", b"token"))
+#: The same, where the ``=`` is a keyword argument's: ``(`` or ``,`` before the word, across
+#: blanks, comments and backslash-newlines (``key = ...`` alone is an assignment). Run only
+#: where :data:`_S3FS_ARGUMENTS` matched: it starts with a character class, so ``re`` tries
+#: it at every ``(`` and ``,``.
+_S3FS_KEYWORDS = tuple(
+    lazy_compile(rb"[(,](?:[\s\\]|#[^\n]*)*%s[\s\\]*=(?!=)" % word)
+    for word in (b"key", b"secret", b"token"))
+_S3FS_KEYS = tuple(lazy_compile(rb"[\"']%s[\"']" % word) for word in (b"key", b"secret", b"token"))
 #: A whole string that could be a secret (40 base64 characters, one a digit, ``/`` or ``+``)
 #: or a token (100 or more), between its quotes (lower case).
-_SECRET_STRING = re.compile(
+_SECRET_STRING = lazy_compile(
     rb"[\"'](?=[a-z0-9/+]{40}[\"'])[a-z]{0,39}[0-9/+]|[\"'][a-z0-9/+=]{100,}[\"']")
 #: Longer than any anchor a name shape or key id matches (the longest, ``AKIA`` + 16, is 20).
 _LONGEST_FIXED_ANCHOR = 32
 #: The boto family's sink word: not an anchor by itself (see :mod:`lint_creds.source.boto_screen`).
 _BOTO = b"boto"
 #: A key id is matched case-sensitively: ``Malaysia`` must not pass for ``ASIA``.
-_KEY_ID = re.compile(KEY_ID_FULL_RE.pattern.encode())
-#: The hex digits of the characters an anchor can hold (``[A-Za-z0-9_\-/+=]``).
-_ANCHOR_HEX = rb"(?:2[bBdDfF]|3[0-9dD]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA])"
-#: Escapes that can spell an anchor character (``\n``, ``\\`` or ``\x1b`` cannot): hex and
-#: Unicode escapes of those characters, any named one, octal escapes from 050 to 177, and a
-#: backslash-newline that joins an anchor character or a quote to another (or to the next
-#: backslash-newline, in a chain of them).  Elsewhere removing a backslash-newline joins
-#: nothing a search below could need (s3fs's ``key \<newline>= x`` is matched as it is).
-_ESCAPE_HINT_PATTERN = (
-    rb"\\(?:x%s|u00%s|U000000%s|N\{|0?[5-7][0-7]|1[0-7][0-7]|"
-    rb"(?<=[\w\-/+=\"'\r\n]\\)(?P<newline>\r\n?|\n)(?=[\w\-/+=\"'\\]))"
-    % ((_ANCHOR_HEX,) * 3))
-_ESCAPE_HINT = re.compile(_ESCAPE_HINT_PATTERN)
-#: One escape sequence of a (non-raw) string literal, decoded by :func:`_unescape`.
-_ESCAPE = re.compile(rb"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}\n]*\}|"
-                     rb"[0-7]{1,3}|\r?\n|\r|.)", re.DOTALL)
-#: A join between two string parts with an anchor character on each side (only such a join
-#: can create an anchor): quotes, whitespace, string prefixes and comment lines.  Deleting
-#: every join makes each concatenated value contiguous (and more text besides: a superset
-#: is fine).  A join starts at a closing quote, so a ``#`` inside a string is never taken
-#: for a comment; the lookbehind comes after the quote so ``re`` scans for quotes.
-_JOIN_BETWEEN = (rb"[\"'](?<=%s[\"'])"
-                 rb"(?:[\s\\\"']|(?<=[\"'\s])[rbufRBUF]{1,2}(?=[\"'])|#[^\n]*\n)*"
-                 rb"[\"'](?=%s)")
-_JOIN = re.compile(_JOIN_BETWEEN % (rb"[\w\-]", rb"[\w\-]"))
-#: A join that can split a secret or token: base64 characters on each side.
-_SECRET_JOIN = re.compile(_JOIN_BETWEEN % (rb"[\w\-/+=]", rb"[\w\-/+=]"))
-#: Bytes mapped to their class for :data:`_JOIN_GATE`: ``w`` anchor character, ``q`` quote,
-#: ``s`` blank or backslash, ``n`` line break, ``#``; anything else ``.``.
-_CLASSES = bytes(
-    ord("w") if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "_-") else
-    ord("q") if chr(c) in "\"'" else ord("s") if chr(c) in " \t\f\r\v\\" else
-    ord("n") if c == 10 else ord("#") if chr(c) == "#" else ord(".") for c in range(256))
-#: :data:`_JOIN` over the classes (prefix letters are ``w``), matched from the closing quote.
-#: It starts with one literal byte, which ``re`` skips to at memchr speed (a two-byte
-#: prefix such as ``wq`` is scanned byte by byte: twice as slow); the look-behind then
-#: checks the anchor character.  ``_JOIN`` runs only near the few candidates it finds.
-_JOIN_GATE = re.compile(rb"q(?<=wq)(?:[sqn]|#[^n]*n|w{1,2}(?=q))*qw")
-_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
-
-#: What the first stage (:mod:`lint_creds.source.multi_scan`) looks for, one bit each: an
-#: anchor of :meth:`Anchors.scan` in the file as it is; an escape :data:`_ESCAPE_HINT` finds;
-#: a join :data:`_JOIN` finds.  A file with none of them holds no finding (unless decoding or
-#: NFKC normalisation could change it, which the first stage leaves to the full screen), and
-#: each later step of :func:`_screen` runs only when its bit is set.
-_AS_IS, _ESCAPED, _JOINED = 1, 2, 4
-_EVERY_STAGE = _AS_IS | _ESCAPED | _JOINED
-#: :data:`_ESCAPE_HINT` and :data:`_JOIN` without look-arounds, which Hyperscan lacks: each
-#: matches wherever the original does (a superset is all the first stage needs).
+_KEY_ID = lazy_compile(KEY_ID_FULL_RE.pattern.encode())
+#: What the first stage (:mod:`lint_creds.source.multi_scan`) looks for in the file as it
+#: is, one bit each: an anchor that needs nothing more (:data:`_SURE`: a key id, a sink word,
+#: an exact AWS name); each anchor that needs more, and each thing one of them needs; and
+#: where the file hides text: an escape :data:`ESCAPE_HINT` finds, a join :data:`JOIN` finds.
+#: The patterns drop the look-arounds Hyperscan lacks, so each matches wherever the screen's
+#: own test would (a superset). A file with no bit holds no finding; with no hiding bit and
+#: no anchor whose needs may all be there, neither (:func:`_decided`); else each later step of
+#: :func:`_screen` runs only when its bit is set. Decoding and NFKC normalisation, which
+#: could change any of this, are left to the full screen.
+_SURE, _ESCAPED, _JOINED = 1, 2, 4
+_BOTO_WORD, _BOTO_CALL, _S3FS_SINK, _S3FS_ARGUMENT = 8, 16, 32, 64
+_GENERIC, _LITERAL = 128, 256
+#: Any anchor :meth:`Anchors.scan` looks for, or ``boto``.
+_AS_IS = _SURE | _BOTO_WORD | _S3FS_SINK | _GENERIC | _LITERAL
+_EVERY_STAGE = (1 << 9) - 1
 _FIRST_STAGE_ESCAPE = (rb"\\(?:x%s|u00%s|U000000%s|N\{|0?[5-7][0-7]|1[0-7][0-7])|"
-                       rb"[\w\-/+=\"'\r\n]\\(?:\r\n?|\n)" % ((_ANCHOR_HEX,) * 3))
-_FIRST_STAGE_JOIN = rb"[\w\-][\"'](?:[\s\\\"'rbufRBUF]|#[^\n]*\n)*[\"'][\w\-]"
+                       rb"[\w\-/+=\"'\r\n]\\(?:\r\n?|\n)" % ((ANCHOR_HEX,) * 3))
+_JOIN_PARTS = rb"[\"'](?:[\s\\\"'rbufRBUF]|#[^\n]*\n)*[\"']"
+_FIRST_STAGE_JOIN = rb"[\w\-]%s[\w\-]" % _JOIN_PARTS
+#: What the anchors that need more need, where a pattern is cheap: a boto call that might
+#: pass credentials (the calls and aliases :mod:`.boto_screen` looks for), s3fs's arguments.
+#: Not a string that could be a secret: Hyperscan's time doubles with a pattern for one (40
+#: characters of a class between quotes), so the later steps look at the few files holding
+#: a credential name.
+_BOTO_SINK_NAMES = rb"(?:credentials|connection|connect_\w*|session|client|resource)"
+_FIRST_STAGE_NEEDS = (
+    (_BOTO_SINK_NAMES + rb"\s*\(", True, _BOTO_CALL),
+    (_BOTO_SINK_NAMES + rb"\s+as", True, _BOTO_CALL),
+    (rb"[\"'](?:key|secret|token)[\"']|(?:key|secret|token)[\s\\]*=", True, _S3FS_ARGUMENT),
+)
 _LOOKAROUND = re.compile(r"\(\?<?[=!][^()]*\)")
 
 
@@ -169,10 +161,14 @@ _LOOKAROUND = re.compile(r"\(\?<?[=!][^()]*\)")
 _LITERAL_NAME = b"literal name"
 _GENERIC_NAME = b"generic name"
 #: Where a name of :data:`_NAME_SHAPES` is read without ``AWS_`` (besides the sinks that have
-#: anchors of their own): django-storages backends (``S3Storage``, ``storages.``), their
-#: class attributes, and the dicts of a settings module, known by its path or these names.
-_STORAGE = b"storage"
-_SETTINGS_MARKERS = tuple(marker.lower().encode() for marker in SETTINGS_MARKERS)
+#: anchors of their own): django-storages backends and their class attributes (the engine
+#: knows them by a qualified name under ``storages.`` or a class named ``S3...Storage``),
+#: and the dicts of a settings module, known by its path or a module-level assignment to
+#: one of these names (case as written: identifiers are case-sensitive).
+_STORAGES = b"storages"
+_S3_STORAGE_CLASS = lazy_compile(rb"s3[\w\x80-\xff]*storage")
+_SETTINGS_MARKER_ASSIGNMENT = lazy_compile(rb"(?<![\w.])(?:%s)[ \t\f\r\n\\]*=(?!=)" % b"|".join(
+    sorted(marker.encode() for marker in SETTINGS_MARKERS)))
 
 
 class Anchors:
@@ -186,18 +182,21 @@ class Anchors:
         self.literal_shapes = _compiled(_LITERAL_NAME_SHAPES)
         #: No anchor is longer: a join can only create one within this many bytes of it.
         self.reach = max([_LONGEST_FIXED_ANCHOR, *map(len, self.words)])
-        self.first_stage = LazyScanner(self._first_stage_patterns())
+        self.first_stage = LazyScanner(self._first_stage_patterns)
 
     def _first_stage_patterns(self) -> List[Pattern]:
-        """The patterns of the first stage: every anchor of :meth:`scan` (its shapes without
-        look-arounds), with the bit it sets; ``boto`` and the s3fs sinks count as anchors."""
-        caseless = [re.escape(word.decode()) for word in (
-            *self.words, _BOTO, *(word for word, _ in _S3FS_ARGUMENT_SINKS))]
-        caseless += [_LOOKAROUND.sub("", shape) for _, shape in
-                     _AWS_NAME_SHAPES + _NAME_SHAPES + _LITERAL_NAME_SHAPES]
-        return [(_KEY_ID.pattern, False, _AS_IS), (_FIRST_STAGE_ESCAPE, False, _ESCAPED),
-                (_FIRST_STAGE_JOIN, False, _JOINED),
-                *((pattern.encode(), True, _AS_IS) for pattern in caseless)]
+        """The patterns of the first stage and the bit each sets (see :data:`_SURE`)."""
+        def shapes(table: Iterable[Tuple[Tuple[bytes, ...], str]], bit: int) -> List[Pattern]:
+            return [(_LOOKAROUND.sub("", shape).encode(), True, bit) for _, shape in table]
+
+        return [(_KEY_ID.pattern, False, _SURE),
+                *((re.escape(word), True, _SURE) for word in self.words),
+                *shapes(_AWS_NAME_SHAPES, _SURE), *shapes(_NAME_SHAPES, _GENERIC),
+                *shapes(_LITERAL_NAME_SHAPES, _LITERAL),
+                (re.escape(_BOTO), True, _BOTO_WORD),
+                *((re.escape(word), True, _S3FS_SINK) for word, _ in _S3FS_ARGUMENT_SINKS),
+                (_FIRST_STAGE_ESCAPE, False, _ESCAPED), (_FIRST_STAGE_JOIN, False, _JOINED),
+                *_FIRST_STAGE_NEEDS]
 
     def scan(self, text: bytes, lowered: bytes) -> Optional[Set[bytes]]:
         """``None`` if ``text`` (source bytes, any case; ``lowered`` is it in lower case)
@@ -218,32 +217,34 @@ class Anchors:
 
     @staticmethod
     def needs_met(flags: Set[bytes], texts: Sequence[bytes], unescaped: bytes,
-                  path: str) -> bool:
+                  path: str, identifiers: Sequence[bytes]) -> bool:
         """Is what one of the ``flags`` anchors needs in the lower-cased ``texts``, the
-        texts searched for them (``unescaped`` is the file with its escapes decoded), or in
-        the file's ``path``?"""
+        texts searched for them (``unescaped`` is the file with its escapes decoded), in the
+        texts Python reads identifiers from, as written (``identifiers``: the file, and its
+        decoded and normalised text when that differs), or in the file's ``path``?"""
         def somewhere(*tests: "re.Pattern[bytes]") -> bool:
             return any(test.search(text) for test in tests for text in texts)
 
         def holds(*words: bytes) -> bool:
             return any(word in text for word in words for text in texts)
 
-        for word, also in _S3FS_ARGUMENT_SINKS:
-            if word in flags and somewhere(*_S3FS_ARGUMENTS) and all(map(holds, also)):
-                return True
+        if any(word in flags and all(map(holds, also)) for word, also in _S3FS_ARGUMENT_SINKS
+               ) and somewhere(*_S3FS_ARGUMENTS) and somewhere(*_S3FS_KEYS, *_S3FS_KEYWORDS):
+            return True
         if _GENERIC_NAME in flags and (
-                is_settings_path(path) or holds(_STORAGE, *_SETTINGS_MARKERS)):
+                is_settings_path(path) or holds(_STORAGES) or somewhere(_S3_STORAGE_CLASS)
+                or any(map(_SETTINGS_MARKER_ASSIGNMENT.search, identifiers))):
             return True
         # A secret split by implicit concatenation has base64 characters at its joins,
         # which deleted leave it whole between its first and last quote.
         return bool(flags & {_LITERAL_NAME, _GENERIC_NAME}) and (
             somewhere(_SECRET_STRING) or _SECRET_STRING.search(
-                _SECRET_JOIN.sub(b"", unescaped).lower()) is not None)
+                SECRET_JOIN.sub(b"", unescaped).lower()) is not None)
 
 
 def _compiled(shapes: Iterable[Tuple[Tuple[bytes, ...], str]]
               ) -> Tuple[Tuple[Tuple[bytes, ...], "re.Pattern[bytes]"], ...]:
-    return tuple((words, re.compile(pattern.encode())) for words, pattern in shapes)
+    return tuple((words, lazy_compile(pattern.encode())) for words, pattern in shapes)
 
 
 def _holds_shape(lowered: bytes, shapes: Iterable[Tuple[Tuple[bytes, ...], "re.Pattern[bytes]"]],
@@ -304,21 +305,22 @@ def _screen(data: bytes, options: Options, path: str, text: Optional[str]) -> bo
         flags.update(found)
         return False
 
-    may_normalize = text is None and _may_normalize(data)
+    normalize = text is None and may_normalize(data)
     stages = _EVERY_STAGE
     first_stage = anchor.first_stage.get(len(data))
-    if first_stage is not None and not may_normalize and (text is None or text.isascii()):
+    if first_stage is not None and not normalize and (text is None or text.isascii()):
         stages = first_stage(data)
-        if not stages:
-            return False
+        answer = _decided(stages)
+        if answer is not None:
+            return answer
     lowered = data.lower()
     if not stages & _AS_IS:
         searched.append(lowered)  # no anchor, but what an anchor found later needs may be here
     elif holds_anchor(data, lowered):
         return True
     source = data  # the text Python reads identifiers from, in UTF-8
-    if may_normalize:
-        text = _decoded(data)
+    if normalize:
+        text = decoded(data)
         if text is None:
             return True  # undecodable: the engine says why
         source = text.encode("utf-8", "replace")
@@ -328,21 +330,22 @@ def _screen(data: bytes, options: Options, path: str, text: Optional[str]) -> bo
         import unicodedata
 
         if not unicodedata.is_normalized("NFKC", text):
-            source = unicodedata.normalize("NFKC", text).encode("utf-8", "replace")
+            source = nfkc(text).encode("utf-8", "replace")
             if holds_anchor(source):
                 return True
     unescaped = data
-    if stages & _ESCAPED and b"\\" in data and _ESCAPE_HINT.search(data):
-        lines = _escaped_lines(data)
-        if holds_anchor(b"\n".join(decoded for _, _, decoded in lines)):
+    if stages & _ESCAPED and b"\\" in data and ESCAPE_HINT.search(data):
+        lines = escaped_lines(data)
+        if holds_anchor(b"\n".join(line for _, _, line in lines)):
             return True
-        unescaped = _spliced(data, lines)
+        unescaped = spliced(data, lines)
     if stages & _JOINED or unescaped is not data:
-        candidates = _JOIN_GATE.finditer(unescaped.translate(_CLASSES))
-        joined = _joined_near(unescaped, candidates, anchor.reach)
+        candidates = JOIN_GATE.finditer(unescaped.translate(CLASSES))
+        joined = joined_near(unescaped, candidates, anchor.reach)
         if joined is not None and holds_anchor(joined):
             return True
-    if flags and anchor.needs_met(flags, searched, unescaped, path):
+    if flags and anchor.needs_met(flags, searched, unescaped, path,
+                                  (data,) if source is data else (data, source)):
         return True
     if source is not data:  # boto sinks are identifiers: escapes and joins cannot spell them
         lowered = source.lower()
@@ -353,114 +356,15 @@ def _screen(data: bytes, options: Options, path: str, text: Optional[str]) -> bo
     return could_pass_credentials(lowered)
 
 
-def _joined_near(data: bytes, candidates: Iterable["re.Match[bytes]"],
-                 reach: int) -> Optional[bytes]:
-    """The text around the joins of ``data``, with the joins deleted; None if it has none.
-
-    Only an anchor that runs across a join can be new after deleting joins, and such an
-    anchor lies within ``reach`` bytes of its join, so only those regions are joined and
-    searched, not the whole file.  Every join lies inside a :data:`_JOIN_GATE` candidate, and
-    no join straddles a region's edge (regions are merged when they touch), so deleting joins
-    region by region deletes exactly what deleting them over the whole file does there.
-    Regions are separated by a line break, which no anchor spans.
-    """
-    regions: List[List[int]] = []
-    for candidate in candidates:
-        start, end = max(0, candidate.start() - 1 - reach), candidate.end() + reach
-        if regions and start <= regions[-1][1]:
-            regions[-1][1] = end
-        else:
-            regions.append([start, end])
-    parts, joins = [], 0
-    for start, end in regions:
-        part, count = _JOIN.subn(b"", data[start:end])
-        parts.append(part)
-        joins += count
-    return b"\n".join(parts) if joins else None
-
-
-def _may_normalize(data: bytes) -> bool:
-    """Could decoding (a coding cookie) or NFKC normalisation change the text's anchors?"""
-    head = declaration_lines(data)
-    cookie = b"coding" in head and _COOKIE.search(head) is not None
-    if cookie or data.isascii():
-        return cookie
-    import unicodedata
-
-    try:
-        return not unicodedata.is_normalized("NFKC", data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return True  # the engine reports it, or a cookie-less legacy encoding decodes it
-
-
-def _escaped_lines(data: bytes) -> List[Tuple[int, int, bytes]]:
-    """``(start, end, decoded)`` for each run of lines holding an escape that
-    :data:`_ESCAPE_HINT` finds (one that can spell an anchor character, or a
-    backslash-newline), decoded by :func:`_unescape`.
-
-    A new anchor holds a character such an escape spells, and anchors hold no line break, so
-    it lies on the escape's line, or on the next one when a backslash-newline joins them
-    (runs that touch are merged).  Decoding from a line start is decoding in step with the
-    whole file: no escape spans a line break except backslash-newline, which ends its line.
-    """
-    lines: List[Tuple[int, int]] = []
-    hint = _ESCAPE_HINT.search(data)
-    while hint is not None:
-        start = data.rfind(b"\n", 0, hint.start()) + 1
-        line_end = data.find(b"\n", hint.start())
-        line_end = len(data) if line_end < 0 else line_end + 1
-        end = line_end
-        if hint.group("newline"):  # a backslash-newline: take the line it joins
-            end = data.find(b"\n", line_end)
-            end = len(data) if end < 0 else end + 1
-        if lines and start <= lines[-1][1]:
-            lines[-1] = (lines[-1][0], max(end, lines[-1][1]))
-        else:
-            lines.append((start, end))
-        hint = _ESCAPE_HINT.search(data, line_end)
-    return [(start, end, _unescape(data[start:end])) for start, end in lines]
-
-
-def _spliced(data: bytes, lines: List[Tuple[int, int, bytes]]) -> bytes:
-    """``data`` with ``lines`` (from :func:`_escaped_lines`) replaced by their decoding."""
-    parts, done = [], 0
-    for start, end, decoded in lines:
-        parts += (data[done:start], decoded)
-        done = end
-    parts.append(data[done:])
-    return b"".join(parts)
-
-
-def _unescape(data: bytes) -> bytes:
-    """``data`` with every string escape decoded and backslash-newlines removed: a superset
-    of the string values that escapes hide."""
-    def decode(match: "re.Match[bytes]") -> bytes:
-        escape = match.group(0)
-        kind, body = escape[1:2], escape[2:]
-        if kind in (b"\n", b"\r"):
-            return b""
-        if kind in (b"x", b"u", b"U") and body and int(body, 16) < 0x110000:
-            return chr(int(body, 16)).encode("utf-8", "surrogatepass")
-        if kind == b"N" and body:
-            import unicodedata
-
-            try:
-                return unicodedata.lookup(body[1:-1].decode("ascii", "replace")).encode("utf-8")
-            except KeyError:
-                return escape
-        if kind and kind in b"01234567":
-            return chr(int(escape[1:], 8)).encode("utf-8")
-        return escape[1:]  # \\ -> \, \' -> ', \q -> q (a superset is fine)
-
-    return _ESCAPE.sub(decode, data)
-
-
-def _decoded(data: bytes) -> Optional[str]:
-    import io
-    import tokenize
-
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
-    except (SyntaxError, LookupError, UnicodeDecodeError, ValueError):
+def _decided(bits: int) -> Optional[bool]:
+    """The screen's answer from the first stage's ``bits`` alone (see :data:`_SURE`), or
+    None when the later steps must look: the file hides text, or an anchor in it may have
+    all it needs (the later steps then decide exactly)."""
+    if bits & _SURE:
+        return True
+    if bits & (_ESCAPED | _JOINED):
         return None
+    boto = bits & _BOTO_WORD and bits & _BOTO_CALL
+    s3fs = bits & _S3FS_SINK and bits & _S3FS_ARGUMENT
+    named = bits & (_GENERIC | _LITERAL)  # a string that could be a secret is not a bit
+    return None if boto or s3fs or named else False
