@@ -46,4 +46,4 @@ def could_hold_finding(data: bytes, options: "Options", path: str,
 
     if screen(data, options, path):
         return True
-    return spec is not None and index_for(spec, options).may_call_a_wrapper(data)
+    return spec is not None and index_for(spec, options).may_call_a_wrapper(data, path)

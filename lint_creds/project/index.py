@@ -14,7 +14,7 @@ import ast
 import os
 from typing import Dict, List, Optional, Set, Tuple
 
-from ..engine import analyze_source, summarize_tree
+from ..engine import analyze_source, check_source, summarize_tree
 from ..engine.exports import ALIAS, UNKNOWN, Export, ModuleSummary, ProjectView
 from ..options import Options
 from ..source.files import FileProblem, decode_source, discover, read_bytes
@@ -26,6 +26,9 @@ from .wrapper_names import calls_any, project_wrapper_names
 
 #: Aliases followed before a name is given up on (``a`` re-exports ``b`` re-exports ...).
 MAX_HOPS = 16
+#: Files the screen rejects that the engine itself looks at (see :meth:`ProjectIndex.
+#: may_call_a_wrapper`) before the project-wide wrapper table is built instead.
+DIRECT_LOOKS = 4
 
 
 class ProjectIndex:
@@ -45,6 +48,7 @@ class ProjectIndex:
         self._disk_readers: Optional[Readers] = None
         self._disk_bytes: Dict[str, Optional[bytes]] = {}
         self._wrapper_names: "Optional[frozenset[bytes]]" = None
+        self._direct_looks = DIRECT_LOOKS
 
     def view_for(self, path: str) -> "ModuleView":
         """The engine's view of the project from the module at ``path``."""
@@ -70,8 +74,21 @@ class ProjectIndex:
                 self._python_files(), self._may_wrap, self.summary, self.cache)
         return self._wrapper_names
 
-    def may_call_a_wrapper(self, data: bytes) -> bool:
-        """Does source the screen rejected call one of the project's wrappers?"""
+    def may_call_a_wrapper(self, data: bytes, path: Optional[str] = None) -> bool:
+        """Does source the screen rejected call one of the project's wrappers?
+
+        Given its ``path``, the first few such files of a run are answered by the engine
+        itself: does the file hold a finding, its imports resolved through this index
+        (which reads only the modules it imports)? That is what analysing it would find,
+        and costs far less than the table, which reads every file of the project: a
+        pre-commit call never builds it. A file the engine cannot read falls back on it."""
+        if path is not None and self._wrapper_names is None and self._direct_looks > 0:
+            self._direct_looks -= 1
+            try:
+                return bool(check_source(decode_source(data, path), path, self.options,
+                                         self.view_for(path)))
+            except Exception:  # unparsable or worse: the table decides, as it would have
+                pass
         names = self.wrapper_names()
         return bool(names) and calls_any(data, names)
 

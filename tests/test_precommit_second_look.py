@@ -1,0 +1,122 @@
+"""The pre-commit path of the screen's second look: a few files the byte screen rejects are
+answered by the engine itself (their imports resolved through the index) instead of the
+project-wide table of wrapper names, which reads every file of the project. Both must give
+the same results; the real console script checks a real project on disk.
+"""
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+from typing import Dict, List
+
+from lint_creds.cli.runner import check_paths
+from lint_creds.options import DEFAULT_OPTIONS
+from lint_creds import project as project_package
+from lint_creds.project.index import DIRECT_LOOKS, ProjectIndex
+from lint_creds.project.root import ProjectSpec
+from lint_creds.source.prefilter import could_hold_finding
+
+SCRIPT = os.path.join(os.path.dirname(sys.executable), "lint-creds")
+
+PROJECT = {
+    "pyproject.toml": "[project]\nname = 'demo'\n",
+    "lib/__init__.py": "",
+    "lib/clients.py": (
+        "import boto3\n\n\n"
+        "def make_client(key, secret):\n"
+        "    return boto3.client('s3', aws_access_key_id=key, aws_secret_access_key=secret)\n"),
+    # No anchor of its own: only the wrapper call makes it a finding.
+    "app/jobs.py": (
+        "import os\n\nfrom lib.clients import make_client\n\n"
+        "s3 = make_client(os.environ['UPLOAD_KEY'], os.environ['UPLOAD_SECRET'])\n"),
+    "app/report.py": "from lib.clients import make_client\n\ns3 = make_client(None, None)\n",
+    "app/plain.py": "def total(xs):\n    return sum(xs)\n",
+    "app/broken.py": "def total(xs:\n    return sum(xs)\n",
+}
+
+
+def write(root: pathlib.Path, files: Dict[str, str]) -> None:
+    for name, source in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(source, encoding="utf-8")
+
+
+def fresh_index(root: pathlib.Path) -> ProjectIndex:
+    return ProjectIndex(ProjectSpec.default(str(root), use_cache=False), DEFAULT_OPTIONS)
+
+
+def test_the_screen_rejects_every_file_the_second_look_answers(tmp_path: pathlib.Path) -> None:
+    """Guards the tests below: none of these files has an anchor of its own."""
+    write(tmp_path, PROJECT)
+    for name in ("app/jobs.py", "app/report.py", "app/plain.py", "app/broken.py"):
+        data = (tmp_path / name).read_bytes()
+        assert not could_hold_finding(data, DEFAULT_OPTIONS, str(tmp_path / name)), name
+
+
+def test_the_first_files_are_answered_without_the_table(tmp_path: pathlib.Path) -> None:
+    write(tmp_path, PROJECT)
+    project = fresh_index(tmp_path)
+    answers = [project.may_call_a_wrapper((tmp_path / name).read_bytes(), str(tmp_path / name))
+               for name in ("app/jobs.py", "app/report.py", "app/plain.py")]
+    assert answers == [True, False, False]  # a finding, a wrapper called with none, no call
+    assert project._wrapper_names is None  # the table was never built
+
+
+def test_a_file_the_engine_cannot_read_is_answered_by_the_table(tmp_path: pathlib.Path) -> None:
+    write(tmp_path, PROJECT)
+    project = fresh_index(tmp_path)
+    broken = tmp_path / "app" / "broken.py"
+    assert project.may_call_a_wrapper(broken.read_bytes(), str(broken)) is False
+    assert project._wrapper_names == {b"make_client"}
+
+
+def test_after_a_few_files_the_table_answers(tmp_path: pathlib.Path) -> None:
+    write(tmp_path, PROJECT)
+    project = fresh_index(tmp_path)
+    plain = tmp_path / "app" / "plain.py"
+    for _ in range(DIRECT_LOOKS):
+        assert project.may_call_a_wrapper(plain.read_bytes(), str(plain)) is False
+    assert project._wrapper_names is None
+    report = tmp_path / "app" / "report.py"
+    # The table only knows that a wrapper is called: the file goes on to the engine.
+    assert project.may_call_a_wrapper(report.read_bytes(), str(report)) is True
+    assert project._wrapper_names == {b"make_client"}
+
+
+def rendered(results: List) -> List[str]:  # type: ignore[type-arg]
+    return [f"{os.path.basename(r.path)}:{f.line}:{f.col}: {f.code}"
+            for r in results for f in r.findings] + [
+        f"{os.path.basename(r.path)}: {r.problem}" for r in results if r.problem]
+
+
+def test_both_ways_give_the_same_results(tmp_path: pathlib.Path) -> None:
+    """One file at a time (the engine answers) and all at once after the budget is spent
+    (the table answers) report exactly the same."""
+    files = {**PROJECT, **{f"app/more{i}.py": "x = 1\n" for i in range(DIRECT_LOOKS + 2)}}
+    write(tmp_path, files)
+    paths = sorted(str(tmp_path / n) for n in files if n.startswith("app/"))
+    spec = ProjectSpec.default(str(tmp_path), use_cache=False)
+    one_by_one = []
+    for path in paths:
+        project_package._INDEXES.clear()
+        one_by_one += check_paths([path], DEFAULT_OPTIONS, jobs=1, project=spec)
+    project_package._INDEXES.clear()
+    together = check_paths(paths, DEFAULT_OPTIONS, jobs=1, project=spec)
+    assert rendered(one_by_one) == rendered(together) == [
+        "jobs.py:5:17: CRD201", "jobs.py:5:43: CRD201"]
+
+
+def test_a_precommit_run_reports_the_wrapper_call_and_reads_no_other_file(
+        tmp_path: pathlib.Path) -> None:
+    write(tmp_path, PROJECT)
+    for i in range(30):  # the rest of the project, which the table would read
+        write(tmp_path, {f"pkg{i}/mod.py": "VALUE = 1\n"})
+    proc = subprocess.run([SCRIPT, "check", "app/jobs.py", "app/plain.py"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert [line.split(" CRD201 ")[0] for line in proc.stdout.splitlines()[:2]] == [
+        "app/jobs.py:5:18:", "app/jobs.py:5:44:"]
+    cache = tmp_path / ".lint-creds-cache"
+    assert not (cache / "wrappers.json").exists()  # no table of the whole project
