@@ -6,18 +6,21 @@ One entry point for every front end that reads files (``check`` and ``fix``)::
     settings.options   # engine Options
     settings.excludes  # globs for files.discover
 
-``tomllib`` (``tomli`` before 3.11) is imported only when a ``pyproject.toml`` that mentions
-lint-creds is found, so runs without configuration pay nothing for it.
+``tomllib`` (``tomli`` before 3.11) is imported only when a ``pyproject.toml`` that can hold
+``[tool.lint-creds]`` is found (a search of its bytes first), so runs without configuration
+pay nothing for it.
 """
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import (
     Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple,
 )
 
 from ..options import Options
+from ..patterns import lazy_compile
 from ..project.root import ProjectSpec, find_project_root
 from ..rules import DEFAULT_SELECT, RULES_BY_CODE
 from ..source.files import DEFAULT_EXCLUDES
@@ -115,13 +118,28 @@ def _nearest_config(paths: Sequence[str]) -> Optional[Tuple[str, Mapping[str, An
         directory = parent
 
 
+#: Where a ``pyproject.toml`` can define ``[tool.lint-creds]``, as bytes: a table header
+#: (``[tool.lint-creds]``, ``[tool."lint-creds".x]``; also a broken one, which then gets the
+#: parser's error), a dotted key at a line's start (under
+#: ``[tool]``, or ``tool.lint-creds.select = ...``) or a key of an inline table
+#: (``tool = {lint-creds = {...}}``); the key bare or quoted, blanks allowed between the
+#: parts. A dependency on lint-creds (``"lint-creds>=0.1"``) is none of these.
+_NAME = rb"""(?:lint-creds|"lint-creds"|'lint-creds')"""
+_SECTION_KEY = lazy_compile(  # a BOM, which TOML refuses, still gets the parser's error
+    rb"^(?:\xef\xbb\xbf)?[ \t]*\[+[ \t]*tool[ \t]*\.[ \t]*%s(?![\w-])|"
+    rb"^(?:\xef\xbb\xbf)?[ \t]*(?:tool[ \t]*\.[ \t]*)?%s[ \t]*[.=]|[{,][ \t]*%s[ \t]*[.=]"
+    % (_NAME, _NAME, _NAME), re.MULTILINE)
+
+
 def _mentions_section(path: str) -> bool:
-    """Cheap check before parsing TOML: the table name must appear in the file."""
+    """Cheap check before parsing TOML (and importing a TOML parser at all): can the file
+    define the table (:data:`_SECTION_KEY`)?"""
     try:
         with open(path, "rb") as handle:
-            return SECTION.encode() in handle.read()
+            data = handle.read()
     except OSError:
         return False
+    return SECTION.encode() in data and _SECTION_KEY.search(data) is not None
 
 
 def _tool_table(path: str) -> Mapping[str, Any]:

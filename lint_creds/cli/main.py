@@ -70,9 +70,15 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = next((a for a in argv if a in SUBCOMMANDS), None)
     for name, (module_name, help_text) in SUBCOMMANDS.items():
+        # With a command named, only its parser is built and its module imported: each
+        # parser costs argparse's message lookups (gettext), a pre-commit call's overhead.
+        # Without one (--help, a typo), all of them, so the help and the error list every
+        # command.
+        if wanted is not None and name != wanted:
+            continue
         sub = subparsers.add_parser(name, help=help_text, description=help_text,
                                     formatter_class=_Formatter)
-        if name == wanted:  # only the module that runs is imported
+        if name == wanted:
             importlib.import_module(module_name).add_arguments(sub)
     return parser
 

@@ -8,6 +8,7 @@ import re
 import string
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from ..patterns import lazy_compile
 from ..sinks import ENDPOINT_KEYWORDS, SESSION_METHOD_SINKS, SinkSpec, is_aws_skeleton
 from .origins import MAX_DEPTH
 from .scopes import Scope
@@ -19,8 +20,8 @@ Located = Tuple[ast.AST, Scope]
 #: A string expression as constant text, ``None`` for each part known only at run time.
 Parts = List[Optional[str]]
 #: One ``%`` conversion: ``%s``, ``%(name)s``, ``%-5d``, ``%%``.
-PERCENT_CONVERSION = re.compile(r"%(?:\((?P<key>[^)]*)\))?(?P<spec>[-#0 +*.\d]*[hlL]?)(?P<type>.)",
-                                re.DOTALL)
+PERCENT_CONVERSION = lazy_compile(
+    r"%(?:\((?P<key>[^)]*)\))?(?P<spec>[-#0 +*.\d]*[hlL]?)(?P<type>.)", re.DOTALL)
 
 
 class EndpointFinder:

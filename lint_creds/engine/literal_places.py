@@ -15,11 +15,12 @@ import ast
 import re
 from typing import Dict, Iterator, Tuple
 
+from ..patterns import lazy_compile
 from .values import constant_string
 
 #: Hadoop's S3 credential properties (s3a, and the older s3n/s3), with Spark's
 #: ``spark.hadoop.`` prefix or a per-bucket ``fs.s3a.bucket.NAME.`` form.
-HADOOP_PROPERTY = re.compile(
+HADOOP_PROPERTY = lazy_compile(
     r"(?:spark\.hadoop\.)?fs\.s3[an]?\.(?:bucket\.[^.]+\.)?"
     r"(?:access\.key|secret\.key|session\.token|awsAccessKeyId|awsSecretAccessKey)",
     re.IGNORECASE)
@@ -28,7 +29,8 @@ HADOOP_REASON = (
     "role (fs.s3a.aws.credentials.provider: the default chain, or the instance or container "
     "credentials provider)")
 #: A credentials clause or connection string that spells the key pair out.
-_CREDENTIALS_STRING = re.compile(r"aws_(?:access_key_id|secret_access_key)\s*=", re.IGNORECASE)
+_CREDENTIALS_STRING = lazy_compile(r"aws_(?:access_key_id|secret_access_key)\s*=",
+                                   re.IGNORECASE)
 CREDENTIALS_STRING_REASON = (
     "no automatic fix: the key is part of a credentials string (Redshift COPY/UNLOAD "
     "CREDENTIALS); use IAM_ROLE '<the role ARN>' instead")
