@@ -22,7 +22,10 @@ from ..source.prefilter import could_hold_finding
 from .cache import SummaryCache
 from .readers import Readers
 from .root import ProjectSpec, module_file, search_roots
-from .wrapper_names import calls_any, project_wrapper_names
+from .wrapper_names import (
+    Signature, called, loosest, may_pass_credentials, names_of, project_wrapper_table,
+    signature_of,
+)
 
 #: Aliases followed before a name is given up on (``a`` re-exports ``b`` re-exports ...).
 MAX_HOPS = 16
@@ -48,6 +51,8 @@ class ProjectIndex:
         self._disk_readers: Optional[Readers] = None
         self._disk_bytes: Dict[str, Optional[bytes]] = {}
         self._wrapper_names: "Optional[frozenset[bytes]]" = None
+        self._wrapper_table: Dict[str, Tuple[int, int, Tuple[str, ...]]] = {}
+        self._signatures: Dict[bytes, Optional[Signature]] = {}
         self._direct_looks = DIRECT_LOOKS
 
     def view_for(self, path: str) -> "ModuleView":
@@ -70,8 +75,9 @@ class ProjectIndex:
         calls one can hold a finding even where the byte screen sees no anchor
         (``make_client(os.environ["KEY"], ...)``). See :mod:`.wrapper_names`."""
         if self._wrapper_names is None:
-            self._wrapper_names = project_wrapper_names(
+            self._wrapper_table = project_wrapper_table(
                 self._python_files(), self._may_wrap, self.summary, self.cache)
+            self._wrapper_names = names_of(self._wrapper_table)
         return self._wrapper_names
 
     def may_call_a_wrapper(self, data: bytes, path: Optional[str] = None) -> bool:
@@ -89,8 +95,19 @@ class ProjectIndex:
                                          self.view_for(path)))
             except Exception:  # unparsable or worse: the table decides, as it would have
                 pass
-        names = self.wrapper_names()
-        return bool(names) and calls_any(data, names)
+        names = called(data, self.wrapper_names())
+        return bool(names) and may_pass_credentials(
+            data, {name: self._signature(name) for name in names})
+
+    def _signature(self, name: bytes) -> Optional[Signature]:
+        """How calls of ``name`` can pass its wrappers a credential (all of them: every
+        module defining one), read from their summaries."""
+        if name not in self._signatures:
+            text = name.decode("utf-8")
+            self._signatures[name] = loosest(
+                signature_of(self.summary(path), text)
+                for path, entry in self._wrapper_table.items() if text in entry[2])
+        return self._signatures[name]
 
     def _may_wrap(self, path: str) -> bool:
         if path not in self._screened:
