@@ -42,6 +42,11 @@ CALLS = [
     ("make_client(b, ｋｅｙ=k)", True),  # NFKC: the same keyword as key=
     ("make_client \\\n    (bucket, k)", True),
     ("make_client(bucket, 'unterminated)", True),  # not read to its end: it could
+    ("None\ndef make_client(bucket, key, secret):\n    pass", False),  # defined, not called
+    ("None\nclass make_client(Base, key, secret): pass", False),
+    ("undefined_make_client(bucket, k)", False),  # another name
+    ("x.def_make_client(bucket, k)", False),
+    ("redef make_client(bucket, k)", True),  # no def statement: a call, however odd
 ]
 
 

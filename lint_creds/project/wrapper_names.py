@@ -149,15 +149,31 @@ def may_pass_credentials(data: bytes, signatures: Dict[bytes, Optional[Signature
 
 
 def _calls(data: bytes, name: bytes) -> Iterator[int]:
-    """The position of the ``(`` of each call of ``name`` in ``data``."""
+    """The position of the ``(`` of each call of ``name`` in ``data`` (``def name(`` and
+    ``class name(`` define it: no call)."""
     start = data.find(name)
     while start != -1:
         end = start + len(name)
-        if start == 0 or not _is_word_byte(data[start - 1]):
+        if (start == 0 or not _is_word_byte(data[start - 1])) and not _defines(data, start):
             opening = _opening(data, end)
             if opening is not None:
                 yield opening
         start = data.find(name, end)
+
+
+def _defines(data: bytes, start: int) -> bool:
+    """Is the name at ``start`` the one a ``def`` or ``class`` statement defines?"""
+    position = start
+    while position > 0 and data[position - 1] in b" \t":
+        position -= 1
+    if position == start:
+        return False
+    for keyword in (b"def", b"class"):
+        begin = position - len(keyword)
+        if begin >= 0 and data[begin:position] == keyword and (
+                begin == 0 or not _is_word_byte(data[begin - 1])):
+            return True
+    return False
 
 
 def _opening(data: bytes, position: int) -> Optional[int]:
