@@ -88,10 +88,15 @@ def _short(location: str) -> str:
     return re.sub(r"^.*?/(site-packages|python3\.\d+)/", "", location)
 
 
-def profile(python: str, check_argv: Sequence[str], out: str) -> Optional[str]:
-    """Run ``python -m cProfile -o out -m lint_creds <check_argv>``; returns an error or None."""
+def profile(python: str, check_argv: Sequence[str], out: str,
+            cwd: Optional[str] = None) -> Optional[str]:
+    """Run ``python -m cProfile -o out -m lint_creds <check_argv>`` in ``cwd``; returns an
+    error or None. ``-m`` puts ``cwd`` first on ``sys.path``: it must not hold a checkout of
+    lint-creds, or that copy runs (with an index cache of its own, cold) instead of the
+    installed one."""
     proc = subprocess.run([python, "-m", "cProfile", "-o", out, "-m", "lint_creds",
-                           *check_argv], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                           *check_argv], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          cwd=cwd)
     if proc.returncode not in (0, 1):
         return f"exit {proc.returncode}: {proc.stderr.decode(errors='replace')[-300:]}"
     return None

@@ -48,8 +48,8 @@ WHAT = {
            "aws-xray-sdk; boto3, botocore, s3transfer and moto are site's)",
     "precommit": f"one file of site (`{corpora.STAGED_FILE}`, which the byte screen turns "
                  "away) checked as a pre-commit hook does, with site as its project: the "
-                 "index's second look reads every file of site (cache warm: `check`; cold: "
-                 "`check-cold`)",
+                 "screen's second look analyses it, its imports read through the project "
+                 "index (cache warm: `check`; cold: `check-cold`)",
 }
 ALL_CORPORA = ("one", "small", "site", "dense", "aws", "precommit")
 #: Corpora timed in ``--big-repeats`` rounds (a run costs seconds); the others in
@@ -143,7 +143,7 @@ def profile_run(corpus: corpora.Corpus) -> Dict[str, Any]:
     argv = ["check", *serial, *corpus.paths]
     out = os.path.join(OUT_DIR, f"check-{corpus.name}.prof")
     log(f"profiling lint-creds {' '.join(argv[:-1])} on {corpus.name} ...")
-    error = profile_check.profile(python, argv, out)
+    error = profile_check.profile(python, argv, out, cwd=CORPUS_ROOT)
     if error:
         return {"error": error}
     result = profile_check.summarize(out)
@@ -170,7 +170,8 @@ def _median_wall(argv: List[str], runs: int = 7) -> float:
 def import_costs(top: int = 12) -> List[List[Any]]:
     """The costliest imports of ``check one.py`` (``-X importtime``): name, self, cumulative ms."""
     proc = subprocess.run([envs.executable("crd", "python"), "-X", "importtime", "-m",
-                           "lint_creds", "check", corpora.ONE_PY], capture_output=True, text=True)
+                           "lint_creds", "check", corpora.ONE_PY], capture_output=True, text=True,
+                          cwd=CORPUS_ROOT)  # not the checkout's copy (-m reads the cwd first)
     rows = []
     for line in proc.stderr.splitlines():
         parts = line.split("|")
@@ -186,7 +187,7 @@ def libcst_imported() -> Optional[bool]:
             "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
             "sys.stderr.write('LIBCST=%d\\n' % ('libcst' in sys.modules))\n")
     proc = subprocess.run([envs.executable("crd", "python"), "-c", code, corpora.ONE_PY],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, cwd=CORPUS_ROOT)
     for line in proc.stderr.splitlines():
         if line.startswith("LIBCST="):
             return line == "LIBCST=1"
