@@ -103,14 +103,9 @@ def _analyse(text: str, path: str, options: Options,
 
 
 def _syntax_problem(text: str, error: SyntaxError) -> str:
-    """The reason for a file ``ast.parse`` refused: syntax of a newer Python, or a mistake."""
-    from ..source.syntax_version import newer_syntax_reason  # the error path only
+    from ..source.syntax_version import syntax_problem  # the error path only
 
-    newer = newer_syntax_reason(text, error)
-    if newer is not None:
-        return newer
-    where = f" (line {error.lineno})" if error.lineno else ""
-    return f"syntax error: {error.msg}{where}"
+    return syntax_problem(text, error)
 
 
 def _check_notebook(data: bytes, path: str, options: Options,

@@ -134,9 +134,6 @@ def _draft_calls(collector: SdkCalls, path: str, place: Place, found: _ModuleDra
 
 
 def _syntax_problem(text: str, error: SyntaxError) -> str:
-    """Syntax of a newer Python (``type X = int`` under 3.11), or a mistake: as check says."""
-    from ..source.syntax_version import newer_syntax_reason  # the error path only
+    from ..source.syntax_version import syntax_problem  # the error path only
 
-    newer = newer_syntax_reason(text, error)
-    where = f" (line {error.lineno})" if error.lineno else ""
-    return newer if newer is not None else f"syntax error: {error.msg}{where}"
+    return syntax_problem(text, error)

@@ -68,6 +68,13 @@ def newer_syntax_reason(text: str, error: SyntaxError) -> Optional[str]:
     return found.reason() if found is not None else None
 
 
+def syntax_problem(text: str, error: SyntaxError) -> str:
+    """The problem to report for a file ``ast.parse`` refused: newer syntax, or a mistake."""
+    newer = newer_syntax_reason(text, error)
+    where = f" (line {error.lineno})" if error.lineno else ""
+    return newer if newer is not None else f"syntax error: {error.msg}{where}"
+
+
 def newer_syntax(text: str, error: SyntaxError,
                  running: Version = (sys.version_info[0], sys.version_info[1]),
                  ) -> Optional[NewerSyntax]:
