@@ -19,7 +19,8 @@ then the caller's identity policies), which gets five corrections:
 2. **Action names**: moto checks some operations under their own name, not their IAM
    action: ``s3:HeadBucket`` (IAM: ``s3:ListBucket``), the SQS batches
    (``sqs:SendMessageBatch`` -> ``sqs:SendMessage`` ...), ``lambda:Invoke``
-   (``lambda:InvokeFunction``).
+   (``lambda:InvokeFunction``); from moto 5.2.6 on, every S3 request too
+   (``s3:HeadObject`` and the multipart calls: ``s3:GetObject``, ``s3:PutObject``).
 3. **Presigned URLs**: moto reads the caller only from the ``Authorization`` header, so a
    request signed in its query string (``X-Amz-Credential``, ``X-Amz-Signature``,
    ``X-Amz-Security-Token``) failed with a 500. It is now authenticated from the query
@@ -48,6 +49,19 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 #: moto's name of an operation -> the IAM action AWS checks for it.
 IAM_ACTIONS = {
     "s3:HeadBucket": "s3:ListBucket",
+    # moto 5.2.6 and later name S3 requests by their operation, as every other service
+    # (earlier versions named them by IAM action already; those names pass through).
+    "s3:HeadObject": "s3:GetObject",
+    "s3:ListObjects": "s3:ListBucket",
+    "s3:ListObjectsV2": "s3:ListBucket",
+    "s3:ListObjectVersions": "s3:ListBucketVersions",
+    "s3:CreateMultipartUpload": "s3:PutObject",
+    "s3:UploadPart": "s3:PutObject",
+    "s3:UploadPartCopy": "s3:PutObject",
+    "s3:CompleteMultipartUpload": "s3:PutObject",
+    "s3:CopyObject": "s3:PutObject",
+    "s3:ListParts": "s3:ListMultipartUploadParts",
+    "s3:DeleteObjects": "s3:DeleteObject",
     "sqs:SendMessageBatch": "sqs:SendMessage",
     "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
     "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
