@@ -12,7 +12,7 @@ from typing import List, Tuple
 import pytest
 
 from lint_creds.options import DEFAULT_OPTIONS
-from lint_creds.policy import catalog
+from lint_creds.policy import catalog, modules
 from lint_creds.policy.draft import draft_policy
 from lint_creds.policy.exceptions import EXCEPTIONS
 from lint_creds.policy.resources import Place
@@ -340,6 +340,30 @@ def test_clients_defined_in_another_module_of_the_project(tmp_path: pathlib.Path
             "app/jobs.py:5: s3.put_object() -> s3:PutObject",
             "app/jobs.py:7: aws.s3.delete_object() -> s3:DeleteObject",
             *(queue if given == "." else [])], given
+
+
+def test_a_client_defined_in_a_package_init_reaches_a_file_naming_no_sdk(
+        tmp_path: pathlib.Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n", encoding="utf-8")
+    (tmp_path / "app" / "clients").mkdir(parents=True)
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "app" / "clients" / "__init__.py").write_text(
+        'import boto3\n\nsqs = boto3.client("sqs")\n', encoding="utf-8")
+    (tmp_path / "app" / "send.py").write_text(
+        "import json\nfrom app.clients import (\n    sqs,\n)\n\n"
+        'sqs.send_message(QueueUrl="u", MessageBody=json.dumps({}))\n', encoding="utf-8")
+    result = run("--format", "text", "app/send.py", cwd=tmp_path)
+    assert "app/send.py:6: sqs.send_message() -> sqs:SendMessage" in result.stdout
+
+
+@pytest.mark.parametrize("source", [
+    b"import a\nimport b", b"from x import (a,\n b)\nimport c",
+    b"  import x  # import y\nfrom . import (import_me,\nimport_you)\nimport z",
+    b"import", b"reimport a\nimport b", b"from a import b; import c\n", b"\nfrom . import x",
+    b"\r\nimport a\rimport b", b"x = 'import'\n\timport os.path as p\n", b""])
+def test_import_statements_are_those_the_pattern_finds(source: bytes) -> None:
+    found = [(m.start(), m.groups()) for m in modules._import_statements(source)]
+    assert found == [(m.start(), m.groups()) for m in modules._IMPORT.finditer(source)]
 
 
 def test_no_role_is_written_for_code_that_calls_nothing(tmp_path: pathlib.Path) -> None:

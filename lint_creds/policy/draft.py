@@ -66,6 +66,7 @@ def draft_policy(targets: Iterable[Target], options: Options, place: Place,
             continue
         if target.path.endswith(".ipynb"):
             continue
+        clients.read(target.path, data)
         if ANCHOR in data:
             draft_file(target, data)
         elif project is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Set, Tuple
 
 from ..engine.origins import LIBRARY_ROOTS
 from ..engine.scopes import ModuleScopes
@@ -46,6 +46,10 @@ class ImportedClients:
         self._resolved: Dict[Tuple[str, str], Optional[str]] = {}
         #: directory -> whether it is inside a library package.
         self._libraries: Dict[str, bool] = {}
+        #: The last name of every module of the project that names the SDK (``aws`` for
+        #: ``app/aws.py`` and ``app/aws/__init__.py``): an import of any other name cannot
+        #: reach a definition, so the later files' imports resolve only these.
+        self._sdk_module_names: Optional[Set[str]] = None
 
     def for_importer(self, importer: str) -> Callable[[str], Optional[Receiver]]:
         """``imported(qualname)`` as :class:`SdkCalls` of ``importer`` asks it."""
@@ -72,16 +76,39 @@ class ImportedClients:
         (boto3, moto, ...) and imports from them are not the project's to draft."""
         if self.project is None or self._in_library(os.path.dirname(importer)):
             return False
-        for match in _IMPORT.finditer(data):
+        for match in _import_statements(data):
             module = (match.group(1) or match.group(3)).decode("ascii", "replace")
             if module.split(".", 1)[0] in LIBRARY_ROOTS:
                 continue
             joiner = "" if module.endswith(".") else "."
             candidates = [module] + [f"{module}{joiner}{name}"
                                      for name in _imported_names(match.group(2) or b"")]
-            if any(self._exports_sdk_objects(importer, c) for c in candidates):
+            if any(self._exports_sdk_objects(importer, c) for c in candidates
+                   if self._may_name_an_sdk_module(c)):
                 return True
         return False
+
+    def _may_name_an_sdk_module(self, module: str) -> bool:
+        """Could ``module`` (dotted, maybe relative) be one of the project's files that name
+        the SDK? Only if its last name is such a file's (``from . import x`` names the
+        package itself: resolved to be sure). Resolving a name costs file-system lookups in
+        every search root, and most imports name no such module."""
+        last = module.rpartition(".")[2]
+        if not last:
+            return True
+        if self._sdk_module_names is None and self.project is not None:
+            self._sdk_module_names = set()
+            for path in index_for(self.project, self.options).python_files():
+                if self._names_the_sdk(path):
+                    stem = os.path.splitext(os.path.basename(path))[0]
+                    self._sdk_module_names.add(
+                        os.path.basename(os.path.dirname(path)) if stem == "__init__" else stem)
+        return last in (self._sdk_module_names or ())
+
+    def read(self, path: str, data: bytes) -> None:
+        """``path``'s bytes, read by the caller: whether it names the SDK is known without
+        reading it again."""
+        self._anchored.setdefault(os.path.abspath(path), ANCHOR in data)
 
     def _exports_sdk_objects(self, importer: str, module: str) -> bool:
         key = (os.path.dirname(importer), module)  # how a module resolves depends on that
@@ -171,6 +198,22 @@ class ImportedClients:
             except FileProblem:
                 self._anchored[path] = False
         return self._anchored[path]
+
+
+def _import_statements(data: bytes) -> Iterator["re.Match[bytes]"]:
+    """``_IMPORT.finditer(data)``, tried only at the starts of the lines that hold
+    ``import``: a literal search skips the rest many times faster than the pattern, which
+    ``re`` would try at every line start."""
+    tried = 0  # line starts before this were tried, or lie inside a statement found
+    found = data.find(b"import")
+    while found != -1:
+        start = data.rfind(b"\n", 0, found) + 1
+        if start >= tried:
+            match = _IMPORT.match(data, start)
+            tried = match.end() if match else found
+            if match:
+                yield match
+        found = data.find(b"import", max(found + 6, tried))
 
 
 def _imported_names(names: bytes) -> List[str]:

@@ -76,7 +76,7 @@ class ProjectIndex:
         (``make_client(os.environ["KEY"], ...)``). See :mod:`.wrapper_names`."""
         if self._wrapper_names is None:
             self._wrapper_table = project_wrapper_table(
-                self._python_files(), self._may_wrap, self.summary, self.cache)
+                self.python_files(), self._may_wrap, self.summary, self.cache)
             self._wrapper_names = names_of(self._wrapper_table)
         return self._wrapper_names
 
@@ -219,7 +219,7 @@ class ProjectIndex:
             self._uses[key] = ""
             defined_at = f"{self.display(path)}:{line}"
             needle = name.encode("utf-8")
-            for candidate in self._python_files():
+            for candidate in self.python_files():
                 if candidate == path:
                     continue
                 try:
@@ -285,7 +285,7 @@ class ProjectIndex:
                                  if t.problem is None]
         return self._all_readers
 
-    def _python_files(self) -> List[str]:
+    def python_files(self) -> List[str]:
         """The project's Python files (default excludes), found once."""
         if self._all_files is None:
             self._all_files = [os.path.abspath(t.path) for t in discover([self.root])
