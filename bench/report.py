@@ -100,6 +100,8 @@ TARGETS: Tuple[Target, ...] = (
            _cpu(("site", "flake8-crd"), ("site", "flake8-bare")), 1.10),
     Target("`fix --diff` on dense ÷ `check` on dense",
            _ratio(("dense", "fix-diff"), ("dense", "check")), 3.0),
+    Target("`policy` on site ÷ `check` on site",
+           _ratio(("site", "policy"), ("site", "check")), 3.0),
     Target("`check one.py` ÷ `python -c pass`", _ratio(("one", "check"), ("one", "python")),
            ONE_PY_LIMIT),
     Target("pre-commit: `check` of one file of site, index cache warm ÷ `python -c pass`",

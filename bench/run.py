@@ -55,7 +55,8 @@ ALL_CORPORA = ("one", "small", "site", "dense", "aws", "precommit")
 #: Corpora timed in ``--big-repeats`` rounds (a run costs seconds); the others in
 #: ``--repeats`` (start-up cases, where many runs steady a ratio of milliseconds).
 BIG = ("site", "dense", "aws")
-VENV_OF_TOOL = {"check": "crd", "check-cold": "crd", "fix-diff": "crd", "flake8-crd": "crd", "flake8-bare": "bare",
+VENV_OF_TOOL = {"check": "crd", "check-cold": "crd", "fix-diff": "crd", "policy": "crd",
+                "flake8-crd": "crd", "flake8-bare": "bare",
                 "ruff": "tools", "bandit": "tools", "detect-secrets": "tools",
                 "semgrep": "tools", "floor-read": "crd", "floor-parse": "crd", "floor-cli": "crd",
                 "python": "crd"}

@@ -52,6 +52,8 @@ TOOLS: Dict[str, Tool] = {tool.name: tool for tool in (
     # pyflakes raises RecursionError on sympy's 568-level resolvent_lookup.py and flake8
     # then aborts the whole run (exit 1, nothing reported), so both flake8s skip that one
     # file; the bare one must exit 0, or it did not finish.
+    # The IAM policy draft (issue 17): the same analysis as ``check`` plus the SDK calls.
+    Tool("policy", "lint-creds policy", _in("crd", "lint-creds", "policy"), frozenset({0, 1, 2})),
     Tool("flake8-crd", "flake8 + lint-creds (--select CRD)",
          _in("crd", "flake8", "--isolated", "--select", "CRD", *_FLAKE8_SKIP)),
     Tool("flake8-bare", "flake8 without lint-creds (same flags)",
@@ -86,7 +88,7 @@ PLAN: Dict[str, Sequence[str]] = {
             "detect-secrets", "semgrep", "floor-read", "floor-parse", "floor-cli", "python"),
     "small": ("check", "fix-diff", "flake8-crd", "flake8-bare", "ruff", "bandit",
               "detect-secrets", "semgrep", "floor-read", "floor-parse"),
-    "site": ("check", "fix-diff", "flake8-crd", "flake8-bare", "ruff", "bandit",
+    "site": ("check", "fix-diff", "policy", "flake8-crd", "flake8-bare", "ruff", "bandit",
              "detect-secrets", "semgrep", "floor-read", "floor-parse"),
     "dense": ("check", "fix-diff", "ruff", "floor-read", "floor-parse"),
     "aws": ("check", "ruff", "floor-read", "floor-parse"),
