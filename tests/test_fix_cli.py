@@ -55,6 +55,35 @@ def test_in_place_fix_and_summary(tmp_path: pathlib.Path) -> None:
     assert again.returncode == 0 and again.stderr.startswith("3 files scanned, 0 changed\n")
 
 
+GLOBAL_READS = ('import os\nimport boto3\n\nKEY = os.environ["AWS_ACCESS_KEY_ID"]\n'
+                'SECRET: str = os.getenv("AWS_SECRET_ACCESS_KEY")\n\n\ndef client():\n'
+                '    return boto3.client("s3", aws_access_key_id=KEY, '
+                'aws_secret_access_key=SECRET)\n')
+GLOBAL_READS_FIXED = 'import boto3\n\n\ndef client():\n    return boto3.client("s3")\n'
+
+
+@pytest.mark.parametrize("marker, args, kept", [
+    (None, (), ["KEY", "SECRET"]),  # alone, public names may be imported elsewhere
+    ("pyproject.toml", (), []),  # the project shows no other module reads them
+    (None, ("--unsafe-fixes",), []),
+])
+def test_module_level_reads_the_fix_keeps_are_listed(
+        tmp_path: pathlib.Path, marker: "str | None", args: "tuple[str, ...]",
+        kept: "list[str]") -> None:
+    write(tmp_path, {"app.py": GLOBAL_READS, **({marker: ""} if marker else {})})
+    result = lint_creds(*args, "app.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    listed = [line for line in result.stderr.splitlines() if "still reads" in line]
+    assert listed == [f"  app.py:{line}: {name} still reads a credential variable when the "
+                      "module is imported (it fails on ECS and EC2)"
+                      for line, name in zip((4, 5), kept)]
+    assert ("kept (2): public names" in result.stderr) == bool(kept)
+    text = (tmp_path / "app.py").read_text()
+    assert text.count("os.") == (2 if kept else 0), text
+    if not kept:
+        assert text == GLOBAL_READS_FIXED
+
+
 def test_unsafe_fixes(tmp_path: pathlib.Path) -> None:
     write(tmp_path, {"literal.py": LITERAL_CLIENT})
     result = lint_creds("--unsafe-fixes", "literal.py", cwd=tmp_path)

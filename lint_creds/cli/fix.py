@@ -149,6 +149,16 @@ class Summary:
         if left:
             lines.append(f"not fixed ({len(left)}):")
             lines += left
+        kept = [f"  {result.path}:{line}: {name} still reads a credential variable when the "
+                "module is imported (it fails on ECS and EC2)" if line else
+                f"  {result.path}: {name} still reads a credential variable when the module "
+                "is imported (it fails on ECS and EC2)"
+                for result in self.results for line, name in result.kept]
+        if kept:
+            lines.append(f"kept ({len(kept)}): public names another module may import; fix "
+                         "inside a project (a pyproject.toml or .git above) so the fixer can "
+                         "check, or drop them with --unsafe-fixes:")
+            lines += kept
         held = sum(1 for r in self.results for o in r.outcomes
                    if not o.fixed and "held back" in (o.reason or ""))  # type: ignore[attr-defined]
         if held:

@@ -41,7 +41,7 @@ from .outcomes import (
     wants_libcst,
 )
 from .plan import Planner
-from .prune import names_in, prune_dead_assignments
+from .prune import kept_public_reads, names_in, prune_dead_assignments
 from .removal import Edits, Remover, leading_blanks
 from .slicing import restore, slice_module
 
@@ -94,6 +94,9 @@ class RemoveHandPassedCredentials(CodemodCommand):
         for outcome in self.report.left():
             self.warn(f"line {outcome.finding.line}: {outcome.finding.code} not fixed: "
                       f"{outcome.reason}")
+        for name in self.report.kept:
+            self.warn(f"{name} kept: a public name that still reads a credential variable "
+                      "when the module is imported")
         return module
 
     def _apply(self, tree: cst.Module, wrapper: MetadataWrapper, edits: Edits,
@@ -109,6 +112,10 @@ class RemoveHandPassedCredentials(CodemodCommand):
                                               self._queue_imports, _read_elsewhere(self.project))
         removed = set(edits.removed()) | dead
         self.report = _credit_removed(self.report, planner.removed_spans(removed))
+        if not self.unsafe_fixes and any(o.fixed and o.finding.code == "CRD201"
+                                         for o in self.report.outcomes):
+            self.report = self.report._replace(kept=kept_public_reads(
+                module, assigned, _read_elsewhere(self.project)))
         return module
 
     def _queue_imports(self, wrapper: MetadataWrapper, removed: Iterable[cst.CSTNode]) -> None:

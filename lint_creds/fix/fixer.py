@@ -64,6 +64,9 @@ class FileResult(NamedTuple):
     new_data: Optional[bytes] = None
     #: ``(file, line)`` of the definitions whose values the fix removed from sink calls.
     definitions: Tuple[Tuple[str, int], ...] = ()
+    #: ``(line, name)`` in the fixed text of each public module-level read of a credential
+    #: variable the fix kept (``FixReport.kept``): it still fails the import on ECS or EC2.
+    kept: Tuple[Tuple[int, str], ...] = ()
 
 
 class Decoded(NamedTuple):
@@ -272,8 +275,21 @@ def _fix_screened(data: bytes, path: str, settings: FixSettings
             f"fix produced code that does not parse ({_describe(error)}); left unchanged")), None
     diff = _masked_diff(path, data, new_data, decoded, _literals(analysis)) if settings.diff else ""
     definitions = _definitions(path, analysis, outcomes, view.index.root if view else None)
-    return FileResult(path, True, outcomes, diff, new_data=new_data,
-                      definitions=definitions), new_data
+    return FileResult(path, True, outcomes, diff, new_data=new_data, definitions=definitions,
+                      kept=_kept_lines(text, report.kept)), new_data
+
+
+def _kept_lines(text: str, names: Sequence[str]) -> Tuple[Tuple[int, str], ...]:
+    """Where each of ``names`` is bound at the module's top level in ``text`` (line 0 when
+    no line starts with its assignment)."""
+    lines = text.splitlines()
+    found = []
+    for name in names:
+        line = next((number for number, content in enumerate(lines, 1)
+                     if content.startswith(name)
+                     and content[len(name):].lstrip(" \t")[:1] in ("=", ":")), 0)
+        found.append((line, name))
+    return tuple(found)
 
 
 def _masked_diff(path: str, before: bytes, after: bytes, decoded: Decoded,
@@ -405,7 +421,9 @@ def _fix_across_modules(results: List[FileResult], paths: Sequence[str],
         outcomes = tuple(o for o in before.outcomes if o.fixed) + later[path]  # type: ignore[attr-defined]
         diff = _masked_diff(before.path, originals[path], new_data, decoded[path], []) if (
             settings.diff) else ""
-        updated = before._replace(changed=True, outcomes=outcomes, diff=diff, new_data=new_data)
+        updated = before._replace(changed=True, outcomes=outcomes, diff=diff, new_data=new_data,
+                                  kept=_kept_lines(project_pass.texts[path],
+                                                   [name for _, name in before.kept]))
         if index is None:
             by_path[path] = len(results)
             results.append(updated)

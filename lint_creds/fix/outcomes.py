@@ -51,6 +51,11 @@ class FixReport(NamedTuple):
     """The outcomes of one module, in the engine's finding order."""
 
     outcomes: Tuple[Outcome, ...] = ()
+    #: Public module-level names still bound to a read of a variable boto3's chain reads
+    #: itself (``KEY = os.environ["AWS_ACCESS_KEY_ID"]``) that nothing here reads any more:
+    #: kept because another module may import them, and no project says none does. On ECS
+    #: or EC2 the read still fails when the module is imported.
+    kept: Tuple[str, ...] = ()
 
     def fixed_by_code(self) -> Counter:
         """How many findings each rule had fixed."""
