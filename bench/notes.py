@@ -12,17 +12,14 @@ NOTES = (
     "The floors run single-process in the lint-creds venv's interpreter (`bench/floors.py`).",
     "semgrep's wall time includes its start-up (Python wrapper plus semgrep-core), measured "
     "offline with metrics and the version check off.",
-    "This page merges partial runs. The rows of issue 18 (one, precommit, site and aws: "
-    "`check`, `check-cold`, ruff, the floors, `python -c pass`) come from partial runs of "
-    "2026-12-04 on a machine about 3x slower than the 2026-11-30 one and shared with other "
-    "engineers' test runs (load 1 to 5 on 2 cores; site's pair ran at the quietest, aws's "
-    "while the load came back): compare the ratios measured side by side, and the CPU "
-    "columns. With both cores free the pool spends more CPU than under load (site: 6.0 s "
-    "against 5.6 s), and `check` on site took 0.88x ruff's wall time quiet, 0.76x loaded. "
-    "The slow peers (bandit, detect-secrets, semgrep, the flake8 "
-    "pair), dense, small and the scaling run were not rerun: their rows are the 2026-11-30 "
-    "ones, so the bandit/detect-secrets/semgrep ratios of site divide the slower machine's "
-    "`check` by the faster machine's peer: they overstate `check`'s share (and pass).",
+    "This page merges partial runs. The rows of one and precommit, and `check`, ruff and "
+    "`policy` on site and aws, come from one run of 2026-12-05 on a quiet machine (load 0.6 "
+    "at its start; 21 runs on one and precommit, 5 on site and aws). The floors of site and "
+    "aws are from 2026-12-04, on a machine about 3x slower, so their columns mix machines. "
+    "The slow peers (bandit, detect-secrets, semgrep, the flake8 pair), dense, small, "
+    "`fix --diff` and the scaling run are the 2026-11-30 ones, so the bandit/detect-secrets/"
+    "semgrep ratios of site divide one day's `check` by another day's peer. Compare the "
+    "ratios measured side by side, and the CPU columns.",
     "lint-creds against ruff: ruff parses and checks every file in Rust; lint-creds screens "
     "every byte and parses only the files that pass. On site (the phase table above: one "
     "process, `bench/phases.py`) the screen is about half of the CPU, and parsing and "
