@@ -47,8 +47,9 @@ class ImportedClients:
         #: directory -> whether it is inside a library package.
         self._libraries: Dict[str, bool] = {}
         #: The last name of every module of the project that names the SDK (``aws`` for
-        #: ``app/aws.py`` and ``app/aws/__init__.py``): an import of any other name cannot
-        #: reach a definition, so the later files' imports resolve only these.
+        #: ``app/aws.py`` and ``app/aws/__init__.py``; the index's files, its default
+        #: excludes applied): an import of any other name cannot reach a definition, so the
+        #: later files' imports resolve only these.
         self._sdk_module_names: Optional[Set[str]] = None
 
     def for_importer(self, importer: str) -> Callable[[str], Optional[Receiver]]:
