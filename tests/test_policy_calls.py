@@ -144,6 +144,34 @@ CASES = [
         client = make_client()
         client.put_object(Bucket="b")
         ''', [], id="look-alikes"),
+    pytest.param('''
+        import boto3
+        class Repo:
+            _table = None
+            def table(self):
+                return boto3.resource("dynamodb").Table("t")
+            @classmethod
+            def _cached(cls):
+                if cls._table:
+                    return cls._table
+                cls._table = boto3.resource("dynamodb").Table("t")
+                return cls._table
+            def run(self):
+                self.table().get_item(Key={})
+                rows = self._cached()
+                rows.scan()
+                Repo._cached().query()
+                self.other().put_item(Item={})
+        ''', [("dynamodb", "resource", "Table.get_item"), ("dynamodb", "resource", "Table.scan"),
+              ("dynamodb", "resource", "Table.query")], id="methods-returning-sdk-objects"),
+    pytest.param('''
+        class Store:
+            def table(self):
+                return {}
+            def run(self):
+                self.table().get("k")
+                Store.table(self).update({})
+        ''', [], id="methods-returning-anything-else"),
 ]
 
 #: SDK objects that reach a function through its parameters.

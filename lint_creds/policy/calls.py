@@ -315,6 +315,9 @@ class SdkCalls(FollowsHandoffs, FastVisitor):
             return self._returned(func, scope, depth, call)
         if not isinstance(func, ast.Attribute):
             return None
+        method = self._own_method(func, scope)
+        if method is not None:  # ``self.table()``, ``cls._client()``: what it returns
+            return self._returns_of(method, depth)
         base = self.receiver(func.value, scope, depth)
         if base is None:
             return None
@@ -352,6 +355,17 @@ class SdkCalls(FollowsHandoffs, FastVisitor):
                 return found._replace(service=service) if service else found
             return found
         return None
+
+    @staticmethod
+    def _own_method(func: ast.Attribute, scope: Scope) -> Optional[Binding]:
+        """The method of the enclosing class that ``self.name``, ``cls.name`` or
+        ``Class.name`` calls from one of its methods (None for anything else)."""
+        owner = scope.enclosing_class()
+        if owner is None or not isinstance(func.value, ast.Name) or func.value.id not in (
+                scope.self_name, getattr(owner.node, "name", None)):
+            return None
+        bindings = owner.bindings.get(func.attr, [])
+        return bindings[-1] if bindings and bindings[-1].kind == "function" else None
 
     def returned_by(self, name: str) -> Optional[Receiver]:
         """What the module's top-level function ``name`` returns, as an importer calls it."""
