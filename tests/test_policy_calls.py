@@ -172,6 +172,24 @@ CASES = [
                 self.table().get("k")
                 Store.table(self).update({})
         ''', [], id="methods-returning-anything-else"),
+    pytest.param('''
+        import functools
+        import boto3
+        class Uploader:
+            @property
+            def s3(self):
+                return boto3.client("s3")
+            @functools.cached_property
+            def queue(self):
+                return boto3.resource("sqs").Queue("u")
+            def plain(self):
+                return boto3.client("sns")
+            def run(self):
+                self.s3.put_object(Bucket="b", Key="k", Body=b"")
+                self.queue.send_message(MessageBody="m")
+                self.plain.publish(Message="m")
+        ''', [("s3", "client", "put_object"), ("sqs", "resource", "Queue.send_message")],
+        id="properties-returning-sdk-objects"),
 ]
 
 #: SDK objects that reach a function through its parameters.
