@@ -55,6 +55,13 @@ class Scope:
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
 
+def decorated(function: object, *names: str) -> bool:
+    """Is ``function`` decorated with one of ``names`` (``@staticmethod``, or a dotted
+    ``@functools.cached_property``)? A lambda or any other node is not."""
+    return any((d.attr if isinstance(d, ast.Attribute) else getattr(d, "id", None)) in names
+               for d in getattr(function, "decorator_list", ()))
+
+
 class ModuleScopes(FastVisitor):
     """Build the scope tree of a module; ``scope_of`` maps scope nodes to their Scope."""
 

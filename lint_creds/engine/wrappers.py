@@ -16,7 +16,7 @@ from ..patterns import Role
 from ..sinks import SinkSpec
 from .exports import FUNCTION
 from .origins import LIBRARY_ROOTS, Kind
-from .scopes import FunctionNode, Scope
+from .scopes import FunctionNode, Scope, decorated
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sink_calls import SinkCallAnalyzer
@@ -73,7 +73,7 @@ class WrapperFinder:
                   depth: int) -> Iterator[WrapperParam]:
         positions = {a.arg: i for i, a in enumerate(
             [*function.args.posonlyargs, *function.args.args])}
-        static = _decorated(function, "staticmethod")
+        static = decorated(function, "staticmethod")
         seen = set()
         for call in _calls_in(function):
             found = self.sinks.sink_of(call, scope, depth + 1)
@@ -121,7 +121,7 @@ class WrapperFinder:
                       and s.name == method.attr), None) if owner is not None else None
         if found is None:
             return ()
-        if on_class and not _decorated(found, "classmethod"):
+        if on_class and not decorated(found, "classmethod"):
             return self.params_reaching_sinks(found, depth)  # nothing bound to ``self``
         return self.bound_params(found, depth)
 
@@ -129,7 +129,7 @@ class WrapperFinder:
         """A method's parameters that reach the SDK, positioned as a call through an
         instance gives them (``self`` bound; a static method binds nothing)."""
         params = self.params_reaching_sinks(method, depth)
-        if _decorated(method, "staticmethod"):
+        if decorated(method, "staticmethod"):
             return params
         return tuple(p._replace(index=p.index - 1 if p.index else None) for p in params)
 
@@ -210,10 +210,6 @@ class WrapperFinder:
         inner = params[0]
         place = f"{where}:{inner.line}" if where else f"line {inner.line}"
         return f"{inner.sink} via {name}() at {place}", spec
-
-
-def _decorated(function: FunctionNode, name: str) -> bool:
-    return any(getattr(d, "id", None) == name for d in getattr(function, "decorator_list", ()))
 
 
 def _annotation(function: ast.AST, name: str) -> Optional[ast.expr]:

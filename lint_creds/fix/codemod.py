@@ -112,10 +112,10 @@ class RemoveHandPassedCredentials(CodemodCommand):
                                               self._queue_imports, _read_elsewhere(self.project))
         removed = set(edits.removed()) | dead
         self.report = _credit_removed(self.report, planner.removed_spans(removed))
-        if not self.unsafe_fixes and any(o.fixed and o.finding.code == "CRD201"
-                                         for o in self.report.outcomes):
-            self.report = self.report._replace(kept=kept_public_reads(
-                module, assigned, _read_elsewhere(self.project)))
+        if self.project is None and not self.unsafe_fixes and any(
+                o.fixed and o.finding.code == "CRD201" for o in self.report.outcomes):
+            # In a project the safe fix removes these reads unless another file reads them.
+            self.report = self.report._replace(kept=kept_public_reads(module, assigned))
         return module
 
     def _queue_imports(self, wrapper: MetadataWrapper, removed: Iterable[cst.CSTNode]) -> None:

@@ -421,9 +421,7 @@ def _fix_across_modules(results: List[FileResult], paths: Sequence[str],
         outcomes = tuple(o for o in before.outcomes if o.fixed) + later[path]  # type: ignore[attr-defined]
         diff = _masked_diff(before.path, originals[path], new_data, decoded[path], []) if (
             settings.diff) else ""
-        updated = before._replace(changed=True, outcomes=outcomes, diff=diff, new_data=new_data,
-                                  kept=_kept_lines(project_pass.texts[path],
-                                                   [name for _, name in before.kept]))
+        updated = before._replace(changed=True, outcomes=outcomes, diff=diff, new_data=new_data)
         if index is None:
             by_path[path] = len(results)
             results.append(updated)

@@ -7,7 +7,7 @@ them, and this pass sees one module.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable, Optional, Set, Tuple, Union
+from typing import Callable, Iterable, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import (
@@ -112,24 +112,23 @@ def dead_assignments(wrapper: MetadataWrapper, candidates: Set[str], public_glob
     return dead
 
 
-def kept_public_reads(module: cst.Module, candidates: Set[str],
-                      read_elsewhere: Optional[Callable[[str], bool]] = None) -> Tuple[str, ...]:
-    """The names of ``candidates`` that a safe fix keeps only for being public module-level
-    names (see :func:`dead_assignments`), bound to a read of a variable boto3's chain reads
-    itself: what the fix summary tells the user is left to crash the import."""
+def kept_public_reads(module: cst.Module, candidates: Set[str]) -> Tuple[str, ...]:
+    """The names of ``candidates`` that a safe fix of a module seen alone keeps only for
+    being public module-level names (see :func:`dead_assignments`), bound to a read of a
+    variable boto3's chain reads itself: what the fix summary tells the user is left to
+    crash the import."""
     if not candidates:
         return ()
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    dead = dead_assignments(wrapper, candidates, True, read_elsewhere)
+    dead = dead_assignments(MetadataWrapper(module, unsafe_skip_copy=True), candidates, True)
     return tuple(sorted({name for statement in dead
                          if _reads_standard_variable(getattr(statement, "value", None))
-                         for name in names_in([_targets(statement)]) & candidates}))
+                         for name in names_in(_targets(statement)) & candidates}))
 
 
-def _targets(statement: cst.CSTNode) -> cst.CSTNode:
+def _targets(statement: cst.CSTNode) -> List[cst.CSTNode]:
     if isinstance(statement, cst.Assign):
-        return cst.Tuple([cst.Element(t.target) for t in statement.targets])
-    return getattr(statement, "target", statement)
+        return [target.target for target in statement.targets]
+    return [getattr(statement, "target", statement)]
 
 
 def _reads_standard_variable(value: Optional[cst.BaseExpression]) -> bool:

@@ -15,7 +15,7 @@ from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from ..engine.exports import returns_of
 from ..engine.origins import constant_string
-from ..engine.scopes import Binding, ModuleScopes, Scope
+from ..engine.scopes import Binding, ModuleScopes, Scope, decorated
 from ..engine.values import ValueResolver
 from ..engine.visitor import FastVisitor
 from .handoffs import FollowsHandoffs, Handoff, Seen
@@ -280,9 +280,9 @@ class SdkCalls(FollowsHandoffs, FastVisitor):
                     found = self.receiver(binding.value, binding.scope, depth)
                     if found is not None:
                         return found
-            prop = owner.bindings.get(node.attr, [])[-1:]
-            if prop and prop[0].kind == "function" and _is_property(prop[0].value):
-                return self._returns_of(prop[0], depth)  # ``@property def s3(self): ...``
+            prop = owner.bindings.get(node.attr, [])[-1:]  # ``@property def s3(self): ...``
+            if prop and decorated(prop[0].value, "property", "cached_property"):
+                return self._returns_of(prop[0], depth)
             return None
         qualname = self.resolver.qualname(node, scope)
         if qualname in SESSIONS:
@@ -396,13 +396,6 @@ class SdkCalls(FollowsHandoffs, FastVisitor):
         value = self.resolver.classify(node, scope)
         text = value.literal if value is not None and value.literal else constant_string(node)
         return text if text and text.replace("-", "").isalnum() else None
-
-
-def _is_property(function: object) -> bool:
-    """Is ``function`` decorated ``@property`` or ``@cached_property`` (``functools.``)?"""
-    return isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-        (d.attr if isinstance(d, ast.Attribute) else getattr(d, "id", None))
-        in ("property", "cached_property") for d in function.decorator_list)
 
 
 def _is_getattr(call: ast.Call) -> bool:

@@ -9,9 +9,9 @@ from typing import (TYPE_CHECKING, Callable, Dict, FrozenSet, List, NamedTuple, 
                     Tuple)
 
 from ..engine.exports import returns_of
-from ..engine.scopes import ModuleScopes, Scope
+from ..engine.scopes import ModuleScopes, Scope, decorated
 from ..engine.values import ValueResolver
-from .parameters import FunctionNode, bind_arguments, initializer
+from .parameters import bind_arguments, initializer
 from .sdk_objects import LIBRARIES, SESSION_FACTORIES, Receiver
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class FollowsHandoffs:
                 function = binding.value
                 if binding.kind == "function" and isinstance(
                         function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    return function, not _is_static(function)
+                    return function, not decorated(function, "staticmethod")
         return None
 
     def followed(self, name: str, args: Tuple[Optional[Receiver], ...],
@@ -154,8 +154,3 @@ class FollowsHandoffs:
                 node, where = passed[named.id]  # type: ignore[misc]
                 return self._service_name(node, where)
         return None
-
-
-def _is_static(function: FunctionNode) -> bool:
-    return any(isinstance(d, ast.Name) and d.id == "staticmethod"
-               for d in function.decorator_list)
