@@ -22,6 +22,7 @@ from ..source.files import (  # decode_source: re-exported for embedders
     FileProblem, Target, decode_source, read_bytes, split_lines,
 )
 from ..project import could_hold_finding
+from ..source.prefilter import prepare_for_many_files
 from .progress import Progress, tracked
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -230,7 +231,10 @@ def _pooled(targets: Iterator[Target], options: Options, jobs: int,
         index_for(project, options).wrapper_names()
     chunks = iter(lambda: tuple(itertools.islice(targets, CHUNK_SIZE)), ())
     in_flight: "Deque[Future[List[FileResult]]]" = collections.deque()
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # Forked workers inherit the screen compiled here; spawned ones compile it at start.
+    prepare_for_many_files(options)
+    with ProcessPoolExecutor(max_workers=jobs, initializer=prepare_for_many_files,
+                             initargs=(options,)) as pool:
         for chunk in chunks:
             in_flight.append(pool.submit(_check_chunk, chunk, options, project))
             if len(in_flight) >= CHUNKS_IN_FLIGHT_PER_WORKER * jobs:

@@ -82,6 +82,12 @@ class LazyScanner:
         self._compiled = engine == "python"
         self._scan: Optional[Scan] = None
 
+    def compile_now(self) -> None:
+        """Compile at once (unless the pure-Python screen was asked for): a run about to
+        screen many files, or to fork workers that inherit the compiled patterns."""
+        self._left = 0
+        self.get(0)
+
     def get(self, size: int) -> Optional[Scan]:
         """The scanner for a file of ``size`` bytes, or None while the pure-Python screen
         is still cheaper (or Hyperscan is missing)."""
