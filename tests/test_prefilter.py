@@ -116,6 +116,28 @@ HIDDEN = {
     "storage-options-escaped-key": ('import os\nimport pandas as pd\n'
                                     'pd.read_csv("s3://b/k.csv", storage_options={'
                                     '"\\x6bey": os.environ["K"]})\n'),
+    "storage-options-update-keyword": ('import os\nimport pandas as pd\nopts = {}\n'
+                                       'opts.update(key=os.environ["K"])\n'
+                                       'pd.read_csv("s3://b/k.csv", storage_options=opts)\n'),
+    "storage-options-update-dict": ('import os\nimport pandas as pd\nopts = {}\n'
+                                    'opts.update({\n    "secret"  # the vault\'s\n'
+                                    '    : os.environ["S"]})\n'
+                                    'pd.read_csv("s3://b/k.csv", storage_options=opts)\n'),
+    "storage-options-setdefault": ('import os\nimport pandas as pd\nopts = {}\n'
+                                   'opts.setdefault(\n    "token", os.environ["T"])\n'
+                                   'pd.read_csv("s3://b/k.csv", storage_options=opts)\n'),
+    "storage-options-dict-call-nested": ('import os\nimport pandas as pd\n'
+                                         'opts = dict(  # see f(\n    anon=False,\n'
+                                         '    client_kwargs=dict(region_name=g(1)),\n'
+                                         '    key=os.environ["K"])\n'
+                                         'pd.read_csv("s3://b/k.csv", storage_options=opts)\n'),
+    "storage-options-dict-call-comment-paren": (
+        'import os\nimport pandas as pd\nopts = dict(anon=False,  # (public?\n'
+        '            secret=os.environ["S"])\n'
+        'pd.read_csv("s3://b/k.csv", storage_options=opts)\n'),
+    "storage-options-dict-call-commented-line": (
+        'import os\nimport pandas as pd\nopts = dict(  # f(\n    anon=False,\n'
+        '    token=os.environ["T"])\npd.read_csv("s3://b/k.csv", storage_options=opts)\n'),
     "fsspec-splat": ('import os\nimport fsspec\nfs = fsspec.filesystem("s3", **{'
                      '"key": os.environ["K"], "secret": os.environ["S"]})\n'),
     "fsspec-escaped-protocol": ('import os\nfrom fsspec import filesystem\n'
@@ -271,7 +293,7 @@ def test_generated_variants_of_every_positive_case() -> None:
     *prefilter._SINK_WORDS, "boto", "key-id",
     *(shape for _, shape in prefilter._AWS_NAME_SHAPES + prefilter._NAME_SHAPES
       + prefilter._LITERAL_NAME_SHAPES),
-    *(word.decode() for word, _ in prefilter._S3FS_ARGUMENT_SINKS)])
+    *(word.decode() for word in prefilter._S3FS_ARGUMENT_SINKS)])
 def test_every_anchor_is_needed(monkeypatch: pytest.MonkeyPatch, removed: str) -> None:
     """Without any one anchor, some true finding is dropped: the list holds nothing spare."""
     monkeypatch.setattr(prefilter, "_cache", {})
@@ -281,7 +303,7 @@ def test_every_anchor_is_needed(monkeypatch: pytest.MonkeyPatch, removed: str) -
         monkeypatch.setattr(prefilter, table, tuple(
             (words, shape) for words, shape in getattr(prefilter, table) if shape != removed))
     monkeypatch.setattr(prefilter, "_S3FS_ARGUMENT_SINKS", tuple(
-        (word, also) for word, also in prefilter._S3FS_ARGUMENT_SINKS if word != removed.encode()))
+        word for word in prefilter._S3FS_ARGUMENT_SINKS if word != removed.encode()))
     if removed == "boto":
         monkeypatch.setattr(prefilter, "_BOTO", b"\0")
     if removed == "key-id":
@@ -357,6 +379,25 @@ SKIPPED = {
                                   'def read(path, storage_options=None):\n'
                                   '    return pd.read_csv(path,'
                                   ' storage_options=storage_options)\n'),
+    # pandas: storage_options passed on, key= and "key" that build no dict.
+    "storage-options-pandas": ('import pandas as pd\n\n'
+                               'def load(df, key=None, storage_options=None):\n'
+                               '    df = df.sort_values("a", key=key)\n'
+                               '    df.to_hdf("x.h5", key="df", mode=("w"))\n'
+                               '    sorted(df, key=len)\n'
+                               '    return df["key"], df.groupby("secret"),\\\n'
+                               '        pd.read_csv("s3://b", storage_options=storage_options)\n'),
+    "storage-options-pandas-comments": ('import pandas as pd\n\n'
+                                        'def load(labels, storage_options=None):\n'
+                                        '    labels = sorted(  # type: ignore[assignment]\n'
+                                        '        labels.items(), key=lambda x: x[0])\n'
+                                        '    return pd.read_csv("s3://b", '
+                                        'storage_options=storage_options)\n'),
+    "fsspec-named-in-docs": ('import pandas as pd\n\n'
+                             'def load(path, storage_options=None):\n'
+                             '    """storage_options go to ``fsspec.open`` (s3://, gcs://)."""\n'
+                             '    return sorted(pd.read_csv(path, storage_options=storage_options),'
+                             ' key=len)\n'),
     "fsspec-other-protocol": 'import fsspec\nfs = fsspec.filesystem("gcs", token=credentials)\n',
     # Naming boto is not enough: the module must make a call that could pass a credential.
     "boto-client": 'import boto3\ns3 = boto3.client("s3")\n',
@@ -486,6 +527,27 @@ def test_the_first_stage_is_compiled_only_once_it_pays(monkeypatch: pytest.Monke
     assert scan is not None and scan(b"import BOTO3") == 1 and scan(b"x = 1") == 0
     monkeypatch.setenv(multi_scan.ENGINE_VARIABLE, "python")
     assert multi_scan.LazyScanner([(b"boto", True, 1)], compile_after=0).get(10**9) is None
+
+
+def test_a_run_about_to_fork_workers_compiles_the_first_stage_at_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers forked after :func:`prefilter.prepare_for_many_files` inherit the compiled
+    first stage; ``LINT_CREDS_SCREEN=python`` still keeps it off."""
+    pytest.importorskip("hyperscan")
+    monkeypatch.delenv(multi_scan.ENGINE_VARIABLE, raising=False)
+    lazy = multi_scan.LazyScanner([(b"boto", True, 1)], compile_after=10**9)
+    assert lazy.get(1) is None
+    lazy.compile_now()
+    scan = lazy.get(1)
+    assert scan is not None and scan(b"import boto3") == 1
+    monkeypatch.setenv(multi_scan.ENGINE_VARIABLE, "python")
+    kept_off = multi_scan.LazyScanner([(b"boto", True, 1)])
+    kept_off.compile_now()
+    assert kept_off.get(10**9) is None
+    monkeypatch.setattr(prefilter, "_cache", {})
+    monkeypatch.delenv(multi_scan.ENGINE_VARIABLE)
+    prefilter.prepare_for_many_files(ALL)
+    assert prefilter.anchors(ALL).first_stage.get(1) is not None
 
 
 def test_prefilter_has_no_heavy_imports() -> None:

@@ -11,8 +11,8 @@ screen over whole corpora.
   boto; only with a call that could pass them, see :mod:`lint_creds.source.boto_screen`),
   ``S3FileSystem`` (s3fs's ``key=``/``secret=``), ``set_credentials``, the last dotted part of
   each configured ``extra-sinks`` entry, and, with an argument named like s3fs's (below),
-  ``storage_options`` and ``fsspec`` (the latter only with ``s3``: its sink is
-  ``fsspec.filesystem("s3", ...)``).  Every other sink (the generic ``aws_access_key_id=``
+  ``storage_options`` and ``fsspec`` (the latter only with ``s3`` and ``filesystem``: its
+  sink is ``fsspec.filesystem("s3", ...)``).  Every other sink (the generic ``aws_access_key_id=``
   call or splatted dict, pyarrow's ``access_key=``, django-storages' options) takes
   parameters with credential names.
 - **Credential names** (CRD102 bindings, CRD203 settings, CRD302 environment writes, the
@@ -39,7 +39,9 @@ screen over whole corpora.
 
 s3fs's arguments are ``key``, ``secret`` and ``token``: a keyword argument (``key=`` after
 ``(`` or ``,``: the assignment ``key = ...`` binds a variable, no argument) or a dict key
-(``"key"``, also through ``d["key"] = ...`` and ``d.setdefault("key", ...)``).
+(``"key"``, also through ``d["key"] = ...`` and ``d.setdefault("key", ...)``). With
+``storage_options`` they count only where they build a dict (:mod:`.storage_options`):
+pandas says ``storage_options`` and ``key=`` everywhere, and never passes a credential.
 
 Anchors can hide from a byte search in three ways, each handled behind a cheap test that
 decides whether the slow path is needed at all:
@@ -68,10 +70,11 @@ from typing import Iterable, List, Optional, Sequence, Set, Tuple
 from ..options import Options
 from ..patterns import KEY_ID_FULL_RE, SETTINGS_MARKERS, is_settings_path, lazy_compile
 from .hidden_text import (
-    ANCHOR_HEX, CLASSES, ESCAPE_HINT, JOIN_GATE, SECRET_JOIN, decoded, escaped_lines,
+    ANCHOR_HEX, CLASSES, ESCAPE_HINT, JOIN, JOIN_GATE, SECRET_JOIN, decoded, escaped_lines,
     joined_near, may_normalize, nfkc, spliced,
 )
 from .multi_scan import LazyScanner, Pattern
+from .storage_options import may_write_an_entry
 
 #: Sink names, searched in lower-case bytes with ``in`` (memchr speed).
 _SINK_WORDS = ("s3filesystem", "set_credentials")
@@ -96,9 +99,13 @@ _LITERAL_NAME_SHAPES = (
     ((b"key",), r"key[_\-]?id(?![a-z0-9_])"),
     ((b"s3",), r"s3[an](?![a-z0-9_])"),  # Hadoop's fs.s3a.secret.key (a dot splits no join)
 )
-#: Sinks that take s3fs's arguments: anchors with such an argument (:data:`_S3FS_ARGUMENTS`),
-#: and the words each also needs.
-_S3FS_ARGUMENT_SINKS = ((b"storage_options", ()), (b"fsspec", (b"s3",)))
+#: Sinks that take s3fs's arguments: anchors with such an argument (:data:`_S3FS_ARGUMENTS`):
+#: ``storage_options`` with one that builds a dict (:mod:`.storage_options`); ``fsspec``
+#: with any, where ``s3`` and ``filesystem`` are spelled too (its sink is
+#: ``fsspec.filesystem("s3", ...)``; pandas names ``fsspec.open`` in its docstrings).
+_STORAGE_OPTIONS, _FSSPEC = b"storage_options", b"fsspec"
+_S3FS_ARGUMENT_SINKS = (_STORAGE_OPTIONS, _FSSPEC)
+_FSSPEC_ALSO = (b"s3", b"filesystem")
 #: s3fs's ``key``/``secret``/``token`` as a dict key or a keyword argument (lower case, the
 #: ``=`` perhaps after a backslash-newline): one regex per word, which ``re`` skips to as a
 #: literal prefix (a look-behind or alternation first would make it try every position).
@@ -194,7 +201,7 @@ class Anchors:
                 *shapes(_AWS_NAME_SHAPES, _SURE), *shapes(_NAME_SHAPES, _GENERIC),
                 *shapes(_LITERAL_NAME_SHAPES, _LITERAL),
                 (re.escape(_BOTO), True, _BOTO_WORD),
-                *((re.escape(word), True, _S3FS_SINK) for word, _ in _S3FS_ARGUMENT_SINKS),
+                *((re.escape(word), True, _S3FS_SINK) for word in _S3FS_ARGUMENT_SINKS),
                 (_FIRST_STAGE_ESCAPE, False, _ESCAPED), (_FIRST_STAGE_JOIN, False, _JOINED),
                 *_FIRST_STAGE_NEEDS]
 
@@ -208,7 +215,7 @@ class Anchors:
         seen: "dict[bytes, bool]" = {}
         if _holds_shape(lowered, self.aws_shapes, seen):
             return None
-        flags = {word for word, _ in _S3FS_ARGUMENT_SINKS if word in lowered}
+        flags = {word for word in _S3FS_ARGUMENT_SINKS if word in lowered}
         if _holds_shape(lowered, self.shapes, seen):
             flags.add(_GENERIC_NAME)
         if _holds_shape(lowered, self.literal_shapes, seen):
@@ -228,8 +235,12 @@ class Anchors:
         def holds(*words: bytes) -> bool:
             return any(word in text for word in words for text in texts)
 
-        if any(word in flags and all(map(holds, also)) for word, also in _S3FS_ARGUMENT_SINKS
-               ) and somewhere(*_S3FS_ARGUMENTS) and somewhere(*_S3FS_KEYS, *_S3FS_KEYWORDS):
+        if _STORAGE_OPTIONS in flags and somewhere(*_S3FS_ARGUMENTS) and may_write_an_entry(
+                _whole_texts(unescaped, identifiers)):
+            return True
+        if _FSSPEC in flags and all(map(holds, _FSSPEC_ALSO)) and somewhere(
+                *_S3FS_ARGUMENTS) and somewhere(
+                *_S3FS_KEYS, *_S3FS_KEYWORDS):
             return True
         if _GENERIC_NAME in flags and (
                 is_settings_path(path) or holds(_STORAGES) or somewhere(_S3_STORAGE_CLASS)
@@ -240,6 +251,17 @@ class Anchors:
         return bool(flags & {_LITERAL_NAME, _GENERIC_NAME}) and (
             somewhere(_SECRET_STRING) or _SECRET_STRING.search(
                 SECRET_JOIN.sub(b"", unescaped).lower()) is not None)
+
+
+def _whole_texts(unescaped: bytes, identifiers: Sequence[bytes]) -> List[bytes]:
+    """The whole file in lower case as written, as its identifiers read, and with its
+    escapes decoded and joins deleted: the texts a dict entry, which needs what comes
+    around its key, is looked for in (the other texts hold only parts of the file)."""
+    joined, joins = JOIN.subn(b"", unescaped)
+    texts = [text.lower() for text in identifiers]
+    if joins or unescaped is not identifiers[0]:
+        texts.append(joined.lower())
+    return texts
 
 
 def _compiled(shapes: Iterable[Tuple[Tuple[bytes, ...], str]]
@@ -273,6 +295,13 @@ def anchors(options: Options) -> Anchors:
     if found is None:
         found = _cache[key] = Anchors(options)
     return found
+
+
+def prepare_for_many_files(options: Options) -> None:
+    """Compile the first stage now, not after the first megabytes: the caller is about to
+    screen a big tree, perhaps in forked workers, which then inherit it compiled instead
+    of each compiling it (and screening their first files the slow way) themselves."""
+    anchors(options).first_stage.compile_now()
 
 
 def could_hold_finding(data: bytes, options: Options, path: str) -> bool:

@@ -1,0 +1,122 @@
+"""Can a module put s3fs's ``key``, ``secret`` or ``token`` into a ``storage_options`` dict?
+
+pandas, dask and polars take ``storage_options=`` in hundreds of signatures, and the same
+modules say ``key=`` (``sort_values(key=...)``, ``to_hdf(path, key="df")``) and ``"key"``
+(a column name) everywhere, so "``storage_options`` and ``key`` both appear" lets through
+some of the largest modules of a tree for nothing. The engine reads a ``storage_options``
+entry only where a dict is built (:mod:`lint_creds.engine.dicts`):
+
+- a key of a dict literal, ``{"key": ...}`` (also inside ``d.update({...})``);
+- an item assignment, ``d["key"] = ...``;
+- ``d.setdefault("key", ...)``;
+- a keyword of ``dict(...)`` or ``d.update(...)``.
+
+So only these count here, as bytes (a superset of what the engine reads): a quoted word
+then ``:``, or ``]`` and ``=``, or after ``setdefault(``; a keyword whose call is named
+``dict`` or ``update``. The call of a keyword is found by walking back to the unmatched
+``(``, stepping over plain strings (one line, no escape or brace) and the comments of
+lines with no quote before their ``#``. Wherever a string or comment could hide a bracket
+otherwise, or the walk goes far, the keyword counts.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..patterns import lazy_compile
+
+#: Blanks, backslash-newlines and comments; with parentheses around a key (``("key"):``).
+_BLANKS = rb"(?:[\s\\]|#[^\n]*)*"
+_OPENING, _CLOSING = rb"(?:[\s\\(]|#[^\n]*)*", rb"(?:[\s\\)]|#[^\n]*)*"
+#: ``{"key": ...}``, ``d["key"] = ...``, ``d.setdefault("key", ...)`` (lower-cased text).
+_ENTRY_STRINGS = lazy_compile(
+    rb"[\"'](?:key|secret|token)[\"']%s(?::|\]%s=(?!=))|"
+    rb"setdefault%s\(%s[\"'](?:key|secret|token)[\"']" % (_CLOSING, _BLANKS, _BLANKS, _OPENING))
+#: ``key=`` as a keyword argument: after ``(`` or ``,``, which the match starts at.
+_KEYWORDS = lazy_compile(rb"[(,]%s(?:key|secret|token)[\s\\]*=(?!=)" % _BLANKS)
+#: The calls whose keywords are dict entries.
+_DICT_CALLS = (b"dict", b"update")
+#: How far back the ``(`` of a keyword is looked for before the keyword counts anyway.
+_REACH = 4096
+
+
+def may_write_an_entry(texts: Sequence[bytes]) -> bool:
+    """Could one of the lower-cased ``texts`` put a ``key``/``secret``/``token`` entry in
+    a dict (see the module docstring)?"""
+    for text in texts:
+        if _ENTRY_STRINGS.search(text) is not None:
+            return True
+        for keyword in _KEYWORDS.finditer(text):
+            if _call_may_build_a_dict(text, keyword.start()):
+                return True
+    return False
+
+
+def _call_may_build_a_dict(text: bytes, position: int) -> bool:
+    """Is the ``(`` or ``,`` at ``position`` inside a call named ``dict`` or ``update``,
+    or can the bytes not tell?"""
+    depth = 0
+    index = position if text[position:position + 1] == b"," else position + 1
+    stop = max(0, position - _REACH)
+    while index > stop:
+        index -= 1
+        byte = text[index:index + 1]
+        if byte == b"\n":  # the line above: step over its comment, if any
+            index = _code_end(text, index)
+            if index < 0:
+                return True
+        elif byte == b"#":
+            return True
+        elif byte in b"\"'":
+            index = _string_start(text, index)
+            if index < 0:
+                return True
+        elif byte in b")]}":
+            depth += 1
+        elif byte in b"([{":
+            if depth:
+                depth -= 1
+                continue
+            if byte != b"(":
+                return True
+            line_start = text.rfind(b"\n", 0, index) + 1
+            if any(mark in text[line_start:index] for mark in (b'"', b"'", b"#")):
+                return True
+            callee = _callee(text, index)
+            return callee is None or callee in _DICT_CALLS
+    return True
+
+
+def _code_end(text: bytes, newline: int) -> int:
+    """Where the code of the line ending at ``newline`` ends: at its ``#`` when it has a
+    comment (and no quote before it that could put the ``#`` in a string: then -1)."""
+    line_start = text.rfind(b"\n", 0, newline) + 1
+    hash_mark = text.find(b"#", line_start, newline)
+    if hash_mark < 0:
+        return newline
+    before = text[line_start:hash_mark]
+    return -1 if b'"' in before or b"'" in before else hash_mark
+
+
+def _string_start(text: bytes, closing: int) -> int:
+    """The opening quote of the string whose closing quote is at ``closing``, when it is
+    plain (on one line, no escape, no ``{``/``}`` an f-string could nest quotes in, not
+    triple-quoted); else -1."""
+    quote = text[closing:closing + 1]
+    opening = text.rfind(quote, text.rfind(b"\n", 0, closing) + 1, closing)
+    if opening < 0 or text[opening - 1:opening] == quote or text[closing + 1:closing + 2] == quote:
+        return -1
+    body = text[opening + 1:closing]
+    return -1 if any(mark in body for mark in (b"\\", b"{", b"}")) else opening
+
+
+def _callee(text: bytes, opening: int) -> "bytes | None":
+    """The name called by the ``(`` at ``opening`` (blanks and backslash-newlines before
+    it skipped); None when no name stands there (``f()(...)``, a subscript, a tuple)."""
+    end = opening
+    while end > 0 and text[end - 1:end] in b" \t\f\r\n\\":
+        end -= 1
+    start = end
+    while start > 0 and (text[start - 1:start].isalnum() or text[start - 1:start] == b"_"
+                         or text[start - 1] >= 0x80):
+        start -= 1
+    return text[start:end] or None
