@@ -65,7 +65,7 @@ deleted.
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ..options import Options
 from ..patterns import KEY_ID_FULL_RE, SETTINGS_MARKERS, is_settings_path, lazy_compile
@@ -142,8 +142,6 @@ _KEY_ID = lazy_compile(KEY_ID_FULL_RE.pattern.encode())
 _SURE, _ESCAPED, _JOINED = 1, 2, 4
 _BOTO_WORD, _BOTO_CALL, _S3FS_SINK, _S3FS_ARGUMENT = 8, 16, 32, 64
 _GENERIC, _LITERAL = 128, 256
-#: Any anchor :meth:`Anchors.scan` looks for, or ``boto``.
-_AS_IS = _SURE | _BOTO_WORD | _S3FS_SINK | _GENERIC | _LITERAL
 _EVERY_STAGE = (1 << 9) - 1
 _FIRST_STAGE_ESCAPE = (rb"\\(?:x%s|u00%s|U000000%s|N\{|0?[5-7][0-7]|1[0-7][0-7])|"
                        rb"[\w\-/+=\"'\r\n]\\(?:\r\n?|\n)" % ((ANCHOR_HEX,) * 3))
@@ -222,6 +220,19 @@ class Anchors:
             flags.add(_LITERAL_NAME)
         return flags
 
+    def flags_of(self, bits: int, lowered: bytes) -> Set[bytes]:
+        """What :meth:`scan` returns for a text the first stage found ``bits`` in, without
+        an anchor that needs nothing more (``lowered``: the text in lower case). Only the
+        literal names' shapes look ahead, which the first stage cannot: they are matched
+        again."""
+        flags = {word for word in _S3FS_ARGUMENT_SINKS if word in lowered} if (
+            bits & _S3FS_SINK) else set()
+        if bits & _GENERIC:
+            flags.add(_GENERIC_NAME)
+        if bits & _LITERAL and _holds_shape(lowered, self.literal_shapes, {}):
+            flags.add(_LITERAL_NAME)
+        return flags
+
     @staticmethod
     def needs_met(flags: Set[bytes], texts: Sequence[bytes], unescaped: bytes,
                   path: str, identifiers: Sequence[bytes]) -> bool:
@@ -253,15 +264,15 @@ class Anchors:
                 SECRET_JOIN.sub(b"", unescaped).lower()) is not None)
 
 
-def _whole_texts(unescaped: bytes, identifiers: Sequence[bytes]) -> List[bytes]:
+def _whole_texts(unescaped: bytes, identifiers: Sequence[bytes]) -> Iterator[bytes]:
     """The whole file in lower case as written, as its identifiers read, and with its
     escapes decoded and joins deleted: the texts a dict entry, which needs what comes
     around its key, is looked for in (the other texts hold only parts of the file)."""
+    for text in identifiers:
+        yield text.lower()
     joined, joins = JOIN.subn(b"", unescaped)
-    texts = [text.lower() for text in identifiers]
     if joins or unescaped is not identifiers[0]:
-        texts.append(joined.lower())
-    return texts
+        yield joined.lower()
 
 
 def _compiled(shapes: Iterable[Tuple[Tuple[bytes, ...], str]]
@@ -343,8 +354,9 @@ def _screen(data: bytes, options: Options, path: str, text: Optional[str]) -> bo
         if answer is not None:
             return answer
     lowered = data.lower()
-    if not stages & _AS_IS:
-        searched.append(lowered)  # no anchor, but what an anchor found later needs may be here
+    if stages != _EVERY_STAGE:  # the first stage ran: its bits say what the text holds
+        searched.append(lowered)
+        flags.update(anchor.flags_of(stages, lowered))
     elif holds_anchor(data, lowered):
         return True
     source = data  # the text Python reads identifiers from, in UTF-8
@@ -378,6 +390,8 @@ def _screen(data: bytes, options: Options, path: str, text: Optional[str]) -> bo
         return True
     if source is not data:  # boto sinks are identifiers: escapes and joins cannot spell them
         lowered = source.lower()
+    elif not stages & _BOTO_WORD:
+        return False
     if _BOTO not in lowered:
         return False
     from .boto_screen import could_pass_credentials  # its patterns cost a run without boto

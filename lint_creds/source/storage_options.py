@@ -20,35 +20,60 @@ otherwise, or the walk goes far, the keyword counts.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterable
 
 from ..patterns import lazy_compile
 
+_WORDS = (b"key", b"secret", b"token")
 #: Blanks, backslash-newlines and comments; with parentheses around a key (``("key"):``).
 _BLANKS = rb"(?:[\s\\]|#[^\n]*)*"
 _OPENING, _CLOSING = rb"(?:[\s\\(]|#[^\n]*)*", rb"(?:[\s\\)]|#[^\n]*)*"
 #: ``{"key": ...}``, ``d["key"] = ...``, ``d.setdefault("key", ...)`` (lower-cased text).
-_ENTRY_STRINGS = lazy_compile(
-    rb"[\"'](?:key|secret|token)[\"']%s(?::|\]%s=(?!=))|"
-    rb"setdefault%s\(%s[\"'](?:key|secret|token)[\"']" % (_CLOSING, _BLANKS, _BLANKS, _OPENING))
-#: ``key=`` as a keyword argument: after ``(`` or ``,``, which the match starts at.
-_KEYWORDS = lazy_compile(rb"[(,]%s(?:key|secret|token)[\s\\]*=(?!=)" % _BLANKS)
+#: Each starts with a literal, which ``re`` skips to at memchr speed.
+_ENTRY_STRINGS = (
+    *(lazy_compile(rb"%s(?<=[\"']%s)[\"']%s(?::|\]%s=(?!=))" % (word, word, _CLOSING, _BLANKS))
+      for word in _WORDS),
+    lazy_compile(rb"setdefault%s\(%s[\"'](?:key|secret|token)[\"']" % (_BLANKS, _OPENING)))
+#: ``key=`` and the like, not ``x.key =``; a keyword argument when ``(`` or ``,`` comes
+#: before it (:func:`_before`).
+_KEYWORDS = tuple(lazy_compile(rb"%s(?<![\w.]%s)[\s\\]*=(?!=)" % (word, word)) for word in _WORDS)
 #: The calls whose keywords are dict entries.
 _DICT_CALLS = (b"dict", b"update")
 #: How far back the ``(`` of a keyword is looked for before the keyword counts anyway.
 _REACH = 4096
+#: :func:`_before` could not tell.
+_UNKNOWN = -2
 
 
-def may_write_an_entry(texts: Sequence[bytes]) -> bool:
+def may_write_an_entry(texts: Iterable[bytes]) -> bool:
     """Could one of the lower-cased ``texts`` put a ``key``/``secret``/``token`` entry in
-    a dict (see the module docstring)?"""
+    a dict (see the module docstring)? ``texts`` is read lazily, up to the first yes."""
     for text in texts:
-        if _ENTRY_STRINGS.search(text) is not None:
+        if any(entry.search(text) is not None for entry in _ENTRY_STRINGS):
             return True
-        for keyword in _KEYWORDS.finditer(text):
-            if _call_may_build_a_dict(text, keyword.start()):
+        for keyword in (match for pattern in _KEYWORDS for match in pattern.finditer(text)):
+            before = _before(text, keyword.start())
+            if before == _UNKNOWN or before >= 0 and text[before:before + 1] in b"(," and (
+                    _call_may_build_a_dict(text, before)):
                 return True
     return False
+
+
+def _before(text: bytes, start: int) -> int:
+    """Where the code before ``start`` ends (blanks, backslash-newlines and the comments of
+    earlier lines skipped): -1 at the start of the text, :data:`_UNKNOWN` where a comment
+    could be a string's."""
+    index = start
+    while index > 0:
+        index -= 1
+        byte = text[index:index + 1]
+        if byte == b"\n":
+            index = _code_end(text, index)
+            if index < 0:
+                return _UNKNOWN
+        elif byte not in b" \t\f\r\\":
+            return index
+    return -1
 
 
 def _call_may_build_a_dict(text: bytes, position: int) -> bool:
