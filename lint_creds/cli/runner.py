@@ -73,6 +73,8 @@ def check_data(data: bytes, path: str, options: Options,
         findings, suppressed = _analyse(text, path, options, project)
     except FileProblem as problem:
         return FileResult(path, problem=problem.reason)
+    if not findings:  # the usual case: no need to split a big module into lines
+        return FileResult(path, noqa_suppressed=suppressed)
     lines = split_lines(text)
     return FileResult(path, tuple(_place(f, path, None, f.line, lines) for f in findings),
                       None, suppressed)
