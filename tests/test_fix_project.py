@@ -388,3 +388,33 @@ def test_a_safe_fix_removes_module_reads_of_the_chains_own_variables(
         ''')
     assert (tmp_path / "svc/jobs.py").read_text(encoding="utf-8") == (
         'import boto3\n\ns3 = boto3.client("s3")\n')
+
+
+@pytest.mark.parametrize("unsafe_fixes, redone", [(False, []), (True, ["app/keys.py"])])
+def test_the_pass_redoes_only_modules_whose_keys_wait_for_their_readers(
+        tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, unsafe_fixes: bool,
+        redone: List[str]) -> None:
+    """A key held back (CRD102 is an unsafe fix) stays held back whatever the readers do,
+    so its module is not fixed again; with --unsafe-fixes it waits for its reader."""
+    from lint_creds.fix.fixer import FixSettings, fix_files
+    from lint_creds.fix.project_pass import ProjectPass
+    from lint_creds.project.root import ProjectSpec
+
+    write(tmp_path, files(
+        app__keys='KEY_ID = "{KEY_ID}"\n',
+        app__audit='from app.keys import KEY_ID\n\nprint(KEY_ID)\n',
+        app____init__=""))
+    seen: List[List[str]] = []
+    run = ProjectPass.run
+
+    def recorded(self: ProjectPass, first_texts: object, definitions: object,
+                 still_read: List[str]) -> None:
+        seen.append(sorted(pathlib.Path(p).relative_to(tmp_path).as_posix()
+                           for p in still_read))
+        run(self, first_texts, definitions, still_read)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ProjectPass, "run", recorded)
+    paths = sorted(str(p) for p in tmp_path.rglob("*.py"))
+    fix_files(paths, FixSettings(unsafe_fixes=unsafe_fixes, write=False,
+                                 project=ProjectSpec.default(str(tmp_path), use_cache=False)), 1)
+    assert seen == [redone]

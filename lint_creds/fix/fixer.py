@@ -29,7 +29,8 @@ from ..project.root import ProjectSpec
 from ..source.files import FileProblem, read_bytes
 from ..source.syntax_version import newer_syntax_reason
 from .outcomes import (
-    ProjectReads, contains, report_without_fixing, wants_libcst, without_suppressed,
+    ProjectReads, contains, report_without_fixing, statement_reason, wants_libcst,
+    without_suppressed,
 )
 from .project_pass import project_reads
 
@@ -388,8 +389,12 @@ def _fix_across_modules(results: List[FileResult], paths: Sequence[str],
     for result in results:
         for where, line in result.definitions:
             definitions.setdefault(where, set()).add(line)
+    # Only a statement kept for what the plan saw around it (a reader that stays, a global
+    # key a storage falls back to) can go in a later round; one held back (an unsafe fix
+    # without --unsafe-fixes, or never fixable) stays held back, so its file is not redone.
     keeping = [r.path for r in results if any(
         not o.fixed and o.finding.code in ("CRD102", "CRD203")  # type: ignore[attr-defined]
+        and statement_reason(o.finding, settings.unsafe_fixes) is None  # type: ignore[attr-defined]
         for o in r.outcomes)]
     later: Dict[str, Tuple[object, ...]] = {}
 
