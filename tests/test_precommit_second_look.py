@@ -11,6 +11,8 @@ import subprocess
 import sys
 from typing import Dict, List
 
+import pytest
+
 from lint_creds.cli.runner import check_paths
 from lint_creds.options import DEFAULT_OPTIONS
 from lint_creds import project as project_package
@@ -120,3 +122,63 @@ def test_a_precommit_run_reports_the_wrapper_call_and_reads_no_other_file(
         "app/jobs.py:5:18:", "app/jobs.py:5:44:"]
     cache = tmp_path / ".lint-creds-cache"
     assert not (cache / "wrappers.json").exists()  # no table of the whole project
+
+
+def test_a_pooled_run_finds_wrapper_calls_through_the_first_stage(
+        tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run big enough for workers builds the table first and compiles the wrapper names
+    into the screen's first stage (Hyperscan), which the workers inherit: ``called()``
+    then runs only on files the first stage saw a name in, and the findings are those of
+    one process without any of it."""
+    from lint_creds.cli import runner
+    from lint_creds.project import could_hold_finding as screened, index as index_module
+    from lint_creds.source import multi_scan, prefilter
+
+    pytest.importorskip("hyperscan")
+    monkeypatch.delenv(multi_scan.ENGINE_VARIABLE, raising=False)
+    monkeypatch.setattr(prefilter, "_cache", {})
+    filler = {f"app/plain{i}.py": f"def f{i}(xs):\n    return sum(xs)\n"
+              for i in range(runner.MIN_FILES_FOR_POOL)}
+    write(tmp_path, {**PROJECT, **filler})
+    (tmp_path / "app/broken.py").unlink()
+    paths = sorted(str(p) for p in (tmp_path / "app").glob("*.py"))
+    spec = ProjectSpec.default(str(tmp_path))
+    project_package._INDEXES.clear()
+    pooled = check_paths(paths, DEFAULT_OPTIONS, jobs=2, project=spec)
+    project_package._INDEXES.clear()
+    monkeypatch.setenv(multi_scan.ENGINE_VARIABLE, "python")
+    monkeypatch.setattr(prefilter, "_cache", {})
+    alone = check_paths(paths, DEFAULT_OPTIONS, jobs=1, project=spec)
+    assert rendered(pooled) == rendered(alone) == [
+        "jobs.py:5:17: CRD201", "jobs.py:5:43: CRD201"]
+    # What the parent prepares for the workers, in this process: called() only where
+    # the first stage saw a wrapper's name.
+    monkeypatch.delenv(multi_scan.ENGINE_VARIABLE)
+    monkeypatch.setattr(prefilter, "_cache", {})
+    project_package._INDEXES.clear()
+    prefilter.prepare_for_many_files(DEFAULT_OPTIONS, project_package.index_for(
+        spec, DEFAULT_OPTIONS).wrapper_names())
+    looked: List[str] = []
+    called = index_module.called
+    monkeypatch.setattr(index_module, "called", lambda data, names: looked.append(
+        data.decode()) or called(data, names))
+    kept = [os.path.basename(p) for p in paths
+            if screened(pathlib.Path(p).read_bytes(), DEFAULT_OPTIONS, p, spec)]
+    assert kept == ["jobs.py", "report.py"] and len(looked) == 2  # the two that call it
+
+
+def test_the_first_stage_says_which_files_may_name_a_watched_word(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from lint_creds.source import multi_scan, prefilter
+
+    pytest.importorskip("hyperscan")
+    monkeypatch.delenv(multi_scan.ENGINE_VARIABLE, raising=False)
+    monkeypatch.setattr(prefilter, "_cache", {})
+    watched = frozenset({b"make_client"})
+    assert prefilter.screen(b"x = 1\n", DEFAULT_OPTIONS, "a.py", watched) == (False, True)
+    prefilter.prepare_for_many_files(DEFAULT_OPTIONS, watched)  # compiled from now on
+    assert prefilter.screen(b"x = 1\n", DEFAULT_OPTIONS, "a.py", watched) == (False, False)
+    assert prefilter.screen(b"s3 = make_client(a, b)\n", DEFAULT_OPTIONS, "a.py",
+                            watched) == (False, True)
+    assert prefilter.screen(b"import os\nos.environ['AWS_SECRET_ACCESS_KEY'] = s\n",
+                            DEFAULT_OPTIONS, "a.py", watched)[0]

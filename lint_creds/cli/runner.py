@@ -225,18 +225,20 @@ def _pooled(targets: Iterator[Target], options: Options, jobs: int,
             project: Optional[ProjectSpec]) -> Iterator[FileResult]:
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    names: "frozenset[bytes]" = frozenset()
     if project is not None and project.cache_dir is not None:
         # Found once here and cached, so the workers read the table instead of each
         # screening the whole project for it.
         from ..project import index_for
 
-        index_for(project, options).wrapper_names()
+        names = index_for(project, options).wrapper_names()
     chunks = iter(lambda: tuple(itertools.islice(targets, CHUNK_SIZE)), ())
     in_flight: "Deque[Future[List[FileResult]]]" = collections.deque()
-    # Forked workers inherit the screen compiled here; spawned ones compile it at start.
-    prepare_for_many_files(options)
+    # Forked workers inherit the screen compiled here, the wrapper names among its words;
+    # spawned ones compile it at start.
+    prepare_for_many_files(options, names)
     with ProcessPoolExecutor(max_workers=jobs, initializer=prepare_for_many_files,
-                             initargs=(options,)) as pool:
+                             initargs=(options, names)) as pool:
         for chunk in chunks:
             in_flight.append(pool.submit(_check_chunk, chunk, options, project))
             if len(in_flight) >= CHUNKS_IN_FLIGHT_PER_WORKER * jobs:

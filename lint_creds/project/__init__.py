@@ -42,8 +42,15 @@ def could_hold_finding(data: bytes, options: "Options", path: str,
     """The byte screen (:mod:`lint_creds.source.prefilter`), and, in a project, a second
     look at what it rejects: a call of one of the project's wrappers needs no anchor of
     its own (``make_client(os.environ["KEY"], ...)``)."""
-    from ..source.prefilter import could_hold_finding as screen
+    from ..source.prefilter import could_hold_finding as screen_alone, screen
 
-    if screen(data, options, path):
+    if spec is None:
+        return screen_alone(data, options, path)
+    index = index_for(spec, options)
+    names = index.known_wrapper_names()
+    verdict, may_name = screen(data, options, path, names or frozenset())
+    if verdict:
         return True
-    return spec is not None and index_for(spec, options).may_call_a_wrapper(data, path)
+    if names is not None and not may_name:
+        return False  # the screen's first stage looked for the wrappers' names too
+    return index.may_call_a_wrapper(data, path)

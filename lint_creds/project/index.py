@@ -80,6 +80,10 @@ class ProjectIndex:
             self._wrapper_names = names_of(self._wrapper_table)
         return self._wrapper_names
 
+    def known_wrapper_names(self) -> "Optional[frozenset[bytes]]":
+        """:meth:`wrapper_names` if the table is built already, else None."""
+        return self._wrapper_names
+
     def may_call_a_wrapper(self, data: bytes, path: Optional[str] = None) -> bool:
         """Does source the screen rejected call one of the project's wrappers?
 

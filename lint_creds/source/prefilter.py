@@ -142,7 +142,9 @@ _KEY_ID = lazy_compile(KEY_ID_FULL_RE.pattern.encode())
 _SURE, _ESCAPED, _JOINED = 1, 2, 4
 _BOTO_WORD, _BOTO_CALL, _S3FS_SINK, _S3FS_ARGUMENT = 8, 16, 32, 64
 _GENERIC, _LITERAL = 128, 256
-_EVERY_STAGE = (1 << 9) - 1
+#: A word the caller watches for (:func:`screen`).
+_WATCHED = 512
+_EVERY_STAGE = (1 << 10) - 1
 _FIRST_STAGE_ESCAPE = (rb"\\(?:x%s|u00%s|U000000%s|N\{|0?[5-7][0-7]|1[0-7][0-7])|"
                        rb"[\w\-/+=\"'\r\n]\\(?:\r\n?|\n)" % ((ANCHOR_HEX,) * 3))
 _JOIN_PARTS = rb"[\"'](?:[\s\\\"'rbufRBUF]|#[^\n]*\n)*[\"']"
@@ -179,7 +181,9 @@ _SETTINGS_MARKER_ASSIGNMENT = lazy_compile(rb"(?<![\w.])(?:%s)[ \t\f\r\n\\]*=(?!
 class Anchors:
     """The anchors for one set of options."""
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, watched: "frozenset[bytes]" = frozenset()) -> None:
+        #: Words the first stage also looks for, as written (:data:`_WATCHED`).
+        self.watched = watched
         extra = (name.rsplit(".", 1)[-1].lower() for name in options.extra_sinks)
         self.words = tuple(w.encode() for w in {*_SINK_WORDS, *extra} if w)
         self.aws_shapes = _compiled(_AWS_NAME_SHAPES)
@@ -201,7 +205,8 @@ class Anchors:
                 (re.escape(_BOTO), True, _BOTO_WORD),
                 *((re.escape(word), True, _S3FS_SINK) for word in _S3FS_ARGUMENT_SINKS),
                 (_FIRST_STAGE_ESCAPE, False, _ESCAPED), (_FIRST_STAGE_JOIN, False, _JOINED),
-                *_FIRST_STAGE_NEEDS]
+                *_FIRST_STAGE_NEEDS,
+                *((re.escape(word), False, _WATCHED) for word in sorted(self.watched))]
 
     def scan(self, text: bytes, lowered: bytes) -> Optional[Set[bytes]]:
         """``None`` if ``text`` (source bytes, any case; ``lowered`` is it in lower case)
@@ -299,20 +304,21 @@ def _holds_shape(lowered: bytes, shapes: Iterable[Tuple[Tuple[bytes, ...], "re.P
 _cache: "dict[tuple, Anchors]" = {}
 
 
-def anchors(options: Options) -> Anchors:
-    """The (cached) :class:`Anchors` of ``options``."""
-    key = tuple(options.extra_sinks)
+def anchors(options: Options, watched: "frozenset[bytes]" = frozenset()) -> Anchors:
+    """The (cached) :class:`Anchors` of ``options``, watching for ``watched``."""
+    key = (tuple(options.extra_sinks), watched)
     found = _cache.get(key)
     if found is None:
-        found = _cache[key] = Anchors(options)
+        found = _cache[key] = Anchors(options, watched)
     return found
 
 
-def prepare_for_many_files(options: Options) -> None:
+def prepare_for_many_files(options: Options,
+                           watched: "frozenset[bytes]" = frozenset()) -> None:
     """Compile the first stage now, not after the first megabytes: the caller is about to
     screen a big tree, perhaps in forked workers, which then inherit it compiled instead
     of each compiling it (and screening their first files the slow way) themselves."""
-    anchors(options).first_stage.compile_now()
+    anchors(options, watched).first_stage.compile_now()
 
 
 def could_hold_finding(data: bytes, options: Options, path: str) -> bool:
@@ -323,16 +329,41 @@ def could_hold_finding(data: bytes, options: Options, path: str) -> bool:
     decoded or parsed, and anything that fails to decode or parse is passed through so the
     engine can report the problem itself.
     """
-    return _screen(data, options, path, None)
+    return _screen(data, options, path, None)[0]
 
 
 def could_hold_finding_in_text(text: str, options: Options, path: str) -> bool:
     """:func:`could_hold_finding` for source already decoded (flake8 hands over lines)."""
-    return _screen(text.encode("utf-8", "surrogatepass"), options, path, text)
+    return _screen(text.encode("utf-8", "surrogatepass"), options, path, text)[0]
 
 
-def _screen(data: bytes, options: Options, path: str, text: Optional[str]) -> bool:
-    anchor = anchors(options)
+def screen(data: bytes, options: Options, path: str,
+           watched: "frozenset[bytes]") -> Tuple[bool, bool]:
+    """:func:`could_hold_finding`, and whether ``data`` may spell one of the ``watched``
+    words (the project's wrapper names, which the second look searches rejected files for):
+    False only when the first stage, which looks for them too, found none."""
+    verdict, bits = _screen(data, options, path, None, watched)
+    return verdict, bits is None or bool(bits & _WATCHED)
+
+
+def _screen(data: bytes, options: Options, path: str, text: Optional[str],
+            watched: "frozenset[bytes]" = frozenset()) -> Tuple[bool, Optional[int]]:
+    """The verdict, and the first stage's bits (None when it did not run)."""
+    anchor = anchors(options, watched)
+    normalize = text is None and may_normalize(data)
+    bits = None
+    first_stage = anchor.first_stage.get(len(data))
+    if first_stage is not None and not normalize and (text is None or text.isascii()):
+        bits = first_stage(data)
+    verdict = _decided(bits) if bits is not None else None
+    if verdict is None:
+        verdict = _later_steps(anchor, data, path, text, normalize, bits)
+    return verdict, bits
+
+
+def _later_steps(anchor: Anchors, data: bytes, path: str, text: Optional[str],
+                 normalize: bool, bits: Optional[int]) -> bool:
+    """What the first stage's ``bits`` (None: it did not run) leave open."""
     searched: List[bytes] = []  # the lower-cased texts, for the anchors that need more
     flags: Set[bytes] = set()
 
@@ -345,18 +376,11 @@ def _screen(data: bytes, options: Options, path: str, text: Optional[str]) -> bo
         flags.update(found)
         return False
 
-    normalize = text is None and may_normalize(data)
-    stages = _EVERY_STAGE
-    first_stage = anchor.first_stage.get(len(data))
-    if first_stage is not None and not normalize and (text is None or text.isascii()):
-        stages = first_stage(data)
-        answer = _decided(stages)
-        if answer is not None:
-            return answer
+    stages = _EVERY_STAGE if bits is None else bits
     lowered = data.lower()
-    if stages != _EVERY_STAGE:  # the first stage ran: its bits say what the text holds
+    if bits is not None:  # the first stage ran: its bits say what the text holds
         searched.append(lowered)
-        flags.update(anchor.flags_of(stages, lowered))
+        flags.update(anchor.flags_of(bits, lowered))
     elif holds_anchor(data, lowered):
         return True
     source = data  # the text Python reads identifiers from, in UTF-8
