@@ -158,15 +158,16 @@ def _walk(directory: str, below: str, root: Optional[str], excludes: Sequence[st
     """Walk ``directory``, whose path below the directory named by the user is ``below``."""
     try:
         with os.scandir(directory) as entries:
-            ordered = sorted(entries, key=_NAME)
+            # Only source files and directories are sorted (the rest are never looked
+            # at): site-packages holds more data files, libraries and stubs than sources.
+            ordered = sorted((entry for entry in entries if entry.name.endswith(
+                SOURCE_SUFFIXES) or _is_dir_or_unknown(entry)), key=_NAME)
     except OSError as error:
         yield Target(directory, _reason(error))
         return
     whole, part = _exclude_regexes(tuple(excludes))
     for entry in ordered:
         path = entry.path
-        if not entry.name.endswith(SOURCE_SUFFIXES) and not _is_dir_or_unknown(entry):
-            continue  # not a source file: no need to match it against the excludes
         relative = f"{below}/{entry.name}" if below else entry.name
         # is_excluded(relative): the other parts of the path were matched on the way down.
         if part.match(entry.name) or whole.match(relative) or _excluded_from_root(
