@@ -130,7 +130,7 @@ def test_a_pooled_run_finds_wrapper_calls_through_the_first_stage(
     into the screen's first stage (Hyperscan), which the workers inherit: ``called()``
     then runs only on files the first stage saw a name in, and the findings are those of
     one process without any of it."""
-    from lint_creds.cli import runner
+    from lint_creds.source import pool
     from lint_creds.project import could_hold_finding as screened, index as index_module
     from lint_creds.source import multi_scan, prefilter
 
@@ -138,7 +138,7 @@ def test_a_pooled_run_finds_wrapper_calls_through_the_first_stage(
     monkeypatch.delenv(multi_scan.ENGINE_VARIABLE, raising=False)
     monkeypatch.setattr(prefilter, "_cache", {})
     filler = {f"app/plain{i}.py": f"def f{i}(xs):\n    return sum(xs)\n"
-              for i in range(runner.MIN_FILES_FOR_POOL)}
+              for i in range(pool.MIN_FILES_FOR_POOL)}
     write(tmp_path, {**PROJECT, **filler})
     (tmp_path / "app/broken.py").unlink()
     paths = sorted(str(p) for p in (tmp_path / "app").glob("*.py"))

@@ -23,7 +23,8 @@ from lint_creds.options import Options
 from lint_creds.source.files import FileProblem
 from lint_creds.source.prefilter import could_hold_finding, could_hold_finding_in_text
 from lint_creds.rules import RULES, RULES_BY_CODE
-from lint_creds.cli.runner import MIN_FILES_FOR_POOL, check_paths, decode_source
+from lint_creds.cli.runner import check_paths, decode_source
+from lint_creds.source.pool import MIN_FILES_FOR_POOL
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 ALL = Options(select=frozenset(RULES_BY_CODE))

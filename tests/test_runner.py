@@ -7,9 +7,8 @@ import pytest
 
 from lint_creds.source.files import Target
 from lint_creds.options import Options
-from lint_creds.cli.runner import (
-    CHUNK_SIZE, CHUNKS_IN_FLIGHT_PER_WORKER, MIN_FILES_FOR_POOL, check_targets,
-)
+from lint_creds.cli.runner import check_targets
+from lint_creds.source.pool import CHUNK_SIZE, CHUNKS_IN_FLIGHT_PER_WORKER, MIN_FILES_FOR_POOL
 
 TOTAL = 6000
 

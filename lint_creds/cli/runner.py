@@ -7,12 +7,10 @@ because starting workers costs more than it saves.
 """
 from __future__ import annotations
 
-import collections
-import itertools
 import os
 import re
 from typing import (
-    TYPE_CHECKING, Deque, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple,
+    TYPE_CHECKING, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple,
 )
 
 from ..findings import Applicability, Finding, Reported
@@ -22,19 +20,13 @@ from ..source.files import (  # decode_source: re-exported for embedders
     FileProblem, Target, decode_source, read_bytes, split_lines,
 )
 from ..project import could_hold_finding
+from ..source.pool import big_enough, in_chunks
 from ..source.prefilter import prepare_for_many_files
 from .progress import Progress, tracked
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..source.notebooks import Notebook
 
-#: Files per task sent to a worker; large enough to amortise pickling and scheduling.
-CHUNK_SIZE = 48
-#: Below this many files a pool does not pay for its start-up.
-MIN_FILES_FOR_POOL = 200
-#: Chunks queued per worker: enough to keep every worker busy, few enough that memory stays
-#: flat however large the tree.
-CHUNKS_IN_FLIGHT_PER_WORKER = 16
 _LINE_REFERENCE = re.compile(r"\bline (\d+)\b")
 
 
@@ -212,19 +204,11 @@ def check_targets(targets: Iterable[Target], options: Options, jobs: Optional[in
 def _check_all(targets: Iterable[Target], options: Options, jobs: Optional[int],
                project: Optional[ProjectSpec]) -> Iterator[FileResult]:
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    remaining = iter(targets)
-    head = list(itertools.islice(remaining, MIN_FILES_FOR_POOL))
-    if jobs <= 1 or len(head) < MIN_FILES_FOR_POOL:
-        for target in itertools.chain(head, remaining):
+    pooled, targets = big_enough(targets, jobs)
+    if not pooled:
+        for target in targets:
             yield check_target(target, options, project)
         return
-    yield from _pooled(itertools.chain(head, remaining), options, jobs, project)
-
-
-def _pooled(targets: Iterator[Target], options: Options, jobs: int,
-            project: Optional[ProjectSpec]) -> Iterator[FileResult]:
-    from concurrent.futures import Future, ProcessPoolExecutor
-
     names: "frozenset[bytes]" = frozenset()
     if project is not None and project.cache_dir is not None:
         # Found once here and cached, so the workers read the table instead of each
@@ -232,19 +216,11 @@ def _pooled(targets: Iterator[Target], options: Options, jobs: int,
         from ..project import index_for
 
         names = index_for(project, options).wrapper_names()
-    chunks = iter(lambda: tuple(itertools.islice(targets, CHUNK_SIZE)), ())
-    in_flight: "Deque[Future[List[FileResult]]]" = collections.deque()
     # Forked workers inherit the screen compiled here, the wrapper names among its words;
     # spawned ones compile it at start.
     prepare_for_many_files(options, names)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=prepare_for_many_files,
-                             initargs=(options, names)) as pool:
-        for chunk in chunks:
-            in_flight.append(pool.submit(_check_chunk, chunk, options, project))
-            if len(in_flight) >= CHUNKS_IN_FLIGHT_PER_WORKER * jobs:
-                yield from in_flight.popleft().result()
-        while in_flight:
-            yield from in_flight.popleft().result()
+    yield from in_chunks(_check_chunk, targets, jobs, (options, project),
+                         prepare_for_many_files, (options, names))
 
 
 def check_paths(paths: Sequence[str], options: Options, jobs: Optional[int] = None,
