@@ -443,3 +443,32 @@ def test_a_directory_outside_any_project_is_one(tmp_path: pathlib.Path) -> None:
         " arn:aws:s3:::policy-e2e-reports-archive-2024/* (widened: ObjectName not known)"]
     alone = run("--format", "text", "--no-project", "main.py", cwd=tmp_path)
     assert "store.py" not in alone.stdout and "s3:ListBucket" in alone.stdout
+
+
+def test_a_big_tree_is_drafted_by_workers_as_by_one_process(tmp_path: pathlib.Path) -> None:
+    """Past the pool's threshold the files go to worker processes in chunks: the draft, the
+    unresolved calls and the problems (in the files' order) are those of one process."""
+    from lint_creds.source.pool import CHUNK_SIZE, MIN_FILES_FOR_POOL
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n", encoding="utf-8")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("", encoding="utf-8")
+    (app / "aws.py").write_text('import boto3\n\ns3 = boto3.client("s3")\n', encoding="utf-8")
+    numbers = range(MIN_FILES_FOR_POOL + 3 * CHUNK_SIZE)
+    for number in numbers:
+        if number % 50 == 7:  # naming no SDK: drafted through the client it imports
+            source = f'from app.aws import s3\n\ns3.get_object(Bucket="b{number}", Key="k")\n'
+        elif number % 50 == 13:
+            source = f'import boto3\n\nboto3.client("sqs").send_message(QueueUrl=q{number})\n'
+        elif number % 50 == 21:
+            source = "import boto3\ndef (:\n"
+        else:
+            source = f"def f{number}(x):\n    return x\n"
+        (app / f"m{number:03}.py").write_text(source, encoding="utf-8")
+    results = [run("--format", "text", "-j", jobs, ".", cwd=tmp_path) for jobs in ("1", "2")]
+    assert results[0].stdout == results[1].stdout and results[0].stderr == results[1].stderr
+    broken = [f"app/m{n:03}.py" for n in numbers if n % 50 == 21]
+    assert results[0].returncode == 2 and [line.split()[4].rstrip(":") for line in results[
+        0].stderr.splitlines() if "cannot analyse" in line] == broken
+    assert results[0].stdout.count("s3:GetObject") >= 5 and "sqs:SendMessage" in results[0].stdout

@@ -35,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", default="*", metavar="R",
                         help="the region in ARNs (default: *)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the draft to FILE")
+    parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                        help="worker processes for large runs (default: CPU count; 1 = none)")
     add_config_arguments(parser)
 
 
@@ -63,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
         project = ProjectSpec(common_directory(
             [(args.stdin_filename or "-") if path == "-" else path for path in paths]))
     drafted = draft_policy(collect_targets(paths, settings, args), settings.options,
-                           Place(region=args.region, account=args.account), project)
+                           Place(region=args.region, account=args.account), project,
+                           args.jobs)
     draft = drafted.draft
     if not draft.statements and args.format in ("terraform", "cloudformation"):
         _error("no AWS SDK call found: a role with an empty policy is not worth deploying "

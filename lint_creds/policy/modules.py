@@ -95,16 +95,20 @@ class ImportedClients:
         package itself: resolved to be sure). Resolving a name costs file-system lookups in
         every search root, and most imports name no such module."""
         last = module.rpartition(".")[2]
-        if not last:
-            return True
-        if self._sdk_module_names is None and self.project is not None:
+        return not last or last in self.find_sdk_modules()
+
+    def find_sdk_modules(self) -> Set[str]:
+        """The last names of the project's modules that name the SDK (found once: every
+        file of the project is read)."""
+        if self._sdk_module_names is None:
             self._sdk_module_names = set()
-            for path in index_for(self.project, self.options).python_files():
+            for path in index_for(self.project, self.options).python_files() if (
+                    self.project is not None) else ():
                 if self._names_the_sdk(path):
                     stem = os.path.splitext(os.path.basename(path))[0]
                     self._sdk_module_names.add(
                         os.path.basename(os.path.dirname(path)) if stem == "__init__" else stem)
-        return last in (self._sdk_module_names or ())
+        return self._sdk_module_names
 
     def read(self, path: str, data: bytes) -> None:
         """``path``'s bytes, read by the caller: whether it names the SDK is known without
