@@ -45,6 +45,7 @@ class WrapperFinder:
         self.sinks = sinks
         self.resolver = sinks.resolver
         self._params: Dict[int, Tuple[WrapperParam, ...]] = {}
+        self._methods: Dict[int, Dict[str, FunctionNode]] = {}
         self._defined: Optional["frozenset[str]"] = None
 
     def _function_names(self) -> "frozenset[str]":
@@ -117,13 +118,24 @@ class WrapperFinder:
         on_class = self._class_named(method.value, scope)  # Store.make(...)
         named = None if on_class else self._class_expression(method.value, scope)
         owner = on_class or (self._class_named(*named) if named else None)
-        found = next((s for s in owner.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
-                      and s.name == method.attr), None) if owner is not None else None
+        found = self._methods_of(owner).get(method.attr) if owner is not None else None
         if found is None:
             return ()
         if on_class and not decorated(found, "classmethod"):
             return self.params_reaching_sinks(found, depth)  # nothing bound to ``self``
         return self.bound_params(found, depth)
+
+    def _methods_of(self, owner: ast.ClassDef) -> Dict[str, FunctionNode]:
+        """The methods a class body defines, by name (the first of a name, as before), read
+        once per class: ``self.x()`` calls fill a large class's methods."""
+        key = id(owner)
+        if key not in self._methods:
+            methods: Dict[str, FunctionNode] = {}
+            for statement in owner.body:
+                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    methods.setdefault(statement.name, statement)
+            self._methods[key] = methods
+        return self._methods[key]
 
     def bound_params(self, method: FunctionNode, depth: int = 0) -> Tuple[WrapperParam, ...]:
         """A method's parameters that reach the SDK, positioned as a call through an
