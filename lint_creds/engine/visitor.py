@@ -16,7 +16,7 @@ same interface (``visit``, ``generic_visit``, ``visit_<Class>`` methods) but:
 from __future__ import annotations
 
 import ast
-from typing import Any, Callable, ClassVar, Dict, Tuple, Type
+from typing import Any, Callable, ClassVar, Dict, Iterator, Tuple, Type
 
 #: Fields that never hold a node, whatever the class (``Constant.value`` is a Python value).
 _SCALAR_FIELDS = frozenset({
@@ -32,6 +32,19 @@ def _node_fields(node_class: Type[ast.AST]) -> Tuple[str, ...]:
         fields = _NODE_FIELDS[node_class] = tuple(
             f for f in node_class._fields if f not in _SCALAR_FIELDS)
     return fields
+
+
+def child_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """:func:`ast.iter_child_nodes` (same nodes, same order) without the fields that never
+    hold a node, or only a leaf no pass looks into (contexts)."""
+    for field in _NODE_FIELDS.get(type(node)) or _node_fields(type(node)):
+        value = getattr(node, field, None)
+        if type(value) is list:
+            for item in value:
+                if isinstance(item, ast.AST):
+                    yield item
+        elif isinstance(value, ast.AST):
+            yield value
 
 
 def _skip(visitor: "FastVisitor", node: ast.AST) -> None:

@@ -17,6 +17,7 @@ from ..sinks import SinkSpec
 from .exports import FUNCTION
 from .origins import LIBRARY_ROOTS, Kind
 from .scopes import FunctionNode, Scope, decorated
+from .visitor import child_nodes
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sink_calls import SinkCallAnalyzer
@@ -244,5 +245,5 @@ def _calls_in(function: FunctionNode) -> List[ast.Call]:
             continue
         if isinstance(node, ast.Call):
             calls.append(node)
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return calls
