@@ -182,3 +182,27 @@ def test_the_first_stage_says_which_files_may_name_a_watched_word(
                             watched) == (False, True)
     assert prefilter.screen(b"import os\nos.environ['AWS_SECRET_ACCESS_KEY'] = s\n",
                             DEFAULT_OPTIONS, "a.py", watched)[0]
+
+
+def test_the_screen_is_compiled_for_the_cached_names_while_the_table_is_checked(
+        tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pooled run compiles the first stage in a thread for the names the cache holds
+    while it checks the table against the files; the guess is right when nothing changed,
+    and a wrong guess only costs a second compile."""
+    from lint_creds.source import multi_scan, prefilter
+
+    pytest.importorskip("hyperscan")
+    monkeypatch.delenv(multi_scan.ENGINE_VARIABLE, raising=False)
+    write(tmp_path, PROJECT)
+    spec = ProjectSpec.default(str(tmp_path))
+    project_package._INDEXES.clear()
+    assert project_package.index_for(spec, DEFAULT_OPTIONS).cached_wrapper_names() == frozenset()
+    built = project_package.index_for(spec, DEFAULT_OPTIONS).wrapper_names()  # and cached
+    assert built == {b"make_client"}
+    project_package._INDEXES.clear()
+    index = project_package.index_for(spec, DEFAULT_OPTIONS)
+    assert index.cached_wrapper_names() == built and index.known_wrapper_names() is None
+    monkeypatch.setattr(prefilter, "_cache", {})
+    prefilter.start_preparing(DEFAULT_OPTIONS, index.cached_wrapper_names())()
+    assert prefilter.anchors(DEFAULT_OPTIONS, built).first_stage.get(1) is not None
+    assert index.wrapper_names() == built

@@ -21,7 +21,7 @@ from ..source.files import (  # decode_source: re-exported for embedders
 )
 from ..project import could_hold_finding
 from ..source.pool import big_enough, in_chunks
-from ..source.prefilter import prepare_for_many_files
+from ..source.prefilter import prepare_for_many_files, start_preparing
 from .progress import Progress, tracked
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -212,10 +212,14 @@ def _check_all(targets: Iterable[Target], options: Options, jobs: Optional[int],
     names: "frozenset[bytes]" = frozenset()
     if project is not None and project.cache_dir is not None:
         # Found once here and cached, so the workers read the table instead of each
-        # screening the whole project for it.
+        # screening the whole project for it. The screen is compiled meanwhile for the
+        # names the cache holds, which checking the table seldom changes.
         from ..project import index_for
 
-        names = index_for(project, options).wrapper_names()
+        index = index_for(project, options)
+        compiled = start_preparing(options, index.cached_wrapper_names())
+        names = index.wrapper_names()
+        compiled()
     # Forked workers inherit the screen compiled here, the wrapper names among its words;
     # spawned ones compile it at start.
     prepare_for_many_files(options, names)

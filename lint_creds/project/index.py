@@ -52,6 +52,7 @@ class ProjectIndex:
         self._disk_bytes: Dict[str, Optional[bytes]] = {}
         self._wrapper_names: "Optional[frozenset[bytes]]" = None
         self._wrapper_table: Dict[str, Tuple[int, int, Tuple[str, ...]]] = {}
+        self._cached_table: Optional[Dict[str, Tuple[int, int, Tuple[str, ...]]]] = None
         self._signatures: Dict[bytes, Optional[Signature]] = {}
         self._direct_looks = DIRECT_LOOKS
 
@@ -76,13 +77,22 @@ class ProjectIndex:
         (``make_client(os.environ["KEY"], ...)``). See :mod:`.wrapper_names`."""
         if self._wrapper_names is None:
             self._wrapper_table = project_wrapper_table(
-                self.python_files(), self._may_wrap, self.summary, self.cache)
+                self.python_files(), self._may_wrap, self.summary, self.cache,
+                self._cached_table)
             self._wrapper_names = names_of(self._wrapper_table)
         return self._wrapper_names
 
     def known_wrapper_names(self) -> "Optional[frozenset[bytes]]":
         """:meth:`wrapper_names` if the table is built already, else None."""
         return self._wrapper_names
+
+    def cached_wrapper_names(self) -> "frozenset[bytes]":
+        """The names of the table as the cache holds it, not yet checked against the files:
+        most runs find them unchanged (what the first stage can be compiled for while
+        :meth:`wrapper_names` checks)."""
+        if self._cached_table is None:
+            self._cached_table = self.cache.load_wrappers() if self.cache is not None else {}
+        return names_of(self._cached_table)
 
     def may_call_a_wrapper(self, data: bytes, path: Optional[str] = None) -> bool:
         """Does source the screen rejected call one of the project's wrappers?

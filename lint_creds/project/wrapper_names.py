@@ -50,9 +50,13 @@ def names_of(table: Dict[str, WrapperEntry]) -> "frozenset[bytes]":
 
 
 def project_wrapper_table(files: Iterable[str], may_wrap: Screen, summarize: Summarize,
-                          cache: Optional[SummaryCache]) -> Dict[str, WrapperEntry]:
-    """Each of ``files`` with its size, modification time and wrapper names."""
-    known = cache.load_wrappers() if cache is not None else {}
+                          cache: Optional[SummaryCache],
+                          known: Optional[Dict[str, WrapperEntry]] = None,
+                          ) -> Dict[str, WrapperEntry]:
+    """Each of ``files`` with its size, modification time and wrapper names (``known``:
+    the cached table, when the caller has read it already)."""
+    if known is None:
+        known = cache.load_wrappers() if cache is not None else {}
     table: Dict[str, WrapperEntry] = {}
     top_packages: Dict[str, str] = {}
     for path in files:

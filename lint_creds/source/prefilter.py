@@ -65,7 +65,7 @@ deleted.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ..options import Options
 from ..patterns import KEY_ID_FULL_RE, SETTINGS_MARKERS, is_settings_path, lazy_compile
@@ -319,6 +319,17 @@ def prepare_for_many_files(options: Options,
     screen a big tree, perhaps in forked workers, which then inherit it compiled instead
     of each compiling it (and screening their first files the slow way) themselves."""
     anchors(options, watched).first_stage.compile_now()
+
+
+def start_preparing(options: Options, watched: "frozenset[bytes]") -> Callable[[], None]:
+    """:func:`prepare_for_many_files` in a thread, while the caller goes on (Hyperscan
+    compiles without holding the GIL); returns what waits for it."""
+    import threading
+
+    thread = threading.Thread(target=prepare_for_many_files, args=(options, watched),
+                              name="lint-creds-screen", daemon=True)
+    thread.start()
+    return thread.join
 
 
 def could_hold_finding(data: bytes, options: Options, path: str) -> bool:
