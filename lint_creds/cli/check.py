@@ -7,7 +7,9 @@ import sys
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 from ..findings import Reported
-from ..source.files import FileProblem, Target, Visit, iter_collect
+from ..source.files import (
+    DEFAULT_EXCLUDES, FileProblem, Target, Visit, display_path, iter_collect,
+)
 from .config import ConfigError, Settings, add_config_arguments, settings_from_args
 from .progress import progress_for
 from .runner import FileResult, check_targets
@@ -98,6 +100,9 @@ def _check(paths: Sequence[str], settings: Settings,
 def collect_targets(paths: Sequence[str], settings: Settings,
                     args: argparse.Namespace) -> Iterator[Target]:
     """The files the paths name, in order, ``-`` read from stdin (``check``, ``policy``)."""
+    if _is_the_whole_project(paths, settings, args):
+        yield from _project_targets(paths[0], settings)
+        return
     visit = Visit.of(paths)  # a file reached by two of the paths is read once
     for path in paths:
         if path == "-":
@@ -105,6 +110,30 @@ def collect_targets(paths: Sequence[str], settings: Settings,
         else:
             yield from iter_collect([path], settings.excludes, settings.root,
                                     args.force_exclude, visit)
+
+
+def _is_the_whole_project(paths: Sequence[str], settings: Settings,
+                          args: argparse.Namespace) -> bool:
+    """Is the one path the project's root, walked with the excludes the project index
+    walks with? (``check .`` in CI: the index's walk gives the same files.)"""
+    return (len(paths) == 1 and paths[0] != "-" and settings.project is not None
+            and not args.force_exclude and tuple(settings.excludes) == DEFAULT_EXCLUDES
+            and os.path.abspath(paths[0]) == os.path.abspath(settings.project.root))
+
+
+def _project_targets(path: str, settings: Settings) -> Iterator[Target]:
+    """The project index's walk of its root, named from ``path`` as a walk from it would
+    name them (``./app/jobs.py`` for ``.``, shown as ``app/jobs.py``)."""
+    from ..project import index_for
+
+    assert settings.project is not None
+    index = index_for(settings.project, settings.options)
+    inside = index.root.rstrip(os.sep) + os.sep
+    for target in index.walk():
+        below = target.path[len(inside):] if target.path.startswith(inside) else (
+            os.path.relpath(target.path, index.root))
+        named = path if below in ("", os.curdir) else os.path.join(path, below)
+        yield target._replace(path=display_path(named))
 
 
 def _with_fingerprint(finding: Reported, root: str) -> Reported:

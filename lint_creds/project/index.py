@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Set, Tuple
 from ..engine import analyze_source, check_source, summarize_tree
 from ..engine.exports import ALIAS, UNKNOWN, Export, ModuleSummary, ProjectView
 from ..options import Options
-from ..source.files import FileProblem, decode_source, discover, read_bytes
+from ..source.files import FileProblem, Target, decode_source, discover, read_bytes
 from ..source.prefilter import could_hold_finding
 from .cache import SummaryCache
 from .readers import Readers
@@ -46,6 +46,7 @@ class ProjectIndex:
         self._roots: Dict[str, List[str]] = {}  # importer's directory -> search roots
         self._files: Dict[Tuple[str, Tuple[str, ...]], Optional[str]] = {}
         self._uses: Dict[Tuple[str, str, int], str] = {}
+        self._walked: Optional[List[Target]] = None
         self._all_files: Optional[List[str]] = None
         self._all_readers: Optional[List[str]] = None
         self._disk_readers: Optional[Readers] = None
@@ -295,16 +296,23 @@ class ProjectIndex:
     def _reader_files(self) -> List[str]:
         """The project's Python files and notebooks, found once."""
         if self._all_readers is None:
-            self._all_readers = [os.path.abspath(t.path) for t in discover([self.root])
-                                 if t.problem is None]
+            self._all_readers = [t.path for t in self.walk() if t.problem is None]
         return self._all_readers
 
     def python_files(self) -> List[str]:
         """The project's Python files (default excludes), found once."""
         if self._all_files is None:
-            self._all_files = [os.path.abspath(t.path) for t in discover([self.root])
+            self._all_files = [t.path for t in self.walk()
                                if t.problem is None and t.path.endswith(".py")]
         return self._all_files
+
+    def walk(self) -> List[Target]:
+        """Every source file under the root, as :func:`discover` finds them with the
+        default excludes (absolute paths), walked once: ``check`` of the whole project
+        takes its targets from here instead of walking the tree a second time."""
+        if self._walked is None:
+            self._walked = list(discover([self.root]))
+        return self._walked
 
     def display(self, path: str) -> str:
         """``path`` relative to the root, with ``/``, as messages show it."""
