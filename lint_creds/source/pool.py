@@ -14,8 +14,9 @@ from typing import Any, Callable, Deque, Iterable, Iterator, List, Optional, Seq
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-#: Files per task sent to a worker; large enough to amortise pickling and scheduling.
-CHUNK_SIZE = 48
+#: Files per task sent to a worker; large enough to amortise pickling and scheduling (on
+#: site, 96 against 48: about 3% less wall time and 4% less CPU; 24 was slower still).
+CHUNK_SIZE = 96
 #: Below this many files a pool does not pay for its start-up.
 MIN_FILES_FOR_POOL = 200
 #: Chunks queued per worker: enough to keep every worker busy, few enough that memory stays
