@@ -174,8 +174,17 @@ _GENERIC_NAME = b"generic name"
 #: one of these names (case as written: identifiers are case-sensitive).
 _STORAGES = b"storages"
 _S3_STORAGE_CLASS = lazy_compile(rb"s3[\w\x80-\xff]*storage")
-_SETTINGS_MARKER_ASSIGNMENT = lazy_compile(rb"(?<![\w.])(?:%s)[ \t\f\r\n\\]*=(?!=)" % b"|".join(
-    sorted(marker.encode() for marker in SETTINGS_MARKERS)))
+_SETTINGS_MARKER_WORDS = tuple(sorted(marker.encode() for marker in SETTINGS_MARKERS))
+_SETTINGS_MARKER_ASSIGNMENT = lazy_compile(
+    rb"(?<![\w.])(?:%s)[ \t\f\r\n\\]*=(?!=)" % b"|".join(_SETTINGS_MARKER_WORDS))
+
+
+def _assigns_a_settings_marker(text: bytes) -> bool:
+    """:data:`_SETTINGS_MARKER_ASSIGNMENT` in ``text``, asked only of a text that spells a
+    marker (a substring search each, at memchr speed: the pattern, a look-behind and an
+    alternation first, is tried at every position)."""
+    return any(word in text for word in _SETTINGS_MARKER_WORDS) and (
+        _SETTINGS_MARKER_ASSIGNMENT.search(text) is not None)
 
 
 class Anchors:
@@ -260,7 +269,7 @@ class Anchors:
             return True
         if _GENERIC_NAME in flags and (
                 is_settings_path(path) or holds(_STORAGES) or somewhere(_S3_STORAGE_CLASS)
-                or any(map(_SETTINGS_MARKER_ASSIGNMENT.search, identifiers))):
+                or any(map(_assigns_a_settings_marker, identifiers))):
             return True
         # A secret split by implicit concatenation has base64 characters at its joins,
         # which deleted leave it whole between its first and last quote.
