@@ -4,7 +4,6 @@ them, whatever form that path takes."""
 from __future__ import annotations
 
 import argparse
-import os
 import pathlib
 from typing import List
 
@@ -64,8 +63,9 @@ def test_the_project_walk_gives_the_targets_a_walk_would(
         "jobs.py", "types.pyi", "deep.py", "report.ipynb", "gone.py", "shared.py"}
     assert not any("build" in t.path or ".venv" in t.path for t in expected)
     assert targets([path]) == expected
-    index = project_package.index_for(load_settings([path]).project,
-                                      load_settings([path]).options)
+    settings = load_settings([path])
+    assert settings.project is not None
+    index = project_package.index_for(settings.project, settings.options)
     assert index._walked is not None  # the index's walk served them
 
 
@@ -78,6 +78,6 @@ def test_other_paths_are_walked_as_before(tree: pathlib.Path,
             index._walked is None for index in project_package._INDEXES.values())
     (tree / "pyproject.toml").write_text(
         "[tool.lint-creds]\nextend-exclude = ['app/sub']\n", encoding="utf-8")
+    assert (tree / "app" / "sub" / "deep.py").is_file()
     assert not any("deep.py" in t.path for t in targets(["."]))
     assert targets(["."], force_exclude=True) == walked(".")
-    assert os.path.isdir(tree / "app" / "sub")

@@ -149,10 +149,8 @@ class Summary:
         if left:
             lines.append(f"not fixed ({len(left)}):")
             lines += left
-        kept = [f"  {result.path}:{line}: {name} still reads a credential variable when the "
-                "module is imported (it fails on ECS and EC2)" if line else
-                f"  {result.path}: {name} still reads a credential variable when the module "
-                "is imported (it fails on ECS and EC2)"
+        kept = [f"  {result.path}{f':{line}' if line else ''}: {name} still reads a "
+                "credential variable when the module is imported (it fails on ECS and EC2)"
                 for result in self.results for line, name in result.kept]
         if kept:
             lines.append(f"kept ({len(kept)}): public names another module may import; fix "
