@@ -519,6 +519,25 @@ def test_each_first_stage_pattern_matches_where_its_screen_step_would(first_stag
     assert min(seen.values()) > 20, seen
 
 
+@pytest.mark.parametrize("options", [ALL, CONFIGURED], ids=["all-rules", "configured"])
+def test_the_hidden_texts_are_scanned_by_the_first_stage_with_the_same_answer(
+        first_stage: None, options: Options) -> None:
+    """The texts a file hides (joined, unescaped, decoded) go through the compiled first
+    stage: the anchors it finds there are the pure-Python scan's, with every flag."""
+    anchor = prefilter.anchors(options)
+    assert anchor.first_stage.ready() is None  # nothing compiled until the screen asks
+    anchor.first_stage.compile_now()
+    assert anchor.first_stage.ready() is not None
+    texts = [data for _, data in fixture_sources()] + join_sources()
+    texts += [hidden_text.unescape(text) for text in texts if b"\\" in text]
+    texts += [joined for joined in (hidden_text.JOIN.sub(b"", text) for text in texts)]
+    answers = [(anchor.scan(text, text.lower()), anchor.anchors_in(text, text.lower()))
+               for text in texts]
+    assert [pair for pair in answers if pair[0] != pair[1]] == []
+    assert sum(scanned is None for scanned, _ in answers) > 100  # sure anchors
+    assert sum(bool(scanned) for scanned, _ in answers) > 20  # anchors that need more
+
+
 def test_the_first_stage_is_compiled_only_once_it_pays(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("hyperscan")
     monkeypatch.delenv(multi_scan.ENGINE_VARIABLE, raising=False)

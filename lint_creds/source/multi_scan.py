@@ -98,3 +98,8 @@ class LazyScanner:
             patterns = self.patterns() if callable(self.patterns) else self.patterns
             self._scan, self._compiled = scanner(patterns), True
         return self._scan
+
+    def ready(self) -> Optional[Scan]:
+        """The scanner if it is compiled already, else None (compiling nothing: for the
+        small texts a file hides, which the pure-Python screen searches about as fast)."""
+        return self._scan if self._compiled else None
