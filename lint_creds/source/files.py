@@ -41,24 +41,41 @@ class Target(NamedTuple):
 
 def is_excluded(path: str, patterns: Iterable[str]) -> bool:
     """Does ``path`` or any of its components match one of the glob ``patterns``?"""
-    whole, part = _exclude_regexes(tuple(patterns))
+    excludes = _compiled_excludes(tuple(patterns))
     normalized = path.replace(os.sep, "/")
-    return whole.match(normalized) is not None or any(
-        part.match(p) is not None for p in normalized.split("/") if p not in ("", "."))
+    return excludes.whole.match(normalized) is not None or any(
+        excludes.name(p) for p in normalized.split("/") if p not in ("", "."))
+
+
+class _Excludes(NamedTuple):
+    """Exclude patterns, compiled: a walk checks every entry against them."""
+
+    #: Patterns that are one plain name (``build``, ``.git``): a component equal to one.
+    names: "frozenset[str]"
+    #: The other patterns on the whole path (``pattern`` or ``*/pattern``), one regex.
+    whole: "re.Pattern[str]"
+    #: The other patterns on one component.
+    part: "re.Pattern[str]"
+
+    def name(self, name: str) -> bool:
+        """Does a component called ``name`` match a pattern?"""
+        return name in self.names or self.part.match(name) is not None
 
 
 @functools.lru_cache(maxsize=16)
-def _exclude_regexes(patterns: Tuple[str, ...]) -> "Tuple[re.Pattern[str], re.Pattern[str]]":
-    """One regex for the whole path (``pattern`` or ``*/pattern``), one for a component: a
-    walk checks every entry, and one compiled alternation is far cheaper than ``fnmatch``
-    per pattern and part."""
+def _compiled_excludes(patterns: Tuple[str, ...]) -> _Excludes:
+    """One regex alternation is far cheaper than ``fnmatch`` per pattern and part, and a set
+    than the alternation: most patterns are plain names, which match the whole path
+    (``name`` or ``*/name``) exactly where they match its last component."""
     globs = [p.rstrip("/") for p in patterns]
+    names = frozenset(g for g in globs if g and not any(c in g for c in "*?[/"))
+    globs = [g for g in globs if g not in names]
     if not globs:
         never = re.compile("(?!)")
-        return never, never
+        return _Excludes(names, never, never)
     translated = [fnmatch.translate(g) for g in globs]
     whole = translated + [fnmatch.translate(f"*/{g}") for g in globs]
-    return re.compile("|".join(whole)), re.compile("|".join(translated))
+    return _Excludes(names, re.compile("|".join(whole)), re.compile("|".join(translated)))
 
 
 def discover(paths: Sequence[str], excludes: Sequence[str] = DEFAULT_EXCLUDES,
@@ -165,12 +182,12 @@ def _walk(directory: str, below: str, root: Optional[str], excludes: Sequence[st
     except OSError as error:
         yield Target(directory, _reason(error))
         return
-    whole, part = _exclude_regexes(tuple(excludes))
+    compiled = _compiled_excludes(tuple(excludes))
     for entry in ordered:
         path = entry.path
         relative = f"{below}/{entry.name}" if below else entry.name
         # is_excluded(relative): the other parts of the path were matched on the way down.
-        if part.match(entry.name) or whole.match(relative) or _excluded_from_root(
+        if compiled.name(entry.name) or compiled.whole.match(relative) or _excluded_from_root(
                 path, root, excludes):
             continue
         try:
