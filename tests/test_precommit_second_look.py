@@ -206,3 +206,37 @@ def test_the_screen_is_compiled_for_the_cached_names_while_the_table_is_checked(
     prefilter.start_preparing(DEFAULT_OPTIONS, index.cached_wrapper_names())()
     assert prefilter.anchors(DEFAULT_OPTIONS, built).first_stage.get(1) is not None
     assert index.wrapper_names() == built
+
+
+def test_a_whole_project_check_compiles_the_screen_while_it_walks(
+        tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``check .`` of a project whose cached table lists enough files for a pool starts
+    compiling the first stage before the walk (for the cached names); a project not known
+    to be that big, or a run without workers, does not; the pooled run finds what a serial
+    one finds."""
+    from lint_creds.cli import runner
+    from lint_creds.source import multi_scan, prefilter
+    from lint_creds.source.pool import MIN_FILES_FOR_POOL
+
+    pytest.importorskip("hyperscan")
+    monkeypatch.delenv(multi_scan.ENGINE_VARIABLE, raising=False)
+    write(tmp_path, PROJECT)
+    write(tmp_path, {f"app/step{i:03d}.py": f"STEP = {i}\n" for i in range(MIN_FILES_FOR_POOL)})
+    spec = ProjectSpec.default(str(tmp_path))
+    project_package._INDEXES.clear()
+    assert runner._compile_while_walking(DEFAULT_OPTIONS, 2, spec) is None  # nothing cached
+    project_package.index_for(spec, DEFAULT_OPTIONS).wrapper_names()  # the table, cached
+    project_package._INDEXES.clear()
+    assert runner._compile_while_walking(DEFAULT_OPTIONS, 1, spec) is None
+    monkeypatch.setattr(prefilter, "_cache", {})
+    waiting = runner._compile_while_walking(DEFAULT_OPTIONS, 2, spec)
+    assert waiting is not None
+    waiting()
+    assert prefilter.anchors(DEFAULT_OPTIONS, frozenset({b"make_client"})).first_stage.ready()
+    index = project_package.index_for(spec, DEFAULT_OPTIONS)
+    pooled = list(runner.check_targets(iter(index.walk()), DEFAULT_OPTIONS, jobs=2,
+                                       project=spec, whole_project=True))
+    serial = list(runner.check_targets(iter(index.walk()), DEFAULT_OPTIONS, jobs=1, project=spec))
+    assert pooled == serial and len(pooled) == len(PROJECT) - 1 + MIN_FILES_FOR_POOL
+    found = {os.path.relpath(r.path, tmp_path) for r in pooled if r.findings}
+    assert found == {os.path.join("app", "jobs.py")}

@@ -94,7 +94,8 @@ def _check(paths: Sequence[str], settings: Settings,
            args: argparse.Namespace) -> Iterator[FileResult]:
     """Results for every target in the order the paths were given, stdin first-class."""
     return check_targets(collect_targets(paths, settings, args), settings.options, args.jobs,
-                         settings.project, progress_for(sys.stderr, args.quiet))
+                         settings.project, progress_for(sys.stderr, args.quiet),
+                         _is_the_whole_project(paths, settings, args))
 
 
 def collect_targets(paths: Sequence[str], settings: Settings,

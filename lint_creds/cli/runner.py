@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from typing import (
-    TYPE_CHECKING, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple,
+    TYPE_CHECKING, Callable, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple,
 )
 
 from ..findings import Applicability, Finding, Reported
@@ -20,7 +20,7 @@ from ..source.files import (  # decode_source: re-exported for embedders
     FileProblem, Target, decode_source, read_bytes, split_lines,
 )
 from ..project import could_hold_finding
-from ..source.pool import big_enough, in_chunks
+from ..source.pool import MIN_FILES_FOR_POOL, big_enough, in_chunks
 from ..source.prefilter import prepare_for_many_files, start_preparing
 from .progress import Progress, tracked
 
@@ -186,38 +186,44 @@ def _check_chunk(targets: Sequence[Target], options: Options,
 
 def check_targets(targets: Iterable[Target], options: Options, jobs: Optional[int] = None,
                   project: Optional[ProjectSpec] = None,
-                  progress: Optional[Progress] = None) -> Iterator[FileResult]:
+                  progress: Optional[Progress] = None,
+                  whole_project: bool = False) -> Iterator[FileResult]:
     """Check every target, streaming results in the targets' order.
 
     ``jobs`` caps worker processes (default: CPU count; 1 disables the pool).  Targets are
     consumed lazily and at most a few chunks per worker are in flight, so memory does not
     grow with the size of the tree; a batch too small to repay a pool's start-up (the
     usual pre-commit call) is checked in-process. ``progress`` counts the targets as they
-    are discovered and the results as they come back.
+    are discovered and the results as they come back. ``whole_project``: the targets are
+    the walk of the whole ``project``, not made yet (``check .``).
     """
     if progress is None:
-        return _check_all(targets, options, jobs, project)
-    return tracked(_check_all(progress.counted(targets), options, jobs, project), progress,
-                   lambda result: len(result.findings))
+        return _check_all(targets, options, jobs, project, whole_project)
+    return tracked(_check_all(progress.counted(targets), options, jobs, project, whole_project),
+                   progress, lambda result: len(result.findings))
 
 
 def _check_all(targets: Iterable[Target], options: Options, jobs: Optional[int],
-               project: Optional[ProjectSpec]) -> Iterator[FileResult]:
+               project: Optional[ProjectSpec], whole_project: bool) -> Iterator[FileResult]:
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    compiling = _compile_while_walking(options, jobs, project) if whole_project else None
     pooled, targets = big_enough(targets, jobs)
     if not pooled:
+        if compiling is not None:
+            compiling()
         for target in targets:
             yield check_target(target, options, project)
         return
     names: "frozenset[bytes]" = frozenset()
     if project is not None and project.cache_dir is not None:
         # Found once here and cached, so the workers read the table instead of each
-        # screening the whole project for it. The screen is compiled meanwhile for the
-        # names the cache holds, which checking the table seldom changes.
+        # screening the whole project for it. The screen is compiled meanwhile (or while
+        # the project was walked) for the names the cache holds, which checking the table
+        # seldom changes.
         from ..project import index_for
 
         index = index_for(project, options)
-        compiled = start_preparing(options, index.cached_wrapper_names())
+        compiled = compiling or start_preparing(options, index.cached_wrapper_names())
         names = index.wrapper_names()
         compiled()
     # Forked workers inherit the screen compiled here, the wrapper names among its words;
@@ -225,6 +231,22 @@ def _check_all(targets: Iterable[Target], options: Options, jobs: Optional[int],
     prepare_for_many_files(options, names)
     yield from in_chunks(_check_chunk, targets, jobs, (options, project),
                          prepare_for_many_files, (options, names))
+
+
+def _compile_while_walking(options: Options, jobs: int,
+                           project: Optional[ProjectSpec]) -> Optional[Callable[[], None]]:
+    """Start compiling the screen for the pool before the project is walked, when its
+    cached table of wrapper names says the walk will find enough files for one (Hyperscan
+    compiles on the other core meanwhile); returns what waits for it, or None."""
+    if jobs < 2 or project is None or project.cache_dir is None:
+        return None
+    from ..project import index_for
+
+    index = index_for(project, options)
+    names = index.cached_wrapper_names()
+    if index.cached_file_count() < MIN_FILES_FOR_POOL:
+        return None
+    return start_preparing(options, names)
 
 
 def check_paths(paths: Sequence[str], options: Options, jobs: Optional[int] = None,

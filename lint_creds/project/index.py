@@ -95,6 +95,11 @@ class ProjectIndex:
             self._cached_table = self.cache.load_wrappers() if self.cache is not None else {}
         return names_of(self._cached_table)
 
+    def cached_file_count(self) -> int:
+        """How many files the cached table holds: about the project's size when it was
+        last checked (0 before :meth:`cached_wrapper_names` read it, or with no cache)."""
+        return len(self._cached_table or ())
+
     def may_call_a_wrapper(self, data: bytes, path: Optional[str] = None) -> bool:
         """Does source the screen rejected call one of the project's wrappers?
 
