@@ -148,6 +148,10 @@ HIDDEN = {
                    'f = fs.S3FileSystem(access_key=os.environ["K"], secret_key=os.environ["S"])\n'),
     "fsspec": ('import os\nfrom fsspec import filesystem\n'
                'f = filesystem("s3", key=os.environ["K"], secret=os.environ["S"])\n'),
+    "fsspec-protocol-keyword": ('import os\nimport fsspec\nfs = fsspec.filesystem('
+                                'protocol="s3a", key=os.environ["K"])\n'),
+    "fsspec-joined-protocol": ('import os\nfrom fsspec import filesystem\n'
+                               'fs = filesystem("s" "3", token=os.environ["T"])\n'),
     "s3fs": ('import os\nimport s3fs\n'
              'fs = s3fs.S3FileSystem(key=os.environ["K"], secret=os.environ["S"])\n'),
     # boto is an anchor only with a call that can pass credentials without naming them.
@@ -400,6 +404,9 @@ SKIPPED = {
                              '    return sorted(pd.read_csv(path, storage_options=storage_options),'
                              ' key=len)\n'),
     "fsspec-other-protocol": 'import fsspec\nfs = fsspec.filesystem("gcs", token=credentials)\n',
+    "fsspec-protocol-from-the-url": ('import fsspec\n\ndef open_any(url, key=None):\n'
+                                     '    """Picks s3:// or gcs:// from the url."""\n'
+                                     '    return fsspec.filesystem(url.split(":")[0], key=key)\n'),
     # Naming boto is not enough: the module must make a call that could pass a credential.
     "boto-client": 'import boto3\ns3 = boto3.client("s3")\n',
     "boto-keywords": 'import boto3\nc = boto3.resource(service_name="s3", region_name="eu-1")\n',

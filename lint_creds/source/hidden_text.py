@@ -77,6 +77,20 @@ def joined_near(data: bytes, candidates: Iterable["re.Match[bytes]"],
     return b"\n".join(parts) if joins else None
 
 
+def joined_with_edits(data: bytes) -> Tuple[bytes, List[int]]:
+    """``data`` with every :data:`JOIN` deleted, and where each deletion is in the result."""
+    parts: List[bytes] = []
+    edits: List[int] = []
+    done = length = 0
+    for join in JOIN.finditer(data):
+        parts.append(data[done:join.start()])
+        length += join.start() - done
+        edits.append(length)
+        done = join.end()
+    parts.append(data[done:])
+    return b"".join(parts), edits
+
+
 def may_normalize(data: bytes) -> bool:
     """Could decoding (a coding cookie) or NFKC normalisation change the text's anchors?"""
     head = declaration_lines(data)

@@ -11,8 +11,9 @@ screen over whole corpora.
   boto; only with a call that could pass them, see :mod:`lint_creds.source.boto_screen`),
   ``S3FileSystem`` (s3fs's ``key=``/``secret=``), ``set_credentials``, the last dotted part of
   each configured ``extra-sinks`` entry, and, with an argument named like s3fs's (below),
-  ``storage_options`` and ``fsspec`` (the latter only with ``s3`` and ``filesystem``: its
-  sink is ``fsspec.filesystem("s3", ...)``).  Every other sink (the generic ``aws_access_key_id=``
+  ``storage_options`` and ``fsspec`` (the latter only with ``filesystem`` and a string
+  ``"s3"`` or ``"s3a"``: its sink is ``fsspec.filesystem("s3", ...)``, the protocol a
+  literal at the call).  Every other sink (the generic ``aws_access_key_id=``
   call or splatted dict, pyarrow's ``access_key=``, django-storages' options) takes
   parameters with credential names.
 - **Credential names** (CRD102 bindings, CRD203 settings, CRD302 environment writes, the
@@ -70,11 +71,11 @@ from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Set, 
 from ..options import Options
 from ..patterns import KEY_ID_FULL_RE, SETTINGS_MARKERS, is_settings_path, lazy_compile
 from .hidden_text import (
-    ANCHOR_HEX, CLASSES, ESCAPE_HINT, JOIN, JOIN_GATE, SECRET_JOIN, decoded, escaped_lines,
-    joined_near, may_normalize, nfkc, spliced,
+    ANCHOR_HEX, CLASSES, ESCAPE_HINT, JOIN_GATE, SECRET_JOIN, decoded, escaped_lines,
+    joined_near, joined_with_edits, may_normalize, nfkc, spliced,
 )
 from .multi_scan import LazyScanner, Pattern
-from .storage_options import may_write_an_entry
+from .storage_options import Searched, may_write_an_entry
 
 #: Sink names, searched in lower-case bytes with ``in`` (memchr speed).
 _SINK_WORDS = ("s3filesystem", "set_credentials")
@@ -101,11 +102,14 @@ _LITERAL_NAME_SHAPES = (
 )
 #: Sinks that take s3fs's arguments: anchors with such an argument (:data:`_S3FS_ARGUMENTS`):
 #: ``storage_options`` with one that builds a dict (:mod:`.storage_options`); ``fsspec``
-#: with any, where ``s3`` and ``filesystem`` are spelled too (its sink is
-#: ``fsspec.filesystem("s3", ...)``; pandas names ``fsspec.open`` in its docstrings).
+#: with any, where ``filesystem`` is spelled too and ``"s3"`` or ``"s3a"`` is a string (its
+#: sink is ``fsspec.filesystem("s3", ...)`` with the protocol a literal at the call; pandas
+#: names ``fsspec.open`` and ``s3://`` URLs in its docstrings).
 _STORAGE_OPTIONS, _FSSPEC = b"storage_options", b"fsspec"
 _S3FS_ARGUMENT_SINKS = (_STORAGE_OPTIONS, _FSSPEC)
-_FSSPEC_ALSO = (b"s3", b"filesystem")
+_FILESYSTEM = b"filesystem"
+#: ``"s3"``/``"s3a"`` between quotes (lower case), from its literal prefix.
+_S3_PROTOCOL = lazy_compile(rb"s3(?<=[\"']s3)a?[\"']")
 #: s3fs's ``key``/``secret``/``token`` as a dict key or a keyword argument (lower case, the
 #: ``=`` perhaps after a backslash-newline): one regex per word, which ``re`` skips to as a
 #: literal prefix (a look-behind or alternation first would make it try every position).
@@ -274,9 +278,8 @@ class Anchors:
         if _STORAGE_OPTIONS in flags and somewhere(*_S3FS_ARGUMENTS) and may_write_an_entry(
                 _whole_texts(unescaped, identifiers)):
             return True
-        if _FSSPEC in flags and all(map(holds, _FSSPEC_ALSO)) and somewhere(
-                *_S3FS_ARGUMENTS) and somewhere(
-                *_S3FS_KEYS, *_S3FS_KEYWORDS):
+        if _FSSPEC in flags and holds(_FILESYSTEM) and somewhere(_S3_PROTOCOL) and somewhere(
+                *_S3FS_ARGUMENTS) and somewhere(*_S3FS_KEYS, *_S3FS_KEYWORDS):
             return True
         if _GENERIC_NAME in flags and (
                 is_settings_path(path) or holds(_STORAGES) or somewhere(_S3_STORAGE_CLASS)
@@ -289,15 +292,16 @@ class Anchors:
                 SECRET_JOIN.sub(b"", unescaped).lower()) is not None)
 
 
-def _whole_texts(unescaped: bytes, identifiers: Sequence[bytes]) -> Iterator[bytes]:
+def _whole_texts(unescaped: bytes, identifiers: Sequence[bytes]) -> Iterator[Searched]:
     """The whole file in lower case as written, as its identifiers read, and with its
     escapes decoded and joins deleted: the texts a dict entry, which needs what comes
-    around its key, is looked for in (the other texts hold only parts of the file)."""
+    around its key, is looked for in (the other texts hold only parts of the file), with
+    where each was edited (:data:`.storage_options.Searched`)."""
     for text in identifiers:
-        yield text.lower()
-    joined, joins = JOIN.subn(b"", unescaped)
+        yield text.lower(), ()
+    joined, joins = joined_with_edits(unescaped)
     if joins or unescaped is not identifiers[0]:
-        yield joined.lower()
+        yield joined.lower(), joins if unescaped is identifiers[0] else None
 
 
 def _compiled(shapes: Iterable[Tuple[Tuple[bytes, ...], str]]

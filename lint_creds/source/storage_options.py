@@ -17,12 +17,25 @@ then ``:``, or ``]`` and ``=``, or after ``setdefault(``; a keyword whose call i
 ``(``, stepping over plain strings (one line, no escape or brace) and the comments of
 lines with no quote before their ``#``. Wherever a string or comment could hide a bracket
 otherwise, or the walk goes far, the keyword counts.
+
+Docstring examples do not count (pandas' ``DataFrame.merge`` shows ``{"key": [...]}``): a
+line that starts with the doctest prompt ``>>>`` is never code (``>`` and ``>>`` need an
+operand on their left), nor is one that starts with ``...`` and then a string. So an entry
+on such a line, with no quote, backslash or ``#`` between the prompt and it, lies in a
+string. An f-string could still open a replacement field there, which is code: a dict
+literal needs a second ``{`` for its own (``{"key": x}`` alone is a field with a format
+spec), and any other entry counts after one ``{``.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Optional, Sequence, Tuple
 
 from ..patterns import lazy_compile
+
+#: A lower-cased text to search, and the positions in it where bytes were deleted to make
+#: it (joins), or None when it was edited anywhere (decoded escapes); ``()`` for the file
+#: as written. A doctest line holding an edit is not taken for one.
+Searched = Tuple[bytes, Optional[Sequence[int]]]
 
 _WORDS = (b"key", b"secret", b"token")
 #: Blanks, backslash-newlines and comments; with parentheses around a key (``("key"):``).
@@ -45,18 +58,41 @@ _REACH = 4096
 _UNKNOWN = -2
 
 
-def may_write_an_entry(texts: Iterable[bytes]) -> bool:
-    """Could one of the lower-cased ``texts`` put a ``key``/``secret``/``token`` entry in
-    a dict (see the module docstring)? ``texts`` is read lazily, up to the first yes."""
-    for text in texts:
-        if any(entry.search(text) is not None for entry in _ENTRY_STRINGS):
-            return True
+def may_write_an_entry(texts: Iterable[Searched]) -> bool:
+    """Could one of the ``texts`` put a ``key``/``secret``/``token`` entry in a dict (see
+    the module docstring)? ``texts`` is read lazily, up to the first yes."""
+    for text, edits in texts:
+        for index, entry in enumerate(_ENTRY_STRINGS):
+            for match in entry.finditer(text):
+                literal = index < len(_WORDS)  # a key in quotes; else setdefault(
+                start = match.start() - 1 if literal else match.start()
+                braces = 1 if literal and match.group().endswith(b":") else 0
+                if not _in_a_doctest(text, start, match.end(), braces, edits):
+                    return True
         for keyword in (match for pattern in _KEYWORDS for match in pattern.finditer(text)):
+            if _in_a_doctest(text, keyword.start(), keyword.end(), 0, edits):
+                continue
             before = _before(text, keyword.start())
             if before == _UNKNOWN or before >= 0 and text[before:before + 1] in b"(," and (
                     _call_may_build_a_dict(text, before)):
                 return True
     return False
+
+
+def _in_a_doctest(text: bytes, start: int, end: int, braces: int,
+                  edits: Optional[Sequence[int]]) -> bool:
+    """Is what spans ``start`` to ``end`` on a doctest line that puts it in a string: the
+    line starts with ``>>>`` and holds no quote, backslash, ``#`` or more than ``braces``
+    ``{`` before ``start``, or with ``...`` and blanks? Not on a line holding an edit."""
+    line_start = max(text.rfind(b"\n", 0, start), text.rfind(b"\r", 0, start)) + 1
+    if edits is None or any(line_start <= edit <= end for edit in edits):
+        return False
+    head = text[line_start:start].lstrip(b" \t\f")
+    prompt, rest = head[:3], head[3:]
+    if prompt == b"...":
+        return not rest.strip(b" \t\f")
+    return prompt == b">>>" and rest.count(b"{") <= braces and not any(
+        mark in rest for mark in (b'"', b"'", b"\\", b"#"))
 
 
 def _before(text: bytes, start: int) -> int:
