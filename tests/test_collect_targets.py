@@ -53,7 +53,7 @@ def walked(path: str) -> List[Target]:
     return list(iter_collect([path], settings.excludes, settings.root, False, Visit.of([path])))
 
 
-@pytest.mark.parametrize("form", [".", "./", "{root}", "{root}/", "../proj", "../proj/"])
+@pytest.mark.parametrize("form", [".", "./", "./.", "{root}", "{root}/", "../proj", "../proj/"])
 def test_the_project_walk_gives_the_targets_a_walk_would(
         tree: pathlib.Path, monkeypatch: pytest.MonkeyPatch, form: str) -> None:
     monkeypatch.chdir(tree)

@@ -130,11 +130,16 @@ def _project_targets(path: str, settings: Settings) -> Iterator[Target]:
     assert settings.project is not None
     index = index_for(settings.project, settings.options)
     inside = index.root.rstrip(os.sep) + os.sep
+    # What display_path(os.path.join(path, below)) puts before ``below``, for every file
+    # below the root (only the leading "./" of ``path`` is dropped): joined once, not per file.
+    lead = display_path(os.path.join(path, "x"))[:-1]
     for target in index.walk():
-        below = target.path[len(inside):] if target.path.startswith(inside) else (
-            os.path.relpath(target.path, index.root))
-        named = path if below in ("", os.curdir) else os.path.join(path, below)
-        yield target._replace(path=display_path(named))
+        if target.path.startswith(inside):
+            named = lead + target.path[len(inside):]
+        else:
+            below = os.path.relpath(target.path, index.root)
+            named = display_path(path if below == os.curdir else os.path.join(path, below))
+        yield Target(named, target.problem, target.data)
 
 
 def _with_fingerprint(finding: Reported, root: str) -> Reported:
