@@ -148,6 +148,8 @@ _BOTO_WORD, _BOTO_CALL, _S3FS_SINK, _S3FS_ARGUMENT = 8, 16, 32, 64
 _GENERIC, _LITERAL = 128, 256
 #: A word the caller watches for (:func:`screen`).
 _WATCHED = 512
+#: The bits whose flags (:meth:`Anchors.flags_of`) are read in the file in lower case.
+_NEEDS_THE_FILE_LOWERED = _S3FS_SINK | _GENERIC | _LITERAL
 _EVERY_STAGE = (1 << 10) - 1
 _FIRST_STAGE_ESCAPE = (rb"\\(?:x%s|u00%s|U000000%s|N\{|0?[5-7][0-7]|1[0-7][0-7])|"
                        rb"[\w\-/+=\"'\r\n]\\(?:\r\n?|\n)" % ((ANCHOR_HEX,) * 3))
@@ -412,12 +414,17 @@ def _later_steps(anchor: Anchors, data: bytes, path: str, text: Optional[str],
         return False
 
     stages = _EVERY_STAGE if bits is None else bits
-    lowered = data.lower()
-    if bits is not None:  # the first stage ran: its bits say what the text holds
+    # The file in lower case (most of what passes the first stage only hides text: joins
+    # or escapes, whose own texts are searched; it is lowered once something needs it).
+    lowered: Optional[bytes] = None
+    if bits is None:
+        lowered = data.lower()
+        if holds_anchor(data, lowered):
+            return True
+    elif bits & _NEEDS_THE_FILE_LOWERED:  # its bits say what the text holds
+        lowered = data.lower()
         searched.append(lowered)
         flags.update(anchor.flags_of(bits, lowered))
-    elif holds_anchor(data, lowered):
-        return True
     source = data  # the text Python reads identifiers from, in UTF-8
     if normalize:
         text = decoded(data)
@@ -444,13 +451,19 @@ def _later_steps(anchor: Anchors, data: bytes, path: str, text: Optional[str],
         joined = joined_near(unescaped, candidates, anchor.reach)
         if joined is not None and holds_anchor(joined):
             return True
-    if flags and anchor.needs_met(flags, searched, unescaped, path,
-                                  (data,) if source is data else (data, source)):
-        return True
+    if flags:  # what the anchors need may be anywhere in the file
+        if lowered is None:
+            lowered = data.lower()
+            searched.append(lowered)
+        if anchor.needs_met(flags, searched, unescaped, path,
+                            (data,) if source is data else (data, source)):
+            return True
     if source is not data:  # boto sinks are identifiers: escapes and joins cannot spell them
         lowered = source.lower()
     elif not stages & _BOTO_WORD:
         return False
+    elif lowered is None:
+        lowered = data.lower()
     if _BOTO not in lowered:
         return False
     from .boto_screen import could_pass_credentials  # its patterns cost a run without boto
