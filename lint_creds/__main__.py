@@ -1,6 +1,6 @@
 """``python -m lint_creds``."""
 import sys
 
-from .cli.main import main
+from .cli.main import console
 
-sys.exit(main())
+sys.exit(console())

@@ -64,6 +64,39 @@ def test_a_command_builds_only_its_own_parser() -> None:
         "check", "fix", "policy", "rule"]
 
 
+FROZEN = textwrap.dedent("""\
+    import atexit, gc, sys
+    from lint_creds.cli import main as cli
+    entry = sys.argv.pop(1)
+    atexit.register(lambda: print("FROZEN", gc.get_freeze_count() > 0, flush=True))
+    sys.exit(cli.console() if entry == "console" else cli.main())
+    """)
+
+
+@pytest.mark.parametrize("entry, frozen", [("console", True), ("main", False)])
+@pytest.mark.parametrize("source, code, finding", [
+    (HARD_CODED, 1, "app.py:3:"), ("import boto3\n\ns3 = boto3.client('s3')\n", 0, None)])
+def test_the_console_entry_exits_with_the_commands_code_and_skips_the_last_collection(
+        tmp_path: pathlib.Path, entry: str, frozen: bool, source: str, code: int,
+        finding: str) -> None:
+    # The console script and ``python -m lint_creds`` freeze the collector once the command
+    # is done (the exiting interpreter need not walk the run's objects); ``main``, which
+    # callers that keep running use, leaves it alone. Output and atexit work either way.
+    (tmp_path / "app.py").write_text(source)
+    out = subprocess.run([sys.executable, "-c", FROZEN, entry, "check", "app.py"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert out.returncode == code, out.stderr
+    assert (finding in out.stdout) if finding else "app.py" not in out.stdout
+    assert out.stdout.splitlines()[-1] == f"FROZEN {frozen}"
+
+
+def test_python_dash_m_runs_the_console_entry(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "app.py").write_text(HARD_CODED)
+    out = subprocess.run([sys.executable, "-m", "lint_creds", "check", "app.py"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert (out.returncode, out.stdout.count("app.py:3:")) == (1, 1), out.stderr
+
+
 ALL = Options(select=frozenset(RULES_BY_CODE))
 SCREEN = textwrap.dedent("""\
     import json, sys
