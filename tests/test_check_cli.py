@@ -135,15 +135,40 @@ def test_explicit_file_of_any_suffix_is_checked(tmp_path: pathlib.Path) -> None:
     assert out.stdout.startswith("script:3:25: CRD101")
 
 
-def test_force_exclude_applies_excludes_to_named_files(tmp_path: pathlib.Path) -> None:
+@pytest.mark.parametrize("exclude, named, cwd", [
+    ('"fixtures"', "fixtures/bad.py", "."),
+    ('"fixtures"', "fixtures", "."),
+    ('"src/gen"', "src/gen/bad.py", "."),  # a path pattern: the directory above matches
+    ('"src/gen/"', "src/gen/bad.py", "."),
+    ('"src/gen/*"', "src/gen/bad.py", "."),
+    ('"src/*"', "src/gen/bad.py", "."),
+    ('"src/gen"', "./src/gen/bad.py", "."),
+    ('"src/gen"', "gen/bad.py", "src"),  # named from below the root: matched from the root
+    ('"src/gen"', "bad.py", "src/gen"),
+])
+def test_force_exclude_applies_excludes_to_named_files(
+        tmp_path: pathlib.Path, exclude: str, named: str, cwd: str) -> None:
     """pre-commit passes staged files by name; with --force-exclude (which the shipped hooks
-    pass) ``extend-exclude`` still applies, as in ruff."""
-    write(tmp_path, "pyproject.toml", '[tool.lint-creds]\nextend-exclude = ["fixtures"]\n')
+    pass) ``extend-exclude`` still applies to them and to the directories above them, as in
+    ruff."""
+    write(tmp_path, "pyproject.toml", f"[tool.lint-creds]\nextend-exclude = [{exclude}]\n")
     write(tmp_path, "fixtures/bad.py", HARD_CODED)
-    out = run_cli("check", "--force-exclude", "fixtures/bad.py", cwd=tmp_path, check_code=0)
+    write(tmp_path, "src/gen/bad.py", HARD_CODED)
+    out = run_cli("check", "--force-exclude", named, cwd=tmp_path / cwd, check_code=0)
     assert out.stdout == "No findings (0 files checked).\n"
-    out = run_cli("check", "--force-exclude", "fixtures", cwd=tmp_path, check_code=0)
-    assert out.stdout == "No findings (0 files checked).\n"
+
+
+@pytest.mark.parametrize("exclude, named", [
+    ('"src/gen"', "src/general/bad.py"),
+    ('"src/gen"', "lib/src/bad.py"),
+    ('"gen/bad.py"', "src/gen/ok/bad.py"),
+])
+def test_force_exclude_keeps_named_files_no_pattern_covers(
+        tmp_path: pathlib.Path, exclude: str, named: str) -> None:
+    write(tmp_path, "pyproject.toml", f"[tool.lint-creds]\nextend-exclude = [{exclude}]\n")
+    write(tmp_path, named, HARD_CODED)
+    out = run_cli("check", "--force-exclude", named, cwd=tmp_path, check_code=1)
+    assert out.stdout.startswith(f"{named}:3:25: CRD101")
 
 
 def test_named_paths_are_checked_even_when_excluded(tmp_path: pathlib.Path) -> None:

@@ -100,8 +100,7 @@ def discover(paths: Sequence[str], excludes: Sequence[str] = DEFAULT_EXCLUDES,
         if not os.path.lexists(path):
             yield Target(path, "no such file or directory")
             continue
-        if force_exclude and (is_excluded(path, excludes) or _excluded_from_root(
-                path, root, excludes, path_patterns_only=False)):
+        if force_exclude and _force_excluded(path, root, excludes):
             continue
         try:
             info = os.stat(path)
@@ -144,6 +143,33 @@ class Visit(NamedTuple):
         real = os.path.realpath(path)
         return not any(real == d or real.startswith(d.rstrip(os.sep) + os.sep)
                        for d in self.named_dirs)
+
+
+def _force_excluded(path: str, root: Optional[str], excludes: Sequence[str]) -> bool:
+    """Is a path named under ``force_exclude`` excluded? When it, one of its parts or a
+    directory above it matches, as named or from the project ``root``: pre-commit names
+    ``src/gen/x.py``, which ``exclude = ["src/gen"]`` drops, as ruff's ``--force-exclude``
+    does. (A walk needs no ancestors: it never descends into an excluded directory.)"""
+    named = [path]
+    if root is not None:
+        relative = os.path.relpath(os.path.abspath(path), root)
+        if not relative.startswith(".."):
+            named.append(relative)
+    return any(is_excluded(p, excludes) or _a_directory_above_matches(p, excludes)
+               for p in named)
+
+
+def _a_directory_above_matches(path: str, patterns: Sequence[str]) -> bool:
+    """Does a whole-path pattern match a directory above ``path`` (``src/gen`` of
+    ``src/gen/x.py``)? Its parts were matched by :func:`is_excluded`."""
+    whole = _compiled_excludes(tuple(patterns)).whole
+    normalized = path.replace(os.sep, "/")
+    end = normalized.find("/", 1)
+    while end != -1:
+        if whole.match(normalized, 0, end):  # as if the path ended at this slash
+            return True
+        end = normalized.find("/", end + 1)
+    return False
 
 
 def _excluded_from_root(path: str, root: Optional[str], excludes: Sequence[str],
