@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import posixpath
 import subprocess
 import sys
 import textwrap
@@ -145,6 +146,7 @@ def test_explicit_file_of_any_suffix_is_checked(tmp_path: pathlib.Path) -> None:
     ('"src/gen"', "./src/gen/bad.py", "."),
     ('"src/gen"', "gen/bad.py", "src"),  # named from below the root: matched from the root
     ('"src/gen"', "bad.py", "src/gen"),
+    ('"src/gen"', "../gen/bad.py", "src/other"),
 ])
 def test_force_exclude_applies_excludes_to_named_files(
         tmp_path: pathlib.Path, exclude: str, named: str, cwd: str) -> None:
@@ -154,6 +156,7 @@ def test_force_exclude_applies_excludes_to_named_files(
     write(tmp_path, "pyproject.toml", f"[tool.lint-creds]\nextend-exclude = [{exclude}]\n")
     write(tmp_path, "fixtures/bad.py", HARD_CODED)
     write(tmp_path, "src/gen/bad.py", HARD_CODED)
+    (tmp_path / "src" / "other").mkdir()
     out = run_cli("check", "--force-exclude", named, cwd=tmp_path / cwd, check_code=0)
     assert out.stdout == "No findings (0 files checked).\n"
 
@@ -162,13 +165,15 @@ def test_force_exclude_applies_excludes_to_named_files(
     ('"src/gen"', "src/general/bad.py"),
     ('"src/gen"', "lib/src/bad.py"),
     ('"gen/bad.py"', "src/gen/ok/bad.py"),
+    ('".*"', "./src/bad.py"),  # "." and ".." lead to the file: they are no hidden directory
+    ('".*"', "src/bad.py"),
 ])
 def test_force_exclude_keeps_named_files_no_pattern_covers(
         tmp_path: pathlib.Path, exclude: str, named: str) -> None:
     write(tmp_path, "pyproject.toml", f"[tool.lint-creds]\nextend-exclude = [{exclude}]\n")
     write(tmp_path, named, HARD_CODED)
     out = run_cli("check", "--force-exclude", named, cwd=tmp_path, check_code=1)
-    assert out.stdout.startswith(f"{named}:3:25: CRD101")
+    assert out.stdout.startswith(f"{posixpath.normpath(named)}:3:25: CRD101")
 
 
 def test_named_paths_are_checked_even_when_excluded(tmp_path: pathlib.Path) -> None:

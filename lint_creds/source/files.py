@@ -5,6 +5,7 @@ import fnmatch
 import functools
 import operator
 import os
+import posixpath
 import re
 import stat
 from typing import Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
@@ -150,41 +151,54 @@ def _force_excluded(path: str, root: Optional[str], excludes: Sequence[str]) -> 
     directory above it matches, as named or from the project ``root``: pre-commit names
     ``src/gen/x.py``, which ``exclude = ["src/gen"]`` drops, as ruff's ``--force-exclude``
     does. (A walk needs no ancestors: it never descends into an excluded directory.)"""
-    named = [path]
-    if root is not None:
-        relative = os.path.relpath(os.path.abspath(path), root)
-        if not relative.startswith(".."):
-            named.append(relative)
+    named = [posixpath.normpath(path.replace(os.sep, "/"))]  # ./src/x.py is src/x.py
+    relative = _relative_to_root(path, root)
+    if relative is not None:
+        named.append(relative)
     return any(is_excluded(p, excludes) or _a_directory_above_matches(p, excludes)
                for p in named)
 
 
 def _a_directory_above_matches(path: str, patterns: Sequence[str]) -> bool:
     """Does a whole-path pattern match a directory above ``path`` (``src/gen`` of
-    ``src/gen/x.py``)? Its parts were matched by :func:`is_excluded`."""
+    ``src/gen/x.py``)? Its parts were matched by :func:`is_excluded`; the ``..`` that
+    lead out of the working directory are no directory of the project."""
     whole = _compiled_excludes(tuple(patterns)).whole
     normalized = path.replace(os.sep, "/")
-    end = normalized.find("/", 1)
+    start = 0
+    while normalized.startswith("../", start):
+        start += 3
+    end = normalized.find("/", start + 1)
     while end != -1:
-        if whole.match(normalized, 0, end):  # as if the path ended at this slash
+        if whole.match(normalized, start, end):  # as if the path ended at this slash
             return True
         end = normalized.find("/", end + 1)
     return False
 
 
-def _excluded_from_root(path: str, root: Optional[str], excludes: Sequence[str],
-                        path_patterns_only: bool = True) -> bool:
-    """Match the path relative to the project root. Below a directory named on the command
-    line only path patterns (``src/gen/*``) apply this way: a bare name (``fixtures``) must
-    not exclude the very directory the user asked for."""
+def _relative_to_root(path: str, root: Optional[str]) -> Optional[str]:
+    """``path`` from the project ``root``; None when it lies outside it (or, on Windows,
+    on another drive)."""
+    if root is None:
+        return None
+    try:
+        relative = os.path.relpath(os.path.abspath(path), root)
+    except ValueError:  # another drive
+        return None
+    return None if relative == ".." or relative.startswith(".." + os.sep) else relative
+
+
+def _excluded_from_root(path: str, root: Optional[str], excludes: Sequence[str]) -> bool:
+    """Match a walked path relative to the project root. Only path patterns (``src/gen/*``)
+    apply this way: a bare name (``fixtures``) must not exclude the very directory the
+    user asked for."""
     if root is None:
         return False
-    if path_patterns_only:
-        excludes = _path_patterns(tuple(excludes))
-        if not excludes:
-            return False
-    relative = os.path.relpath(os.path.abspath(path), root)
-    return bool(excludes) and not relative.startswith("..") and is_excluded(relative, excludes)
+    path_patterns = _path_patterns(tuple(excludes))
+    if not path_patterns:
+        return False
+    relative = _relative_to_root(path, root)
+    return relative is not None and is_excluded(relative, path_patterns)
 
 
 @functools.lru_cache(maxsize=16)
