@@ -108,10 +108,10 @@ def console() -> int:
     :func:`main`, then the process's objects are frozen out of the garbage collector: the
     interpreter is about to exit, and its last collection would only walk every object built
     by the run (the engine's tables, the parsed module) to free memory the exit frees anyway,
-    a tenth of a one-file ``check``. The work is done by then: every file written has been
-    closed and replaced, the pool joined, the output flushed by the exit as usual, and
-    ``atexit`` handlers still run. :func:`main` itself leaves the collector alone, for
-    callers that go on running (tests, scripts).
+    a few milliseconds of every pre-commit call. The work is done by then: every file
+    written has been closed and replaced and the worker pool shut down; the exit still
+    flushes the output and runs ``atexit`` handlers. :func:`main` itself leaves the
+    collector alone, for callers that go on running (tests, scripts).
     """
     code = main()
     gc.freeze()
