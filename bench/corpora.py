@@ -97,7 +97,8 @@ def _copy_tree(source_root: str, relpaths: Sequence[str], dest: str, link: bool)
     return total
 
 
-def _write_manifest(dest: str, relpaths: Sequence[str], total: int, extra: Dict[str, object]) -> None:
+def _write_manifest(dest: str, relpaths: Sequence[str], total: int,
+                    extra: Dict[str, object]) -> None:
     manifest = {"files": len(relpaths), "bytes": total, **extra}
     with open(dest + ".json", "w", encoding="utf-8") as handle:
         json.dump(manifest, handle, indent=1, sort_keys=True)
@@ -140,7 +141,8 @@ def build_site(site_packages: str, root: str, stamp: str) -> Corpus:
         known = _manifest(dest)
     assert known is not None
     mark_project(dest, root, "site")
-    return Corpus("site", [dest], int(known["files"]), int(known["bytes"]))  # type: ignore[call-overload]
+    files, size = known["files"], known["bytes"]
+    return Corpus("site", [dest], int(files), int(size))  # type: ignore[call-overload]
 
 
 def build_small(site: Corpus, root: str) -> Corpus:
@@ -164,7 +166,8 @@ def _derived(site: Corpus, root: str, name: str,
         _write_manifest(dest, relpaths, total, {"site": stamp})
         known = _manifest(dest)
     assert known is not None
-    return Corpus(name, [dest], int(known["files"]), int(known["bytes"]))  # type: ignore[call-overload]
+    files, size = known["files"], known["bytes"]
+    return Corpus(name, [dest], int(files), int(size))  # type: ignore[call-overload]
 
 
 def build_dense(site: Corpus, root: str) -> Corpus:
@@ -188,7 +191,8 @@ def build_dense(site: Corpus, root: str) -> Corpus:
         known = _manifest(dest)
     assert known is not None
     mark_project(dest, root, "dense")
-    return Corpus("dense", [dest], int(known["files"]), int(known["bytes"]))  # type: ignore[call-overload]
+    files, size = known["files"], known["bytes"]
+    return Corpus("dense", [dest], int(files), int(size))  # type: ignore[call-overload]
 
 
 def _inject_into(dest: str, relpaths: Sequence[str]) -> List[Tuple[str, str, int]]:
@@ -234,7 +238,8 @@ def build_aws(site: Corpus, aws_packages: str, root: str, stamp: str) -> Corpus:
         known = _manifest(dest)
     assert known is not None
     mark_project(dest, root, "aws")
-    return Corpus("aws", [dest], int(known["files"]), int(known["bytes"]))  # type: ignore[call-overload]
+    files, size = known["files"], known["bytes"]
+    return Corpus("aws", [dest], int(files), int(size))  # type: ignore[call-overload]
 
 
 def precommit_corpus(site: Corpus) -> Corpus:

@@ -76,7 +76,8 @@ def _import_cli_modules() -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """``floors.py read|parse|cli-parse PATH...``; prints the counts and returns 0 (2 on bad usage)."""
+    """``floors.py read|parse|cli-parse PATH...``; prints the counts and returns 0 (2 on bad
+    usage)."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) < 2 or args[0] not in ("read", "parse", "cli-parse"):
         print(__doc__, file=sys.stderr)

@@ -90,7 +90,8 @@ TARGETS: Tuple[Target, ...] = (
     Target("`check` on aws ÷ ruff, CPU time (user + sys)",
            _cpu(("aws", "check"), ("aws", "ruff")), 1.0),
     Target("`check` on site ÷ bandit", _ratio(("site", "check"), ("site", "bandit")), 0.1),
-    Target("`check` on site ÷ detect-secrets", _ratio(("site", "check"), ("site", "detect-secrets")), 0.1),
+    Target("`check` on site ÷ detect-secrets",
+           _ratio(("site", "check"), ("site", "detect-secrets")), 0.1),
     Target("`check` on site ÷ semgrep", _ratio(("site", "check"), ("site", "semgrep")), 0.1),
     Target("`check` on dense ÷ `ast.parse` floor on dense",
            _ratio(("dense", "check"), ("dense", "floor-parse")), 0.5),
@@ -159,13 +160,17 @@ CORPUS_HEADER = ("tool", "wall s", "CPU s", "peak RSS MB", "files/s", "MB/s", "�
                  "× read floor", "× parse floor", "runs", "exit")
 
 
+def _failed_then_fastest(item: Tuple[str, Dict[str, Any]]) -> Tuple[bool, float]:
+    """Sort key of a corpus's runs: the runs that worked, fastest first, then the failures."""
+    return bool(item[1].get("error")), item[1].get("wall") or 0
+
+
 def corpus_rows(results: Results, corpus: str) -> List[List[str]]:
     """One row per tool run on ``corpus``, fastest first; failures say why."""
     info = results["corpora"][corpus]
     entries = results.get("runs", {}).get(corpus, {})
     rows = []
-    for tool, entry in sorted(entries.items(), key=lambda kv: (bool(kv[1].get("error")),
-                                                                 kv[1].get("wall") or 0)):
+    for tool, entry in sorted(entries.items(), key=_failed_then_fastest):
         label = results.get("labels", {}).get(tool, tool)
         if entry.get("error"):
             rows.append([label, f"failed: {entry['error']}"] + [""] * (len(CORPUS_HEADER) - 2))
@@ -189,7 +194,7 @@ def scaling_rows(results: Results) -> List[List[str]]:
     rows = []
     for row in results.get("scaling", []):
         if row.get("error"):
-            rows.append([f"{row['copies']}x", f"failed: {row['error']}", "", "", "", "", "", "", ""])
+            rows.append([f"{row['copies']}x", f"failed: {row['error']}", *[""] * 7])
             continue
         mb = row["bytes"] / 1e6
         rows.append([f"{row['copies']}x", f"{row['files']:,}", f"{mb:,.0f}", _fmt(row["wall"]),
@@ -279,9 +284,8 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
         "profile, and rewrites this page and its charts. Expect half an hour to an hour on a "
         "2-core machine, most of it the slow peers on site (detect-secrets takes 7 to 20 "
         "minutes, bandit 5 to 7, the two flake8 runs 4 to 8 each, semgrep 2, so they run once "
-        "there: "
-        "`--peer-repeats`); `--no-scaling` saves a few minutes. Other helpers' processes on the same "
-        "machine inflate wall times: look at the CPU column too.",
+        "there: `--peer-repeats`); `--no-scaling` saves a few minutes. Other helpers' "
+        "processes on the same machine inflate wall times: look at the CPU column too.",
         "",
         "- `python3 bench/run.py --quick`: smoke run on the one/small corpora (a few minutes);",
         "- `--corpora site,dense --only check,ruff,floor-parse`: any subset (`--help` lists "
@@ -304,7 +308,8 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
         "",
         "## Corpora",
         "",
-        *[corpus_line(name, results["corpora"][name]) for name in _ordered(results.get("corpora", {}))],
+        *[corpus_line(name, results["corpora"][name])
+          for name in _ordered(results.get("corpora", {}))],
         "",
         "## Targets (issues 6 and 18)",
         "",
@@ -319,7 +324,8 @@ def render(results: Results, command: str, chart: Optional[str], scaling_chart: 
     if chart:
         parts += [f"![median wall time per tool and corpus]({chart})", ""]
     for corpus in _ordered(results.get("runs", {})):
-        parts += [f"## {corpus}", "", markdown_table(CORPUS_HEADER, corpus_rows(results, corpus)), ""]
+        table = markdown_table(CORPUS_HEADER, corpus_rows(results, corpus))
+        parts += [f"## {corpus}", "", table, ""]
     parts += ["## Scaling: `check` on 1x, 2x, 4x, 8x site", ""]
     if results.get("scaling"):
         parts += [markdown_table(("size", "files", "MB", "wall s", "CPU s", "wall ms per MB",

@@ -211,7 +211,8 @@ def write_outputs(results: Dict[str, Any], to_docs: bool) -> None:
     results_path = os.path.join(OUT_DIR, "results.json")
     with open(results_path, "w", encoding="utf-8") as handle:
         json.dump(results, handle, indent=1, sort_keys=True)
-    bars, scale_png = (os.path.join(OUT_DIR, n) for n in ("benchmarks.png", "benchmarks-scaling.png"))
+    bars, scale_png = (os.path.join(OUT_DIR, n)
+                       for n in ("benchmarks.png", "benchmarks-scaling.png"))
     chart_ok = subprocess.run([envs.executable("tools", "python"),
                                os.path.join(corpora.BENCH_DIR, "chart.py"), results_path, bars,
                                scale_png]).returncode == 0 if os.path.exists(
@@ -286,16 +287,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                   | ({"tools"}))
     ensure_venvs(keys)
     built = build_corpora(names, scale)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    mode = "quick" if args.quick else ("partial" if only or args.corpora else "full")
     results: Dict[str, Any] = {
-        "meta": {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "meta": {"date": now.strftime("%Y-%m-%d %H:%M UTC"),
                  "python": platform.python_version(),
                  "machine": f"{platform.machine()}, {os.cpu_count()} cores, load "
                             f"{os.getloadavg()[0]:.2f} at start",
                  "repeats": f"{repeats} on one/small/precommit ({big} cold), {big} on "
                             f"site/dense/aws; slow peers {args.peer_repeats} outside one; "
                             f"scaling {args.scale_repeats}",
-                 "mode": "quick" if args.quick else ("partial" if only or args.corpora else "full")},
-        "corpora": {n: {"files": c.files, "bytes": c.bytes, "what": WHAT[n]} for n, c in built.items()},
+                 "mode": mode},
+        "corpora": {n: {"files": c.files, "bytes": c.bytes, "what": WHAT[n]}
+                    for n, c in built.items()},
         "labels": {name: tool.label for name, tool in tools.TOOLS.items()},
         "versions": versions(keys),
         "notes": list(NOTES),

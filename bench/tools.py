@@ -76,8 +76,8 @@ TOOLS: Dict[str, Tool] = {tool.name: tool for tool in (
          frozenset({0})),
     Tool("floor-cli", "floor: re, argparse, tomllib imported, then ast.parse",
          _in("crd", "python", FLOORS, "cli-parse"), frozenset({0})),
-    Tool("python", "python -c pass", lambda paths: [envs.executable("crd", "python"), "-c",
-                                                     "pass"], frozenset({0})),
+    Tool("python", "python -c pass",
+         lambda paths: [envs.executable("crd", "python"), "-c", "pass"], frozenset({0})),
 )}
 
 #: corpus -> the tools timed on it. Peers run where a target compares them (site) and on
@@ -108,4 +108,3 @@ def environment(tool: Tool) -> Dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED_ENV}
     env.update({"NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}, **tool.env)
     return env
-

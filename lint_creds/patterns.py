@@ -123,7 +123,7 @@ _CREDENTIAL_NAME_PATTERNS = (
     (
         Role.ACCESS_KEY,
         lazy_compile(r"access[_\-]?key(?:[_\-]?id)?|aws[_\-]?(?:key|id)$|key[_\-]?id$|^akid$",
-                   re.IGNORECASE),
+                     re.IGNORECASE),
     ),
 )
 

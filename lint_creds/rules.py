@@ -140,7 +140,8 @@ s3 = boto3.client("s3")
         code="CRD102",
         name="hard-coded-credential-literal",
         message="hard-coded AWS {role} {value}{context}",
-        summary="A string literal that looks like an AWS key, or a secret bound to a credential name.",
+        summary="A string literal that looks like an AWS key, or a secret bound to a "
+                "credential name.",
         what_it_does=(
             "Reports any string literal shaped like an AWS access key id (`AKIA`, `ASIA`, "
             "`AROA`, `AIDA`, ... followed by 16 characters), anywhere in the code, and "

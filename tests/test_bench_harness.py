@@ -51,8 +51,8 @@ def test_floors_script_prints_counts(tmp_path: Path) -> None:
     _tree(tmp_path, TINY)
     out = subprocess.run([sys.executable, str(REPO / "bench" / "floors.py"), "parse",
                           str(tmp_path)], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["4", str(sum(len(v) for k, v in TINY.items()
-                                                if k.endswith(".py"))), "3", "1"]
+    py_bytes = sum(len(v) for k, v in TINY.items() if k.endswith(".py"))
+    assert out.stdout.split() == ["4", str(py_bytes), "3", "1"]
     cli = subprocess.run([sys.executable, str(REPO / "bench" / "floors.py"), "cli-parse",
                           str(tmp_path)], capture_output=True, text=True, check=True)
     assert cli.stdout.split() == out.stdout.split()  # the same work, after the CLI's imports
@@ -317,8 +317,8 @@ def test_merge_keeps_what_a_partial_run_did_not_repeat(tmp_path: Path) -> None:
     assert run.merged(str(tmp_path / "missing.json"), new) is new
 
 
-def test_a_fresh_clone_merges_over_the_committed_results(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fresh_clone_merges_over_the_committed_results(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from bench import run
 
     monkeypatch.setattr(run, "OUT_DIR", str(tmp_path / "out"))

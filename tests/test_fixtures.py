@@ -114,8 +114,8 @@ def test_engine_reports_exactly_the_annotations(path: pathlib.Path) -> None:
 
 
 @pytest.mark.parametrize("path", annotated_files(), ids=relative)
-def test_flake8_reports_exactly_the_annotations(path: pathlib.Path,
-                                               flake8_report: Dict[str, Reported]) -> None:
+def test_flake8_reports_exactly_the_annotations(
+        path: pathlib.Path, flake8_report: Dict[str, Reported]) -> None:
     assert_matches(annotations(path), flake8_report.get(relative(path), {}))
 
 

@@ -153,8 +153,8 @@ def test_check_progress_in_a_pooled_run(tmp_path: pathlib.Path) -> None:
 
 
 @pytest.mark.parametrize("command", [["check"], ["fix", "--diff"]])
-def test_never_on_a_pipe_with_quiet_or_in_a_short_run(tmp_path: pathlib.Path,
-                                                     command: List[str]) -> None:
+def test_never_on_a_pipe_with_quiet_or_in_a_short_run(
+        tmp_path: pathlib.Path, command: List[str]) -> None:
     pkg = tree(tmp_path, 30, every=10)
     args = [*command, "--no-project", str(pkg)]
     piped = run(args, tmp_path, terminal=False)

@@ -100,8 +100,8 @@ def test_each_text_is_read_only_until_one_says_yes() -> None:
 
 @pytest.mark.parametrize("edits, counts", [((), False), ((3,), True), ((40,), False), (None, True)],
                          ids=["as written", "edited on the line", "edited on another", "decoded"])
-def test_a_doctest_line_holding_an_edit_counts(edits: "tuple[int, ...] | None",
-                                              counts: bool) -> None:
+def test_a_doctest_line_holding_an_edit_counts(
+        edits: "tuple[int, ...] | None", counts: bool) -> None:
     """A join deleted on the line may have made it (the joined text), and a decoded escape
     anywhere may have: only a line as written is known to be a doctest's."""
     text = b'>>> opts = {"key": k}\n' + b"x = 1\n" * 10

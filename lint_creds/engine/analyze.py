@@ -158,7 +158,8 @@ class _ModuleChecker(FastVisitor):
 
     def span(self, first: ast.AST, last: Optional[ast.AST]) -> Span:
         last = last or first
-        line, col = first.lineno, self._column(first.lineno, first.col_offset)  # type: ignore[attr-defined]
+        line = first.lineno  # type: ignore[attr-defined]
+        col = self._column(line, first.col_offset)  # type: ignore[attr-defined]
         end_line = getattr(last, "end_lineno", None) or line
         end_col = getattr(last, "end_col_offset", None)
         end_col = self._column(end_line, end_col) if end_col is not None else col
@@ -313,8 +314,9 @@ class _ModuleChecker(FastVisitor):
             if classified.kind is Kind.LITERAL:  # KEY = "..."; os.environ[...] = KEY
                 self.literals.bound_literal(env_name, classified.node)
             return  # STS: exporting assumed-role credentials is legitimate role use
-        self.report("CRD302", anchor, RULES_BY_CODE["CRD302"].message.format(
-            target=env_name, origin=f" (from {self.resolver.describe(value)})"), Applicability.UNSAFE)
+        message = RULES_BY_CODE["CRD302"].message.format(
+            target=env_name, origin=f" (from {self.resolver.describe(value)})")
+        self.report("CRD302", anchor, message, Applicability.UNSAFE)
 
     def _check_env_write_call(self, call: ast.Call) -> None:
         func = call.func
@@ -345,7 +347,8 @@ class _ModuleChecker(FastVisitor):
             return True
         for statement in self.tree.body:
             if isinstance(statement, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id in SETTINGS_MARKERS for t in statement.targets):
+                    isinstance(t, ast.Name) and t.id in SETTINGS_MARKERS
+                    for t in statement.targets):
                 return True
         return False
 

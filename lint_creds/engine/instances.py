@@ -19,8 +19,8 @@ _INIT = "__init__"
 def constructor_argument(call: ast.Call, class_node: ast.ClassDef,
                          member: str) -> Optional[ast.expr]:
     """The argument of ``call`` (a call of the class) that becomes ``instance.member``."""
-    init = next((s for s in class_node.body if isinstance(s, (ast.FunctionDef,
-                                                                  ast.AsyncFunctionDef))
+    init = next((s for s in class_node.body
+                 if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
                  and s.name == _INIT), None)
     if init is not None:
         parameter = _stored_parameter(init, member)

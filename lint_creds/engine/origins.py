@@ -123,7 +123,8 @@ CONFIG_LOOKUP_METHODS: FrozenSet[str] = frozenset({"getstr", "get_value"})
 SPLIT_METHODS: FrozenSet[str] = frozenset({"split", "rsplit", "splitlines"})
 #: Parameter annotations that hold credentials, not configuration: botocore
 #: ``Credentials``/``ReadOnlyCredentials``, mypy-boto3-sts ``CredentialsTypeDef``.
-CREDENTIALS_TYPE_SUFFIXES: Tuple[str, ...] = ("Credentials", "CredentialsTypeDef", "ResponseTypeDef")
+CREDENTIALS_TYPE_SUFFIXES: Tuple[str, ...] = (
+    "Credentials", "CredentialsTypeDef", "ResponseTypeDef")
 #: Annotation names that say nothing about what a parameter holds.
 VAGUE_TYPES: FrozenSet[str] = frozenset({"Any", "object", "Optional", "Union", "None"})
 

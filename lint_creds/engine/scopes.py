@@ -160,8 +160,9 @@ class ModuleScopes(FastVisitor):
             return
         owner = func.value.id
         for key, value in _mutated_entries(node):
-            self._scope.item_assigns.setdefault(owner, {}).setdefault(key, []).append(
-                Binding("assign", value, node.lineno, self._scope, statement=node))  # type: ignore[arg-type]
+            binding = Binding("assign", value, node.lineno, self._scope,
+                              statement=node)  # type: ignore[arg-type]
+            self._scope.item_assigns.setdefault(owner, {}).setdefault(key, []).append(binding)
 
     def _bind_store_names(self, node: ast.AST) -> None:
         """Bind every name stored by a target we cannot follow (for, with, except ...)."""
@@ -305,7 +306,8 @@ class ModuleScopes(FastVisitor):
     def _bind_capture(self, node: ast.AST, field: str = "name") -> None:
         name = getattr(node, field, None)
         if name:
-            self._scope.bind(name, Binding("unknown", None, node.lineno, self._scope))  # type: ignore[attr-defined]
+            line = node.lineno  # type: ignore[attr-defined]
+            self._scope.bind(name, Binding("unknown", None, line, self._scope))
         self.generic_visit(node)
 
 

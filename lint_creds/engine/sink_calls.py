@@ -72,7 +72,8 @@ class SinkCallAnalyzer:
                 return qualname, SinkSpec({**S3FS_KEYWORDS, **BOTO_KEYWORDS, **keywords})
         if isinstance(func, ast.Attribute) and func.attr in SESSION_METHOD_SINKS:
             receiver = self.resolver.classify(func.value, scope)
-            by_name = func.attr == "set_credentials" and "session" in self.resolver.describe(func.value).lower()
+            by_name = (func.attr == "set_credentials"
+                       and "session" in self.resolver.describe(func.value).lower())
             if (receiver is not None and receiver.kind is Kind.SESSION) or by_name:
                 return self.resolver.describe(func), SESSION_METHOD_SINKS[func.attr]
         if _builds_a_dict(func):  # dict(aws_access_key_id=...) is the kwargs, not the sink

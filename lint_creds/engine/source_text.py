@@ -27,4 +27,5 @@ def _source_segment(lines: Sequence[str], node: ast.AST) -> Optional[str]:
     if line is None or line != end_line or not 0 < line <= len(lines):
         return None
     raw = lines[line - 1].encode("utf-8")
-    return raw[node.col_offset:node.end_col_offset].decode("utf-8", "replace")  # type: ignore[attr-defined]
+    start, end = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
+    return raw[start:end].decode("utf-8", "replace")

@@ -421,7 +421,8 @@ def _dict(self: ValueResolver, node: ast.Dict, scope: Scope, depth: int) -> Opti
     return Value(Kind.DICT, node, scope)
 
 
-def _namedexpr(self: ValueResolver, node: ast.NamedExpr, scope: Scope, depth: int) -> Optional[Value]:
+def _namedexpr(self: ValueResolver, node: ast.NamedExpr, scope: Scope,
+               depth: int) -> Optional[Value]:
     return self.classify(node.value, scope, depth)
 
 

@@ -17,7 +17,9 @@ import stat
 import tempfile
 import tokenize
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import (
+    Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Set, Tuple,
+)
 
 from ..engine import analyze_tree
 from ..engine.gc_pause import collector_paused
@@ -423,7 +425,8 @@ def _fix_across_modules(results: List[FileResult], paths: Sequence[str],
         new_data = encode(project_pass.texts[path], decoded[path])
         index = by_path.get(path)
         before = results[index] if index is not None else FileResult(path)
-        outcomes = tuple(o for o in before.outcomes if o.fixed) + later[path]  # type: ignore[attr-defined]
+        kept = tuple(o for o in before.outcomes if o.fixed)  # type: ignore[attr-defined]
+        outcomes = kept + later[path]
         diff = _masked_diff(before.path, originals[path], new_data, decoded[path], []) if (
             settings.diff) else ""
         updated = before._replace(changed=True, outcomes=outcomes, diff=diff, new_data=new_data)

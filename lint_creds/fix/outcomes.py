@@ -32,6 +32,7 @@ class ProjectReads(NamedTuple):
     #: (``AWS_ACCESS_KEY_ID`` ...) that the project still defines, or None.
     global_keys: Callable[[], Optional[str]]
 
+
 HELD_BACK = "unsafe fix held back (apply it with --unsafe-fixes)"
 NO_FIX = "no automatic fix for this finding"
 SUPPRESSED = "a credential of the call is exempted by # noqa"

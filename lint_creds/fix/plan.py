@@ -30,7 +30,6 @@ from .outcomes import (
 from .removal import Edits
 
 
-
 class Planner:
     """Turns the engine's records into :class:`Edits` on one libcst tree."""
 
@@ -126,7 +125,7 @@ class Planner:
                 self._drop(positional[int(arg.key)])
             elif (arg.container or arg.span) in self.shared:
                 raise Unfixable(f"the {arg.key!r} entry also feeds the call on line "
-                                 f"{self.shared[arg.container or arg.span]}, which is not fixed")
+                                f"{self.shared[arg.container or arg.span]}, which is not fixed")
             elif not _contains(sink.span, arg.container or arg.span):
                 self._check_dict_only_feeds(arg.container or arg.span)
                 self._drop_entry(arg)
@@ -147,7 +146,7 @@ class Planner:
             for index in range(max(removed) + 1, len(positional)):
                 if index >= len(params):
                     raise Unfixable(f"cannot name positional argument {index + 1} of "
-                                     f"{sink.sink} after removing the credentials before it")
+                                    f"{sink.sink} after removing the credentials before it")
                 self.edits.rename[positional[index]] = params[index]
 
     def _check_dict_only_feeds(self, where: Span) -> None:
@@ -171,7 +170,7 @@ class Planner:
                 if not (any(_contains(f, span) for f in self.fixing)
                         or self._item_assignment(access.node)):
                     raise Unfixable(f"the credentials dict {target.value} is also used on "
-                                     f"line {span.line}")
+                                    f"line {span.line}")
 
     def _item_assignment(self, node: cst.CSTNode) -> bool:
         """Is ``node`` the ``d`` of ``d["key"] = value``?"""

@@ -10,6 +10,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Set, TypeVar, Union
 
 import libcst as cst
 
+
 class Edits:
     """Node removals and positional->keyword renames, keyed by node identity."""
 

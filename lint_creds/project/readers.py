@@ -3,18 +3,18 @@
 A fix that removes ``AWS_SECRET_ACCESS_KEY = "..."`` from ``credentials.py`` must not break
 ``report.py``, which still reads ``credentials.AWS_SECRET_ACCESS_KEY``. :class:`Readers`
 answers "where does another file read ``NAME`` of module ``P``?" (the fix itself sees the
-reads in ``P``) over the project's files as text (the files a run has already rewritten in their new form),
-erring towards "still read": a wrong "read" keeps a key and says where; a wrong "unread"
-would break an import. A file counts as reading the name when it:
+reads in ``P``) over the project's files as text (the files a run has already rewritten in
+their new form), erring towards "still read": a wrong "read" keeps a key and says where; a
+wrong "unread" would break an import. A file counts as reading the name when it:
 
 - imports it (``from m import NAME``, any alias) from ``P``, or from a module the project
   cannot resolve but that ends in ``P``'s name;
 - star-imports ``P`` (or such a module) and mentions the name;
 - imports ``P`` as a module and reads ``.NAME`` of anything, or holds the name in a string
   (``getattr(credentials, "NAME")``);
-- anywhere in the project, when ``P`` is a settings module or the name a class attribute (Django's ``settings.NAME``,
-  ``getattr(settings, "NAME")``): reads ``.NAME`` or holds the name in a string that is not
-  an environment variable's name.
+- anywhere in the project, when ``P`` is a settings module or the name a class attribute
+  (Django's ``settings.NAME``, ``getattr(settings, "NAME")``): reads ``.NAME`` or holds the
+  name in a string that is not an environment variable's name.
 
 A class attribute is read as ``.NAME`` in a file that imports its class or module.
 Notebooks are read as text: one that mentions the name counts. Nothing is imported or run.

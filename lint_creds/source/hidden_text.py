@@ -25,15 +25,15 @@ _ESCAPE_HINT_PATTERN = (
 ESCAPE_HINT = lazy_compile(_ESCAPE_HINT_PATTERN)
 #: One escape sequence of a (non-raw) string literal, decoded by :func:`unescape`.
 _ESCAPE = lazy_compile(rb"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}\n]*\}|"
-                     rb"[0-7]{1,3}|\r?\n|\r|.)", re.DOTALL)
+                       rb"[0-7]{1,3}|\r?\n|\r|.)", re.DOTALL)
 #: A join between two string parts with an anchor character on each side (only such a join
 #: can create an anchor): quotes, whitespace, string prefixes and comment lines.  Deleting
 #: every join makes each concatenated value contiguous (and more text besides: a superset
 #: is fine).  A join starts at a closing quote, so a ``#`` inside a string is never taken
 #: for a comment; the lookbehind comes after the quote so ``re`` scans for quotes.
 JOIN_BETWEEN = (rb"[\"'](?<=%s[\"'])"
-                 rb"(?:[\s\\\"']|(?<=[\"'\s])[rbufRBUF]{1,2}(?=[\"'])|#[^\n]*\n)*"
-                 rb"[\"'](?=%s)")
+                rb"(?:[\s\\\"']|(?<=[\"'\s])[rbufRBUF]{1,2}(?=[\"'])|#[^\n]*\n)*"
+                rb"[\"'](?=%s)")
 JOIN = lazy_compile(JOIN_BETWEEN % (rb"[\w\-]", rb"[\w\-]"))
 #: A join that can split a secret or token: base64 characters on each side.
 SECRET_JOIN = lazy_compile(JOIN_BETWEEN % (rb"[\w\-/+=]", rb"[\w\-/+=]"))

@@ -210,8 +210,9 @@ def _sigv2_string_to_sign(method: str, path: str) -> str:
     query = dict(parse_qsl(urlsplit(path).query, keep_blank_values=True))
     lines = [method.upper(), query.get("Content-MD5", query.get("content-md5", "")),
              query.get("Content-Type", query.get("content-type", "")), query["Expires"]]
-    lines += [f"{k}:{v}" for k, v in sorted((k.lower(), v.strip()) for k, v in query.items()
-                                               if k.lower().startswith("x-amz-"))]
+    amz = sorted((k.lower(), v.strip()) for k, v in query.items()
+                 if k.lower().startswith("x-amz-"))
+    lines += [f"{k}:{v}" for k, v in amz]
     lines.append(HmacV1Auth(None).canonical_resource(urlsplit(path)))
     return "\n".join(lines)
 

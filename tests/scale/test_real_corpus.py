@@ -19,6 +19,7 @@ from .injection import TEMPLATES, TEMPLATES_BY_NAME
 
 # -- crash-freedom ----------------------------------------------------------------------
 
+
 def test_check_covers_every_file_without_crashing(corpus_run: CorpusRun) -> None:
     report = corpus_run.check_before
     assert "Traceback" not in corpus_run.check_stderr
