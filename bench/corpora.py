@@ -115,6 +115,12 @@ def _manifest(dest: str) -> Optional[Dict[str, object]]:
         return None
 
 
+def _corpus(name: str, dest: str, manifest: Dict[str, object]) -> Corpus:
+    """The corpus built at ``dest``, sized by its manifest."""
+    files, size = manifest["files"], manifest["bytes"]
+    return Corpus(name, [dest], int(files), int(size))  # type: ignore[call-overload]
+
+
 def _relpaths(dest: str) -> List[str]:
     with open(dest + ".files", encoding="utf-8") as handle:
         return [line for line in handle.read().splitlines() if line]
@@ -141,8 +147,7 @@ def build_site(site_packages: str, root: str, stamp: str) -> Corpus:
         known = _manifest(dest)
     assert known is not None
     mark_project(dest, root, "site")
-    files, size = known["files"], known["bytes"]
-    return Corpus("site", [dest], int(files), int(size))  # type: ignore[call-overload]
+    return _corpus("site", dest, known)
 
 
 def build_small(site: Corpus, root: str) -> Corpus:
@@ -166,8 +171,7 @@ def _derived(site: Corpus, root: str, name: str,
         _write_manifest(dest, relpaths, total, {"site": stamp})
         known = _manifest(dest)
     assert known is not None
-    files, size = known["files"], known["bytes"]
-    return Corpus(name, [dest], int(files), int(size))  # type: ignore[call-overload]
+    return _corpus(name, dest, known)
 
 
 def build_dense(site: Corpus, root: str) -> Corpus:
@@ -191,8 +195,7 @@ def build_dense(site: Corpus, root: str) -> Corpus:
         known = _manifest(dest)
     assert known is not None
     mark_project(dest, root, "dense")
-    files, size = known["files"], known["bytes"]
-    return Corpus("dense", [dest], int(files), int(size))  # type: ignore[call-overload]
+    return _corpus("dense", dest, known)
 
 
 def _inject_into(dest: str, relpaths: Sequence[str]) -> List[Tuple[str, str, int]]:
@@ -238,8 +241,7 @@ def build_aws(site: Corpus, aws_packages: str, root: str, stamp: str) -> Corpus:
         known = _manifest(dest)
     assert known is not None
     mark_project(dest, root, "aws")
-    files, size = known["files"], known["bytes"]
-    return Corpus("aws", [dest], int(files), int(size))  # type: ignore[call-overload]
+    return _corpus("aws", dest, known)
 
 
 def precommit_corpus(site: Corpus) -> Corpus:
